@@ -1,0 +1,202 @@
+"""Plain typed records produced by the ingest stage.
+
+These dataclasses are the contract between ``ingest`` (which knows markdown, PDF text and
+encodings) and the later stages (which know identities, numbers and RDF). They hold text as the
+source writes it, split into its structural parts (cells, ``<br>`` lines, links, bold spans,
+footnote references) and located by line number; they interpret nothing.
+
+Text conventions, applied by the parser before a record is built:
+- the file is decoded and repaired (mojibake), HTML entities are unescaped;
+- in URLs and Hugging Face ids U+2011 (non-breaking hyphen) is mapped to ``-``;
+- ``text`` fields are plain text: links replaced by their label, emphasis markers removed,
+  footnote references ``[^n]`` removed (kept in ``footnotes``), whitespace collapsed;
+- ``markdown`` fields keep the (unescaped) markdown as written, for evidence and debugging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Language = Literal["ja", "en", "fr"]
+SourceKind = Literal["list", "paper"]
+
+ColumnKey = Literal[
+    "name",  # first column: family label + title link (+ checkpoint links)
+    "year",  # release year
+    "domain",
+    "architecture",
+    "base",  # base model(s) of a continual / post-trained model
+    "merge_parents",  # original models of a merge (bold = Japanese model)
+    "context",  # max context / input length
+    "training_data",
+    "developer",
+    "license",
+    "huggingface",  # "HuggingFace?" availability column (◯ / △ / ✕, may carry links)
+    "platform",  # API-based models
+    "description",  # benchmarks
+    "paper_subject",  # reference tables: model / architecture / method
+    "paper_date",
+    "paper_venue",
+    "paper_title",
+    "other",  # a header the parser does not know (kept, never dropped)
+]
+
+ModelModality = Literal[
+    "text-generation",
+    "text-encoder",
+    "text-embedding",
+    "vision-language",
+    "text-to-image",
+    "text-to-video",
+    "vision-other",  # CLIP-like models and other multimodal systems
+    "speech",
+    "music",
+]
+TrainingApproach = Literal["scratch", "continual", "post-training", "merge", "api", "unknown"]
+Scope = Literal["general", "domain"]
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One source file, identified by its content."""
+
+    path: str  # the file name as given to the importer (basename)
+    sha256: str  # of the raw bytes
+    kind: SourceKind
+    language: Language
+    title: str  # first heading, plain text
+    slug: str  # stable id of the source (graph IRI …/id/source/{slug})
+    line_count: int
+    repaired_mojibake: bool = False
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str  # plain label
+    url: str  # unescaped, U+2011 → "-"
+    bold: tuple[str, ...] = ()  # bold spans inside the label, e.g. ("13b",) for "[**13b**-instruct]"
+
+
+@dataclass(frozen=True)
+class CellLine:
+    """One ``<br>``-separated line of a table cell."""
+
+    text: str
+    markdown: str
+    links: tuple[Link, ...] = ()
+    bold: tuple[str, ...] = ()  # every bold span of the line, inside links or not
+    footnotes: tuple[str, ...] = ()  # footnote ids referenced on this line, e.g. ("12",)
+
+
+@dataclass(frozen=True)
+class Cell:
+    header: str  # the header cell as written (plain text)
+    lines: tuple[CellLine, ...]
+
+    @property
+    def text(self) -> str:
+        """All lines joined by newlines (plain text)."""
+        return "\n".join(line.text for line in self.lines)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(line.text.strip() for line in self.lines)
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        return tuple(link for line in self.lines for link in line.links)
+
+
+@dataclass(frozen=True)
+class TableRow:
+    line: int  # 1-based line number in the source file
+    section: str  # anchor of the enclosing section, e.g. "generative-scratch-general"
+    headings: tuple[str, ...]  # heading texts from h2 down to the table
+    subheading: str | None  # a bold pseudo-heading above the table ("D'usage général"), if any
+    cells: Mapping[ColumnKey, Cell]
+    markdown: str  # the whole row as written
+
+
+@dataclass(frozen=True)
+class Category:
+    """What a section anchor says about the models in it."""
+
+    modality: ModelModality
+    approach: TrainingApproach
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A link to a released model (usually a Hugging Face repo) found in a model row."""
+
+    url: str
+    label: str  # link label as written (plain), e.g. "13b-instruct" or "neox-3.6b"
+    hf_id: str | None  # "org/name" when the url is a huggingface.co model repo, else None
+    size: str | None  # the bold size text of the label ("13b", "7b(6.8b)", "8x70b (465b)")
+    column: ColumnKey  # the column the link was found in
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """A row of a model table: one family / series and its checkpoints."""
+
+    row: TableRow
+    category: Category
+    label: str  # family label, plain text, one line
+    url: str | None  # the title link (announcement, project page …): not a checkpoint
+    checkpoints: tuple[Checkpoint, ...]
+
+
+@dataclass(frozen=True)
+class BenchmarkRow:
+    row: TableRow
+    category: str  # section anchor, e.g. "basic-benchmark-suites"
+    label: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class BenchmarkBullet:
+    """A benchmark given as a bullet list item (the oldest English list has no table)."""
+
+    line: int
+    label: str
+    url: str | None
+    developer: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    """A row of a reference-paper table (architectures, training methods)."""
+
+    row: TableRow
+    section: str  # "reference" or "reference-training" (or an older anchor)
+    subjects: tuple[str, ...]  # model / architecture / method names the paper is the origin of
+    date: str | None  # as written, e.g. "2017.06.12"
+    venue: str | None  # None for "-"
+    title: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Footnote:
+    id: str  # "12"
+    line: int
+    text: str
+    markdown: str
+
+
+@dataclass(frozen=True)
+class ListDocument:
+    """Everything read from one version of the list, in one language."""
+
+    source: SourceDocument
+    models: tuple[ModelRow, ...]
+    benchmarks: tuple[BenchmarkRow, ...]
+    benchmark_bullets: tuple[BenchmarkBullet, ...]
+    references: tuple[ReferenceRow, ...]
+    footnotes: Mapping[str, Footnote] = field(default_factory=dict)

@@ -1,0 +1,50 @@
+"""Where the packaged resources (ontology, shapes, data, queries) live.
+
+An installed wheel carries them under ``jllm_kg/resources/``; a source checkout keeps them at
+the repository root. Both layouts resolve to the same names here, so no other module needs to
+know which one it runs from.
+
+>>> (ontology_dir() / "jllm.ttl").is_file()
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def resources_root() -> Path:
+    """The folder holding ``ontology/``, ``shapes/``, ``data/`` and ``queries/``."""
+    packaged = _PACKAGE_DIR / "resources"
+    if (packaged / "ontology").is_dir():
+        return packaged
+    return _PACKAGE_DIR.parent.parent
+
+
+def ontology_dir() -> Path:
+    return resources_root() / "ontology"
+
+
+def shapes_dir() -> Path:
+    return resources_root() / "shapes"
+
+
+def data_dir() -> Path:
+    """The committed knowledge graph: generated source graphs plus ``curated/``."""
+    return resources_root() / "data"
+
+
+def curated_dir() -> Path:
+    """Hand-maintained data files: alias tables, license facts, foreign base models."""
+    return data_dir() / "curated"
+
+
+def queries_dir() -> Path:
+    return resources_root() / "queries"
+
+
+def default_seeds_dir() -> Path:
+    """``../shared/seeds`` next to a checkout (used by tests and the default ingest)."""
+    return _PACKAGE_DIR.parent.parent.parent / "shared" / "seeds"
