@@ -1,0 +1,142 @@
+"""The ``jllm-kg`` command line: ingest, validate, query, export, serve.
+
+Each sub-command is a thin shell over one stage's public function; the exit code is the verdict
+(0 success, 1 a failed check such as a SHACL violation, 2 bad input).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from jllm_kg import __version__
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "nquads", "jsonld")
+EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld")
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from jllm_kg.pipeline import IngestError, ingest_sources
+
+    try:
+        summary = ingest_sources([Path(p) for p in args.paths], out_dir=args.out)
+    except IngestError as error:
+        print(f"jllm-kg ingest: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(summary.describe())
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from jllm_kg.validate import format_report, validate_graph
+
+    paths = [Path(p) for p in args.paths] or None
+    try:
+        report = validate_graph(paths)
+    except (OSError, ValueError) as error:
+        print(f"jllm-kg validate: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(format_report(report))
+    return EXIT_OK if report.conforms else EXIT_FAILED
+
+
+def _query(args: argparse.Namespace) -> int:
+    from jllm_kg.querying import QueryError, run_query_text
+
+    text = args.query
+    candidate = Path(text)
+    if not any(c in text for c in "{}?\n") and candidate.suffix in {".rq", ".sparql"}:
+        try:
+            text = candidate.read_text(encoding="utf-8")
+        except OSError as error:
+            print(f"jllm-kg query: cannot read {candidate}: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    data = [Path(p) for p in args.data] if args.data else None
+    try:
+        output = run_query_text(text, output_format=args.format, data_paths=data)
+    except QueryError as error:
+        print(f"jllm-kg query: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    sys.stdout.write(output)
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace) -> int:
+    from jllm_kg.querying import QueryError, export_graph
+
+    data = [Path(p) for p in args.data] if args.data else None
+    try:
+        if args.output:
+            with open(args.output, "wb") as handle:
+                export_graph(handle, output_format=args.format, data_paths=data)
+        else:
+            export_graph(sys.stdout.buffer, output_format=args.format, data_paths=data)
+    except (QueryError, OSError) as error:
+        print(f"jllm-kg export: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jllm-kg", description="The knowledge graph of the Japanese LLM ecosystem."
+    )
+    parser.add_argument("--version", action="version", version=f"jllm-kg {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest", help="rebuild the graph from source documents (list markdown, papers)"
+    )
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="source documents")
+    ingest.add_argument(
+        "--out", type=Path, default=None, help="output folder (default: the project's data/)"
+    )
+    ingest.set_defaults(handler=_ingest)
+
+    validate = commands.add_parser("validate", help="SHACL-validate the graph; exit 1 on violation")
+    validate.add_argument(
+        "paths", nargs="*", metavar="PATH", help="RDF files or folders (default: packaged data/)"
+    )
+    validate.set_defaults(handler=_validate)
+
+    query = commands.add_parser("query", help="run a SPARQL query locally, no server")
+    query.add_argument("query", metavar="QUERY_OR_FILE", help="SPARQL text or a .rq file")
+    query.add_argument("--format", choices=QUERY_FORMATS, default="table")
+    query.add_argument("--data", nargs="+", metavar="PATH", help="query these RDF files instead")
+    query.set_defaults(handler=_query)
+
+    export = commands.add_parser("export", help="write the whole graph as a dump")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="nquads")
+    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    export.add_argument("--data", nargs="+", metavar="PATH", help="export these RDF files instead")
+    export.set_defaults(handler=_export)
+
+    serve = commands.add_parser("serve", help="serve the SPARQL endpoint and linked-data pages")
+    try:
+        from jllm_kg.serve.cli import add_serve_arguments, run_serve
+    except ImportError:  # the serve stage is optional for the other commands
+        serve.set_defaults(handler=lambda _args: _unavailable("serve"))
+    else:
+        add_serve_arguments(serve)
+        serve.set_defaults(handler=run_serve)
+    return parser
+
+
+def _unavailable(command: str) -> int:
+    print(f"jllm-kg {command}: not available in this installation", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

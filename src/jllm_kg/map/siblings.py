@@ -1,0 +1,99 @@
+"""Lineage inside one row: which sibling checkpoint a chat / DPO / quantized checkpoint comes from.
+
+The list names a row's checkpoints but rarely says which one was tuned from which; their repo
+names do (``Swallow-70b-instruct-hf`` is the instruction-tuned ``Swallow-70b-hf``). The marker
+tokens and their order live in ``data/curated/checkpoint_markers.yaml``.
+
+>>> names = ["Swallow-70b-hf", "Swallow-70b-instruct-hf", "Swallow-70b-NVE-hf",
+...          "Swallow-70b-NVE-instruct-hf"]
+>>> [(names[c], names[p], kind) for c, p, kind in sibling_parents(names)]
+[('Swallow-70b-instruct-hf', 'Swallow-70b-hf', 'InstructionTuning'), ('Swallow-70b-NVE-instruct-hf', 'Swallow-70b-NVE-hf', 'InstructionTuning')]
+>>> names = ["llama-3-youko-70b", "llama-3-youko-70b-instruct", "llama-3-youko-70b-gptq",
+...          "llama-3-youko-70b-instruct-gptq"]
+>>> [(names[c], names[p], kind) for c, p, kind in sibling_parents(names)]
+[('llama-3-youko-70b-instruct', 'llama-3-youko-70b', 'InstructionTuning'), ('llama-3-youko-70b-gptq', 'llama-3-youko-70b', 'Quantization'), ('llama-3-youko-70b-instruct-gptq', 'llama-3-youko-70b-instruct', 'Quantization')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from jllm_kg.normalize.curated import load_curated
+
+_SIZE_TOKEN = re.compile(r"^(\d+x)?\d+(\.\d+)?[bm]$")
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    order: int
+    derivation: str
+
+
+@cache
+def _marker_table() -> dict[str, Stage]:
+    table: dict[str, Stage] = {}
+    for name, spec in load_curated("checkpoint_markers.yaml")["stages"].items():
+        stage = Stage(name, int(spec["order"]), str(spec["derivation"]))
+        for token in spec["tokens"]:
+            table[str(token).lower()] = stage
+    return table
+
+
+def name_tokens(name: str) -> list[str]:
+    """Lower-cased tokens of a repo or checkpoint name (split at ``-``, ``_`` and spaces)."""
+    return [token for token in re.split(r"[-_\s/]+", name.lower()) if token]
+
+
+def stages_of(name: str) -> frozenset[Stage]:
+    """The derivation stages a checkpoint name shows (empty for a base checkpoint)."""
+    table = _marker_table()
+    return frozenset(table[t] for t in name_tokens(name) if t in table)
+
+
+def _core(name: str) -> list[str]:
+    table = _marker_table()
+    return [t for t in name_tokens(name) if t not in table and t != "base"]
+
+
+def _sizes(tokens: Sequence[str]) -> set[str]:
+    return {t for t in tokens if _SIZE_TOKEN.match(t)}
+
+
+def sibling_parents(names: Sequence[str]) -> list[tuple[int, int, str]]:
+    """For each derived checkpoint, its parent among ``names``: ``(child, parent, type)``.
+
+    A parent's stages are a strict subset of the child's, its size tokens agree, and it is the
+    most similar such sibling (most stages, then most shared name tokens, then fewest extra
+    tokens). The type is the derivation of the last stage the child adds. Checkpoints with no
+    such sibling get no entry: the row's base cell or prose decides for them.
+    """
+    stages = [stages_of(name) for name in names]
+    cores = [_core(name) for name in names]
+    result: list[tuple[int, int, str]] = []
+    for child, child_stages in enumerate(stages):
+        if not child_stages:
+            continue
+        child_core = set(cores[child])
+        best: tuple[tuple[int, int, int], int] | None = None
+        for parent, parent_stages in enumerate(stages):
+            if parent == child or not parent_stages < child_stages:
+                continue
+            parent_core = set(cores[parent])
+            if _sizes(cores[parent]) != _sizes(cores[child]):
+                continue
+            shared = len(child_core & parent_core)
+            if shared == 0:
+                continue
+            score = (len(parent_stages), shared, -len(parent_core - child_core))
+            if best is None or score > best[0]:
+                best = (score, parent)
+        if best is not None:
+            parent = best[1]
+            added = child_stages - stages[parent]
+            last = max(added, key=lambda stage: stage.order)
+            result.append((child, parent, last.derivation))
+    return result
