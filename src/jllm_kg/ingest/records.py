@@ -76,7 +76,8 @@ class SourceDocument:
 class Link:
     text: str  # plain label
     url: str  # unescaped, U+2011 → "-"
-    bold: tuple[str, ...] = ()  # bold spans inside the label, e.g. ("13b",) for "[**13b**-instruct]"
+    # bold spans inside the label, e.g. ("13b",) for "[**13b**-instruct]"
+    bold: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,13 @@ class TableRow:
     subheading: str | None  # a bold pseudo-heading above the table ("D'usage général"), if any
     cells: Mapping[ColumnKey, Cell]
     markdown: str  # the whole row as written
+    # Cells whose column key is already taken in ``cells`` (a second unknown header, or two
+    # headers with the same meaning): kept here in column order rather than dropped.
+    extra_cells: tuple[Cell, ...] = ()
+    # The included file (``parts/references_model.md``) the row was read from, relative to the
+    # repository root, when it came through ``<!--@include: …-->``; None for the source itself.
+    # ``line`` is then a line number in that file.
+    origin: str | None = None
 
 
 @dataclass(frozen=True)
