@@ -205,6 +205,18 @@ class ModelIndex:
                     found.append(entry)
         return found
 
+    def models_with_prefix(self, prefix: str, sizes: set[str]) -> list[ModelNode]:
+        """Checkpoints whose repo name starts with ``prefix`` and states one of ``sizes``
+        ("LLM-jp-3" + 1.8b → llm-jp-3-1.8b): how prose names a model without its row label."""
+        key = matching_key(prefix)
+        if not key or not sizes:
+            return []
+        return _unique(
+            node for entry in self.entries for node in entry.models
+            if node.hf_id and matching_key(node.name).startswith(key)
+            and size_tokens(node.name) & sizes
+        )
+
     def models_named(self, name: str) -> list[ModelNode]:
         """Checkpoints whose repo name or full id matches ``name``."""
         return _unique(self.by_hf_name.get(matching_key(name), ()))

@@ -1,0 +1,42 @@
+"""Map every ingested document to RDF: one named graph per source plus the curated graph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from jllm_kg.ingest.records import ListDocument
+from jllm_kg.map.catalog import CURATED_GRAPH, Catalog
+from jllm_kg.map.graph import QuadSink
+from jllm_kg.map.list import map_lists, source_graph
+
+
+@dataclass
+class MappedGraphs:
+    sink: QuadSink
+    file_names: dict[str, str]  # graph IRI → file name in data/graph/
+    unresolved_parents: list[tuple[str, int, str]] = field(default_factory=list)
+    derivations: int = 0
+
+
+def map_documents(documents: Sequence[object]) -> MappedGraphs:
+    """Map list and paper documents together, so parents resolve across sources."""
+    from jllm_kg.ingest.paper_records import PaperDocument
+
+    lists = [doc for doc in documents if isinstance(doc, ListDocument)]
+    papers = [doc for doc in documents if isinstance(doc, PaperDocument)]
+    unknown = [doc for doc in documents if not isinstance(doc, ListDocument | PaperDocument)]
+    if unknown:
+        raise ValueError(f"cannot map documents of type {type(unknown[0]).__name__}")
+    sink = QuadSink()
+    catalog = Catalog(sink)
+    mapper = map_lists(lists, sink, catalog)
+    if papers:
+        from jllm_kg.map.paper import map_paper
+
+        for paper in papers:
+            map_paper(paper, sink, catalog)
+    file_names = {CURATED_GRAPH: "curated.nq"}
+    for doc in [*lists, *papers]:
+        file_names[source_graph(doc.source.slug)] = f"{doc.source.slug}.nq"
+    return MappedGraphs(sink, file_names, mapper.unresolved_parents, mapper.derivations.count)

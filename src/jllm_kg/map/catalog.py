@@ -1,0 +1,315 @@
+"""Entities shared by every source: licenses, developers, datasets, architectures, foreign base
+models, benchmarks, papers, source documents — and the qualified derivations between models.
+
+A curated entity (one from ``data/curated/``) is described once, in the curated graph; a
+source only links to it. An entity that no curated table knows is described by the source that
+names it, in that source's graph, with the label as written — nothing is lost, nothing invented.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from jllm_kg.ingest.records import BenchmarkBullet, BenchmarkRow, ReferenceRow, SourceDocument
+from jllm_kg.map.graph import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, decimal, text, typed
+from jllm_kg.map.identity import ModelIndex, hf_model_iri
+from jllm_kg.normalize.base_models import resolve_foreign_model
+from jllm_kg.normalize.benchmarks import resolve_benchmark
+from jllm_kg.normalize.curated import load_curated
+from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, SKOS, XSD, resource_iri, slugify
+
+CURATED_GRAPH = resource_iri("source", "curated")
+
+# The specific property of each derivation type concept (all ⊑ prov:wasDerivedFrom).
+DERIVATION_PROPERTIES = {
+    "ContinualPretrainingDerivation": JLLM.continuedPretrainingFrom,
+    "FineTuning": JLLM.fineTunedFrom,
+    "InstructionTuning": JLLM.fineTunedFrom,
+    "PreferenceTuning": JLLM.preferenceTunedFrom,
+    "Merge": JLLM.mergedFrom,
+    "Quantization": JLLM.quantizedFrom,
+    "Adapter": JLLM.adapterOf,
+    "Upcycling": JLLM.upcycledFrom,
+    "Distillation": JLLM.distilledFrom,
+    "ChatVector": JLLM.chatVectorFrom,
+}
+
+_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.IGNORECASE)
+
+
+def _labels(entity: Any) -> dict[str, str]:
+    """Labels by language; ``""`` for a label without language (a name that is not translated)."""
+    labels = getattr(entity, "labels", None) or {}
+    found = {lang: label for lang, label in dict(labels).items() if label}
+    if not found and getattr(entity, "label", None):
+        found[""] = entity.label
+    return found
+
+
+class Derivations:
+    """Writes derivations: the specific property, ``prov:wasDerivedFrom``, and a qualified
+    ``prov:Derivation`` node carrying the type, the evidence text and where it was read."""
+
+    def __init__(self, sink: QuadSink) -> None:
+        self.sink = sink
+        self.count = 0
+
+    def add(self, graph: str, child: str, parent: str, kind: str, evidence: str,
+            location: str) -> None:
+        if kind not in DERIVATION_PROPERTIES:
+            raise ValueError(f"unknown derivation type {kind!r}")
+        add = self.sink.add
+        add(graph, child, str(DERIVATION_PROPERTIES[kind]), parent)
+        add(graph, child, str(PROV.wasDerivedFrom), parent)
+        source_slug = graph.rsplit("/", 1)[-1]
+        node = f"{child}#derivation-{slugify(parent.rsplit('/', 1)[-1])}-{kind}-{source_slug}"
+        add(graph, child, str(PROV.qualifiedDerivation), node)
+        add(graph, node, RDF_TYPE, str(PROV.Derivation))
+        add(graph, node, str(PROV.entity), parent)
+        add(graph, node, str(JLLM.derivationType), str(JLLM[kind]))
+        add(graph, node, str(JLLM.evidence), text(evidence))
+        add(graph, node, str(JLLM.sourceLocation), location)
+        self.count += 1
+
+
+class Catalog:
+    """Emits shared entities once and returns their IRIs."""
+
+    def __init__(self, sink: QuadSink) -> None:
+        self.sink = sink
+        self._done: set[tuple[str, str]] = set()
+
+    def _once(self, graph: str, iri: str) -> bool:
+        key = (graph, iri)
+        if key in self._done:
+            return False
+        self._done.add(key)
+        return True
+
+    def _describe(self, graph: str, iri: str, rdf_class: str, entity: Any,
+                  label_as_written: str | None, lang: str) -> None:
+        """Type + labels: curated labels in the curated graph, else the label as written."""
+        curated = bool(getattr(entity, "curated", True))
+        target = CURATED_GRAPH if curated else graph
+        if not self._once(target, iri):
+            return
+        self.sink.add(target, iri, RDF_TYPE, rdf_class)
+        labels = _labels(entity) if curated else {}
+        for label_lang, label in sorted(labels.items()):
+            tag = None if label_lang in ("", "und", "none") else label_lang
+            self.sink.add(target, iri, RDFS_LABEL, text(label, tag))
+        if not labels and label_as_written:
+            self.sink.add(target, iri, RDFS_LABEL, text(label_as_written, lang))
+        url = getattr(entity, "url", None)
+        if url:
+            self.sink.add(target, iri, str(SCHEMA.url), url)
+
+    # -- sources ---------------------------------------------------------------------------
+
+    def source_document(self, source: SourceDocument, graph: str) -> None:
+        add = self.sink.add
+        add(graph, graph, RDF_TYPE, str(JLLM.SourceDocument))
+        add(graph, graph, RDFS_LABEL, text(source.title, source.language))
+        add(graph, graph, str(DCTERMS.language), text(source.language))
+        add(graph, graph, str(JLLM.sha256), text(source.sha256))
+        add(graph, graph, str(JLLM.fileName), text(source.path))
+        add(graph, graph, str(JLLM.sourceKind), text(source.kind))
+        metadata = (load_curated("sources.yaml") or {}).get("sources", {}).get(source.sha256)
+        if metadata:
+            for key, predicate in (("upstream_path", JLLM.upstreamPath),
+                                   ("upstream_commit", JLLM.upstreamCommit),
+                                   ("description", DCTERMS.description)):
+                if metadata.get(key):
+                    add(graph, graph, str(predicate), text(str(metadata[key])))
+            if metadata.get("content_date"):
+                add(graph, graph, str(DCTERMS.date), typed(str(metadata["content_date"]),
+                                                              str(XSD.date)))
+            if metadata.get("url"):
+                add(graph, graph, str(SCHEMA.url), str(metadata["url"]))
+
+    # -- shared entities ---------------------------------------------------------------------
+
+    def license(self, fact: Any, graph: str, lang: str) -> str:
+        iri = resource_iri("license", fact.key)
+        label = next(iter(_labels(fact).values()), None)
+        self._describe(graph, iri, str(JLLM.License), fact, label, lang)
+        if getattr(fact, "curated", True) and self._once(CURATED_GRAPH, iri + "#facts"):
+            add = self.sink.add
+            if fact.spdx_id:
+                add(CURATED_GRAPH, iri, str(JLLM.spdxId), text(fact.spdx_id))
+                add(CURATED_GRAPH, iri, str(OWL.sameAs), f"http://spdx.org/licenses/{fact.spdx_id}")
+            if fact.allows_commercial_use is not None:
+                add(CURATED_GRAPH, iri, str(JLLM.allowsCommercialUse),
+                    boolean(fact.allows_commercial_use))
+        return iri
+
+    def developer(self, reference: Any, graph: str, lang: str) -> str:
+        developer = getattr(reference, "developer", reference)
+        kind = "person" if getattr(developer, "kind", "org") == "person" else "org"
+        iri = resource_iri(kind, developer.key)
+        rdf_class = JLLM.Person if kind == "person" else JLLM.Organization
+        written = getattr(reference, "text", None) or getattr(reference, "label", None)
+        self._describe(graph, iri, str(rdf_class), developer, written, lang)
+        parent = getattr(developer, "parent", None)
+        if parent and getattr(developer, "curated", True):
+            self.sink.add(CURATED_GRAPH, iri, str(SCHEMA.parentOrganization),
+                          resource_iri("org", parent))
+        return iri
+
+    def architecture(self, reference: Any, graph: str, lang: str) -> str:
+        architecture = getattr(reference, "architecture", reference)
+        iri = resource_iri("architecture", architecture.key)
+        written = getattr(reference, "text", None) or getattr(reference, "label", None)
+        self._describe(graph, iri, str(JLLM.Architecture), architecture, written, lang)
+        return iri
+
+    def dataset(self, mention: Any, graph: str, lang: str) -> str:
+        iri = resource_iri("dataset", mention.key)
+        curated = bool(getattr(mention, "curated", True))
+        entity = _DatasetView(mention, curated)
+        self._describe(graph, iri, str(JLLM.Dataset), entity, mention.label, lang)
+        if getattr(mention, "url", None):
+            self.sink.add(graph, iri, str(SCHEMA.url), mention.url)
+        return iri
+
+    def foreign_model(self, label: str, size: str | None) -> str | None:
+        model = resolve_foreign_model(label, size)
+        if model is None:
+            return None
+        hf_id = getattr(model, "hf_id", None)
+        iri = hf_model_iri(hf_id) if hf_id else resource_iri("model", model.key)
+        if self._once(CURATED_GRAPH, iri):
+            add = self.sink.add
+            add(CURATED_GRAPH, iri, RDF_TYPE, str(JLLM.Model))
+            for label_lang, value in sorted(_labels(model).items()) or [("", model.label)]:
+                add(CURATED_GRAPH, iri, RDFS_LABEL, text(value, label_lang or None))
+            if hf_id:
+                add(CURATED_GRAPH, iri, str(JLLM.huggingFaceId), text(hf_id))
+                add(CURATED_GRAPH, iri, str(SCHEMA.url), f"https://huggingface.co/{hf_id}")
+                add(CURATED_GRAPH, iri, str(DCAT.landingPage), f"https://huggingface.co/{hf_id}")
+            if getattr(model, "parameters", None):
+                # via str: the catalogue's floats must not leak binary rounding into xsd:decimal
+                add(CURATED_GRAPH, iri, str(JLLM.parameterCount),
+                    decimal(Decimal(str(model.parameters))))
+            if getattr(model, "developer", None):
+                add(CURATED_GRAPH, iri, str(JLLM.developer), resource_iri("org", model.developer))
+            if getattr(model, "architecture", None):
+                add(CURATED_GRAPH, iri, str(JLLM.architecture),
+                    resource_iri("architecture", model.architecture))
+            if getattr(model, "family", None):
+                family = resource_iri("family", model.family)
+                add(CURATED_GRAPH, iri, str(JLLM.family), family)
+                add(CURATED_GRAPH, family, RDF_TYPE, str(JLLM.ModelFamily))
+                add(CURATED_GRAPH, family, RDFS_LABEL, text(getattr(model, "family_label", None)
+                                                             or model.family))
+            add(CURATED_GRAPH, iri, str(JLLM.foreignModel), boolean(True))
+        return iri
+
+    def mentioned_model(self, label: str, size: str | None, graph: str, lang: str) -> str:
+        """A model named as a parent that no row or curated table knows: kept as a label."""
+        iri = resource_iri("model", slugify(label))
+        if self._once(graph, iri):
+            self.sink.add(graph, iri, RDF_TYPE, str(JLLM.Model))
+            self.sink.add(graph, iri, RDFS_LABEL, text(label))
+        return iri
+
+    # -- benchmarks and papers ---------------------------------------------------------------
+
+    def _benchmark(self, label: str, url: str | None, graph: str, lang: str,
+                   description: str | None, developer_text: str | None, location: str) -> str:
+        fact = resolve_benchmark(label)
+        key = fact.key if fact is not None else slugify(label)
+        iri = resource_iri("benchmark", key)
+        add = self.sink.add
+        if fact is not None:
+            self._describe(graph, iri, str(JLLM.Benchmark), fact, label, lang)
+        add(graph, iri, RDF_TYPE, str(JLLM.Benchmark))
+        add(graph, iri, RDFS_LABEL, text(label, lang))
+        add(graph, iri, str(JLLM.sourceLocation), location)
+        if url:
+            add(graph, iri, str(SCHEMA.url), url)
+        if description:
+            add(graph, iri, str(SCHEMA.description), text(description, lang))
+        if developer_text:
+            from jllm_kg.normalize.developers import parse_developer_cell
+
+            for reference in parse_developer_cell(developer_text):
+                add(graph, iri, str(JLLM.developer), self.developer(reference, graph, lang))
+        return iri
+
+    def benchmark_row(self, row: BenchmarkRow, graph: str, lang: str) -> str:
+        description = row.row.cells.get("description")
+        developer = row.row.cells.get("developer")
+        iri = self._benchmark(
+            row.label, row.url, graph, lang,
+            description.text if description is not None and not description.is_empty else None,
+            " ".join(line.text for line in developer.lines) if developer is not None else None,
+            f"{graph}#L{row.row.line}",
+        )
+        self.sink.add(graph, iri, str(JLLM.section), text(row.category))
+        return iri
+
+    def benchmark_bullet(self, bullet: BenchmarkBullet, graph: str, lang: str) -> str:
+        return self._benchmark(bullet.label, bullet.url, graph, lang, bullet.description or None,
+                               bullet.developer, f"{graph}#L{bullet.line}")
+
+    def reference_row(self, row: ReferenceRow, graph: str, lang: str, index: ModelIndex) -> str:
+        arxiv = _ARXIV.search(row.url or "")
+        slug = f"arxiv-{arxiv.group(1)}" if arxiv else slugify(row.title)
+        iri = resource_iri("paper", slug)
+        add = self.sink.add
+        add(graph, iri, RDF_TYPE, str(JLLM.Paper))
+        add(graph, iri, RDFS_LABEL, text(row.title))
+        add(graph, iri, str(JLLM.sourceLocation), f"{graph}#L{row.row.line}")
+        if arxiv:
+            add(graph, iri, str(JLLM.arxivId), text(arxiv.group(1)))
+        if row.url:
+            add(graph, iri, str(SCHEMA.url), row.url)
+        if row.venue:
+            add(graph, iri, str(JLLM.venue), text(row.venue))
+        date = _reference_date(row.date)
+        if date is not None:
+            add(graph, iri, str(SCHEMA.datePublished), date)
+        for subject in row.subjects:
+            add(graph, iri, str(SCHEMA.about), text(subject))
+            self._link_subject(subject, iri, graph, lang, index)
+        return iri
+
+    def _link_subject(self, subject: str, paper: str, graph: str, lang: str,
+                      index: ModelIndex) -> None:
+        from jllm_kg.normalize.architectures import parse_architecture_cell
+
+        for entry in index.entries_for(subject):
+            self.sink.add(graph, entry.family, str(JLLM.paper), paper)
+        for reference in parse_architecture_cell(subject):
+            architecture = getattr(reference, "architecture", reference)
+            if getattr(architecture, "curated", True):
+                self.sink.add(graph, self.architecture(reference, graph, lang), str(JLLM.paper),
+                              paper)
+
+
+class _DatasetView:
+    """Adapts a dataset mention to the label/url protocol of ``Catalog._describe``."""
+
+    def __init__(self, mention: Any, curated: bool) -> None:
+        self.curated = curated
+        self.labels = getattr(mention, "labels", None) or {}
+        self.url = getattr(mention, "curated_url", None)
+
+
+def _reference_date(value: str | None) -> Any:
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})", value.strip())
+    if match:
+        year, month, day = (int(part) for part in match.groups())
+        return typed(f"{year:04d}-{month:02d}-{day:02d}", str(XSD.date))
+    match = re.fullmatch(r"(\d{4})[./-](\d{1,2})", value.strip())
+    if match:
+        return typed(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}", str(XSD.gYearMonth))
+    return None
+
+
+__all__ = ["CURATED_GRAPH", "DERIVATION_PROPERTIES", "SKOS", "Catalog", "Derivations"]

@@ -1,0 +1,448 @@
+"""Map the list's records (one ``ListDocument`` per source) to RDF.
+
+Each source's facts go to its own named graph; curated entities (licenses, developers, datasets,
+foreign base models …) are emitted once into the curated graph by :class:`Catalog`. A model
+carries its row's facts itself; per-variant values are matched to checkpoints by selector.
+Lineage: siblings inside a row (by checkpoint names), the row's base cell, Japanese parents named
+in the base cell or in training-data prose, and merge parents; every derivation is typed and
+qualified with the text it was read from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jllm_kg.ingest.records import Cell, ListDocument, ModelRow
+from jllm_kg.map import cells
+from jllm_kg.map.catalog import Catalog, Derivations
+from jllm_kg.map.graph import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, decimal, integer, text, typed
+from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry, size_tokens
+from jllm_kg.map.siblings import sibling_parents, stages_of
+from jllm_kg.vocab import DCAT, JLLM, SCHEMA, XSD, resource_iri, slugify
+
+APPROACH_CONCEPTS = {
+    "scratch": JLLM.FromScratch,
+    "continual": JLLM.ContinualPretraining,
+    "post-training": JLLM.PostTrainingOnly,
+    "merge": JLLM.ModelMerge,
+}
+MODALITY_CONCEPTS = {
+    "text-generation": JLLM.TextGeneration,
+    "text-encoder": JLLM.TextEncoder,
+    "text-embedding": JLLM.TextEmbedding,
+    "vision-language": JLLM.VisionLanguage,
+    "text-to-image": JLLM.TextToImage,
+    "text-to-video": JLLM.TextToVideo,
+    "vision-other": JLLM.MultimodalOther,
+    "speech": JLLM.Speech,
+    "music": JLLM.Music,
+}
+# How a model of a row derives from the base model named in its base cell, by section.
+BASE_DERIVATION = {
+    "continual": "ContinualPretrainingDerivation",
+    "post-training": "FineTuning",
+    "merge": "Merge",
+}
+PHASE_PROPERTIES = {
+    "pretraining": JLLM.pretrainedOn,
+    "continual-pretraining": JLLM.pretrainedOn,
+    "instruction-tuning": JLLM.instructionTunedOn,
+    "preference-tuning": JLLM.preferenceTunedOn,
+}
+MENTION_DERIVATIONS = {
+    "continual": "ContinualPretrainingDerivation",
+    "fine-tune": "FineTuning",
+    "upcycling": "Upcycling",
+    "distillation-teacher": "Distillation",
+    "chat-vector": "ChatVector",
+    "merge": "Merge",
+}
+
+
+def source_graph(doc_slug: str) -> str:
+    return resource_iri("source", doc_slug)
+
+
+@dataclass
+class _RowContext:
+    entry: RowEntry
+    graph: str
+    lang: str
+
+    @property
+    def row(self) -> ModelRow:
+        return self.entry.row
+
+    @property
+    def models(self) -> list[ModelNode]:
+        return self.entry.models
+
+    def cell(self, key: str) -> Cell | None:
+        return self.entry.row.row.cells.get(key)  # type: ignore[call-overload]
+
+    def location(self) -> str:
+        return f"{self.graph}#L{self.entry.row.row.line}"
+
+
+class ListMapper:
+    """Maps every row of every list source; shares one index so parents resolve across sources."""
+
+    def __init__(self, index: ModelIndex, sink: QuadSink, catalog: Catalog) -> None:
+        self.index = index
+        self.sink = sink
+        self.catalog = catalog
+        self.derivations = Derivations(sink)
+        self.unresolved_parents: list[tuple[str, int, str]] = []
+
+    # -- documents --------------------------------------------------------------------------
+
+    def map_document(self, doc: ListDocument) -> None:
+        graph = source_graph(doc.source.slug)
+        self.catalog.source_document(doc.source, graph)
+        for entry in self.index.entries:
+            if entry.doc is doc:
+                self._map_row(_RowContext(entry, graph, doc.source.language))
+        for benchmark in doc.benchmarks:
+            self.catalog.benchmark_row(benchmark, graph, doc.source.language)
+        for bullet in doc.benchmark_bullets:
+            self.catalog.benchmark_bullet(bullet, graph, doc.source.language)
+        for reference in doc.references:
+            self.catalog.reference_row(reference, graph, doc.source.language, self.index)
+
+    # -- rows --------------------------------------------------------------------------------
+
+    def _add(self, ctx: _RowContext, subject: str, predicate: str, obj: object) -> None:
+        self.sink.add(ctx.graph, subject, predicate, obj)  # type: ignore[arg-type]
+
+    def _map_row(self, ctx: _RowContext) -> None:
+        row = ctx.row
+        family = ctx.entry.family
+        self._add(ctx, family, RDF_TYPE, str(JLLM.ModelFamily))
+        self._add(ctx, family, RDFS_LABEL, text(row.label, ctx.lang))
+        self._add(ctx, family, str(JLLM.sourceLocation), ctx.location())
+        if row.url:
+            self._add(ctx, family, str(SCHEMA.url), row.url)
+        self._add(ctx, family, str(JLLM.section), text(row.row.section))
+        for model in ctx.models:
+            self._map_model_identity(ctx, model)
+        self._map_category(ctx)
+        self._map_year(ctx)
+        self._map_developers(ctx)
+        self._map_licenses(ctx)
+        self._map_architecture(ctx)
+        self._map_sizes(ctx)
+        self._map_context(ctx)
+        self._map_domain(ctx)
+        mentions = self._map_training_data(ctx)
+        self._map_lineage(ctx, mentions)
+
+    def _map_model_identity(self, ctx: _RowContext, model: ModelNode) -> None:
+        self._add(ctx, model.iri, RDF_TYPE, str(JLLM.Model))
+        self._add(ctx, model.iri, str(JLLM.family), ctx.entry.family)
+        self._add(ctx, model.iri, str(JLLM.sourceLocation), ctx.location())
+        if model.hf_id:
+            self._add(ctx, model.iri, RDFS_LABEL, text(model.name))
+            self._add(ctx, model.iri, str(JLLM.huggingFaceId), text(model.hf_id))
+            page = f"https://huggingface.co/{model.hf_id}"
+            self._add(ctx, model.iri, str(SCHEMA.url), page)
+            self._add(ctx, model.iri, str(DCAT.landingPage), page)
+            if model.listed_hf_id and model.listed_hf_id != model.hf_id:
+                self._add(ctx, model.iri, str(JLLM.formerHuggingFaceId), text(model.listed_hf_id))
+        else:
+            label = model.name if model.checkpoint is None else f"{ctx.row.label} {model.name}"
+            self._add(ctx, model.iri, RDFS_LABEL, text(label, ctx.lang))
+            url = model.checkpoint.url if model.checkpoint else ctx.row.url
+            if url:
+                self._add(ctx, model.iri, str(SCHEMA.url), url)
+
+    def _map_category(self, ctx: _RowContext) -> None:
+        category = ctx.row.category
+        for model in ctx.models:
+            self._add(ctx, model.iri, str(JLLM.modality), str(MODALITY_CONCEPTS[category.modality]))
+            if category.approach in APPROACH_CONCEPTS:
+                concept = APPROACH_CONCEPTS[category.approach]
+                self._add(ctx, model.iri, str(JLLM.trainingApproach), str(concept))
+            if category.approach == "api":
+                self._add(ctx, model.iri, str(JLLM.availability), str(JLLM.APIOnly))
+            elif model.hf_id:
+                self._add(ctx, model.iri, str(JLLM.availability), str(JLLM.OpenWeights))
+        platform = ctx.cell("platform")
+        if platform is not None and not platform.is_empty:
+            for model in ctx.models:
+                self._add(ctx, model.iri, str(JLLM.platform), text(platform.text, ctx.lang))
+
+    def _map_year(self, ctx: _RowContext) -> None:
+        cell = ctx.cell("year")
+        if cell is None:
+            return
+        year = cells.year(cell)
+        if year is None:
+            return
+        for model in ctx.models:
+            self._add(ctx, model.iri, str(JLLM.releaseDate), typed(f"{year:04d}", str(XSD.gYear)))
+        self._add(ctx, ctx.entry.family, str(JLLM.releaseDate), typed(f"{year:04d}", str(XSD.gYear)))
+
+    def _map_developers(self, ctx: _RowContext) -> None:
+        cell = ctx.cell("developer")
+        if cell is None or cell.is_empty:
+            return
+        for developer in cells.developers(cell):
+            iri = self.catalog.developer(developer, ctx.graph, ctx.lang)
+            self._add(ctx, ctx.entry.family, str(JLLM.developer), iri)
+            for model in ctx.models:
+                self._add(ctx, model.iri, str(JLLM.developer), iri)
+
+    def _map_licenses(self, ctx: _RowContext) -> None:
+        cell = ctx.cell("license")
+        if cell is None or cell.is_empty:
+            return
+        statements = cells.licenses(cell)
+        assigned = cells.assign(statements, ctx.models)
+        for index, model in enumerate(ctx.models):
+            for statement in assigned.get(index, ()):
+                license_iri = self.catalog.license(statement.license, ctx.graph, ctx.lang)
+                self._add(ctx, model.iri, str(JLLM.license), license_iri)
+                if statement.uncertain:
+                    node = f"{model.iri}#license-{_fragment(license_iri)}"
+                    self._add(ctx, model.iri, str(JLLM.qualifiedLicense), node)
+                    self._add(ctx, node, RDF_TYPE, str(JLLM.LicenseStatement))
+                    self._add(ctx, node, str(JLLM.license), license_iri)
+                    self._add(ctx, node, str(JLLM.uncertain), boolean(True))
+                    self._add(ctx, node, str(JLLM.evidence), text(statement.text))
+                    self._add(ctx, node, str(JLLM.sourceLocation), ctx.location())
+
+    def _map_architecture(self, ctx: _RowContext) -> None:
+        cell = ctx.cell("architecture")
+        if cell is None or cell.is_empty:
+            return
+        for architecture in cells.architectures(cell):
+            iri = self.catalog.architecture(architecture, ctx.graph, ctx.lang)
+            for model in ctx.models:
+                self._add(ctx, model.iri, str(JLLM.architecture), iri)
+
+    def _map_sizes(self, ctx: _RowContext) -> None:
+        architecture_sizes = cells.bold_sizes(ctx.cell("architecture"))
+        for model in ctx.models:
+            size = cells.checkpoint_size(model.checkpoint, model.name)
+            if size is None and len(ctx.models) == 1 and len(architecture_sizes) == 1:
+                size = architecture_sizes[0]
+            if size is None:
+                continue
+            if size.value is not None:
+                self._add(ctx, model.iri, str(JLLM.parameterCount), decimal(size.value))
+            if size.nominal is not None and size.actual is not None and size.nominal != size.actual:
+                self._add(ctx, model.iri, str(JLLM.nominalParameterCount), decimal(size.nominal))
+            if size.active is not None:
+                self._add(ctx, model.iri, str(JLLM.activeParameterCount), decimal(size.active))
+
+    def _map_context(self, ctx: _RowContext) -> None:
+        cell = ctx.cell("context")
+        if cell is None or cell.is_empty:
+            return
+        statements = cells.context_lengths(cell)
+        for index, chosen in cells.assign(statements, ctx.models).items():
+            for statement in chosen:
+                self._add(ctx, ctx.models[index].iri, str(JLLM.contextLength),
+                          integer(statement.tokens))
+
+    def _map_domain(self, ctx: _RowContext) -> None:
+        if ctx.row.category.scope == "general":
+            concepts = [str(JLLM.GeneralDomain)]
+        else:
+            cell = ctx.cell("domain")
+            concepts = cells.domains(cell) if cell is not None else []
+        for concept in concepts:
+            for model in ctx.models:
+                self._add(ctx, model.iri, str(JLLM.domain), concept)
+
+    def _map_training_data(self, ctx: _RowContext) -> list[cells.ParentMention]:
+        cell = ctx.cell("training_data")
+        if cell is None or cell.is_empty:
+            return []
+        statements = cells.training_statements(cell, ctx.row.category.approach)
+        mentions: list[cells.ParentMention] = []
+        for index, chosen in cells.assign(statements, ctx.models).items():
+            model = ctx.models[index]
+            for statement in chosen:
+                if statement.undisclosed:
+                    self._add(ctx, model.iri, str(JLLM.undisclosedTrainingData), boolean(True))
+                phase_property = PHASE_PROPERTIES.get(statement.phase)
+                for dataset in statement.datasets:
+                    dataset_iri = self.catalog.dataset(dataset, ctx.graph, ctx.lang)
+                    self._add(ctx, model.iri, str(JLLM.trainedOn), dataset_iri)
+                    if phase_property is not None:
+                        self._add(ctx, model.iri, str(phase_property), dataset_iri)
+                if statement.phase in ("pretraining", "continual-pretraining"):
+                    for tokens in cells.token_totals(statement):
+                        self._add(ctx, model.iri, str(JLLM.trainingTokens), decimal(tokens))
+                for mention in statement.models:
+                    mentions.append(cells.ParentMention(index, mention.label, mention.relation,
+                                                        statement.text))
+        return mentions
+
+    # -- lineage -----------------------------------------------------------------------------
+
+    def _derive(self, ctx: _RowContext, child: ModelNode, parent: str, kind: str,
+                evidence: str) -> None:
+        if parent == child.iri:
+            return
+        self.derivations.add(ctx.graph, child.iri, parent, kind, evidence, ctx.location())
+
+    def _map_lineage(self, ctx: _RowContext, mentions: list[cells.ParentMention]) -> None:
+        models = ctx.models
+        names = [model.name for model in models]
+        has_sibling_parent: set[int] = set()
+        for child, parent, kind in sibling_parents(names):
+            has_sibling_parent.add(child)
+            evidence = (f"checkpoint names in the same row: {names[child]} is a "
+                        f"{kind} of {names[parent]}")
+            self._derive(ctx, models[child], models[parent].iri, kind, evidence)
+
+        approach = ctx.row.category.approach
+        roots = [i for i in range(len(models)) if i not in has_sibling_parent]
+        mentioned_roots: set[int] = set()
+        for mention in mentions:
+            kind = MENTION_DERIVATIONS.get(mention.relation, "FineTuning")
+            targets = [mention.model_index] if mention.model_index in roots else []
+            for index in targets:
+                parents = self._resolve_parent(ctx, mention.label, models[index])
+                for parent in parents:
+                    self._derive(ctx, models[index], parent, kind, mention.evidence)
+                if parents and mention.relation != "distillation-teacher":
+                    mentioned_roots.add(index)
+
+        if approach == "merge":
+            self._map_merge_parents(ctx, roots)
+            return
+        base_cell = ctx.cell("base")
+        if base_cell is None or base_cell.is_empty:
+            return
+        kind = BASE_DERIVATION.get(approach, "FineTuning")
+        references = cells.base_references(base_cell)
+        assigned = cells.assign(references, models)
+        for index in roots:
+            if index in mentioned_roots:
+                continue
+            for reference in assigned.get(index, ()):
+                for parent in self._resolve_parent(ctx, reference.label, models[index],
+                                                   size=reference.size):
+                    self._derive(ctx, models[index], parent, kind, base_cell.text)
+
+    def _map_merge_parents(self, ctx: _RowContext, roots: list[int]) -> None:
+        cell = ctx.cell("merge_parents") or ctx.cell("base")
+        if cell is None or cell.is_empty:
+            return
+        for reference in cells.base_references(cell):
+            for index in roots:
+                for parent in self._resolve_parent(ctx, reference.label, ctx.models[index],
+                                                   size=reference.size,
+                                                   japanese=reference.bold):
+                    self._derive(ctx, ctx.models[index], parent, "Merge", cell.text)
+
+    def _resolve_parent(self, ctx: _RowContext, label: str, child: ModelNode, *,
+                        size: str | None = None, japanese: bool | None = None) -> list[str]:
+        """IRIs of the model(s) a free-text parent label names, seen from ``child``."""
+        label, stated_size = split_label_size(label)
+        size = size or stated_size
+        if japanese is not True:
+            foreign = self.catalog.foreign_model(label, size)
+            if foreign is not None:
+                return [foreign]
+        found = self._resolve_japanese(ctx, label, size, child)
+        if found:
+            return [node.iri for node in found]
+        named = self.index.models_named(label)
+        if named:
+            return [named[0].iri]
+        if japanese is False:
+            return []
+        self.unresolved_parents.append((ctx.graph, ctx.row.row.line, label))
+        return [self.catalog.mentioned_model(label, size, ctx.graph, ctx.lang)]
+
+    def _resolve_japanese(self, ctx: _RowContext, label: str, size: str | None,
+                          child: ModelNode) -> list[ModelNode]:
+        wanted_sizes = size_tokens(label) | (size_tokens(size) if size else set())
+        label_core = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", label).strip()
+        candidates = self.index.entries_for(label) or self.index.entries_for(label_core)
+        if not candidates:
+            without_size = re.sub(r"[\s-]*\d+(\.\d+)?[bBmM]$", "", label_core).strip()
+            if without_size and without_size != label_core:
+                candidates = self.index.entries_for(without_size)
+        candidates = [c for c in candidates if c.family != ctx.entry.family]
+        if not candidates:
+            prefixed = self.index.models_with_prefix(label_core, wanted_sizes)
+            return self._pick_by_size(prefixed, wanted_sizes, child, label)
+        same_source = [c for c in candidates if c.doc is ctx.entry.doc]
+        entries = same_source or candidates
+        nodes = [node for entry in entries for node in entry.models if node.iri != child.iri]
+        return self._pick_by_size(nodes, wanted_sizes, child, label)
+
+    @staticmethod
+    def _pick_by_size(nodes: list[ModelNode], wanted_sizes: set[str], child: ModelNode,
+                      label: str) -> list[ModelNode]:
+        """The parent checkpoint(s) among a row's ``nodes``: the named size (the one matching
+        the child's own size when several are named), base checkpoints unless the label names
+        a tuned one."""
+        if wanted_sizes:
+            sized = [n for n in nodes if size_tokens(n.name) & wanted_sizes]
+            if len(wanted_sizes) > 1:
+                child_sizes = size_tokens(child.name)
+                matching = [n for n in sized
+                            if any(s in t for t in child_sizes for s in size_tokens(n.name))]
+                sized = matching or sized
+            nodes = sized or nodes
+        wants_tuned = bool(stages_of(label))
+        preferred = [n for n in nodes if bool(stages_of(n.name)) == wants_tuned]
+        nodes = preferred or nodes
+        if not nodes:
+            return []
+        # One parent per named size; several rows/sources name the same checkpoints.
+        by_size: dict[frozenset[str], ModelNode] = {}
+        for node in sorted(nodes, key=lambda n: (n.stage_count, len(n.name), n.iri)):
+            by_size.setdefault(frozenset(size_tokens(node.name) & wanted_sizes), node)
+        return list(by_size.values())
+
+
+_SIZE_LIST = re.compile(r"^(?P<core>.*?)\s*[(（](?P<sizes>[^()（）]*)[)）]$")
+
+
+def split_label_size(label: str) -> tuple[str, str | None]:
+    """A parent label without unbalanced brackets, and its parenthesised size list if any.
+
+    >>> split_label_size("LLM-jp-3 (1.8b, 13b)")
+    ('LLM-jp-3', '1.8b, 13b')
+    >>> split_label_size("(Laboro BERT(base)")
+    ('Laboro BERT(base)', None)
+    >>> split_label_size("Youri 7B (base)")
+    ('Youri 7B (base)', None)
+    """
+    cleaned = label.strip()
+    while cleaned.startswith(("(", "（")) and cleaned.count("(") + cleaned.count("（") > (
+        cleaned.count(")") + cleaned.count("）")
+    ):
+        cleaned = cleaned[1:].strip()
+    while cleaned.endswith((")", "）")) and cleaned.count(")") + cleaned.count("）") > (
+        cleaned.count("(") + cleaned.count("（")
+    ):
+        cleaned = cleaned[:-1].strip()
+    match = _SIZE_LIST.match(cleaned)
+    if match and size_tokens(match.group("sizes")) and all(
+        size_tokens(part) for part in re.split(r"[,、]", match.group("sizes"))
+    ):
+        return match.group("core"), match.group("sizes")
+    return cleaned, None
+
+
+def _fragment(iri: str) -> str:
+    return slugify(iri.rsplit("/", 1)[-1])
+
+
+def map_lists(docs: Sequence[ListDocument], sink: QuadSink, catalog: Catalog) -> ListMapper:
+    """Map every list source into ``sink``; returns the mapper (for its diagnostics)."""
+    index = ModelIndex.build(docs)
+    mapper = ListMapper(index, sink, catalog)
+    for doc in docs:
+        mapper.map_document(doc)
+    return mapper

@@ -1,0 +1,140 @@
+"""Architecture cells → architecture identities (``data/curated/architectures.yaml``).
+
+A cell names one architecture (``GPT-NeoX``), sometimes with a parenthesised detail (``BERT
+(base, large)``, ``Stable Diffusion (ControlNet)``, ``LLaVA (Llama-3.1-Swallow-70B-Instruct-v0.3
++ Qwen2-VL-7B-Instruct)``), sometimes two alternatives (``GPT または GPT-NeoX``, ``GPT / GPT-NeoX``,
+``Llama/MoE``). Later ``<br>`` lines of the cell (the checkpoint list) are not architecture.
+
+>>> [(r.architecture.key, r.detail) for r in parse_architecture_cell("BERT (base, large)")]
+[('bert', 'base, large')]
+>>> [r.architecture.key for r in parse_architecture_cell("GPT または GPT-NeoX")]
+['gpt', 'gpt-neox']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from jllm_kg.normalize.curated import CuratedDataError, load_curated
+from jllm_kg.normalize.text import (
+    is_unknown_marker,
+    loose_key,
+    match_key,
+    split_top_level,
+    strip_label,
+)
+from jllm_kg.vocab import slugify
+
+_FILE = "architectures.yaml"
+_ALTERNATIVES = (" または ", " ou ", " or ", "/")
+_WITH_DETAIL = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<detail>.*)[)）]$")
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A model architecture."""
+
+    key: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    developer: str | None = None  # key into developers.yaml
+    curated: bool = True  # False: made up from an unknown name
+
+
+@dataclass(frozen=True)
+class ArchitectureRef:
+    """One architecture named in a cell."""
+
+    architecture: Architecture
+    text: str  # the part of the cell as written
+    detail: str | None = None  # parenthesised detail (sizes, components, notes)
+    alternative: bool = False  # one of several alternatives ("A または B")
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The ``+``-joined parts of the detail or of the text (models a VLM is built from)."""
+        source = self.detail if self.detail and "+" in self.detail else self.text
+        parts = tuple(p.strip() for p in source.split("+") if p.strip())
+        return parts if len(parts) > 1 else ()
+
+
+@cache
+def _tables() -> tuple[Mapping[str, Architecture], dict[str, str], dict[str, str]]:
+    data: Any = load_curated(_FILE)
+    catalogue: dict[str, Architecture] = {}
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    try:
+        for entry in data["architectures"]:
+            key = str(entry["key"])
+            if key in catalogue:
+                raise CuratedDataError(f"{_FILE}: duplicate architecture key {key!r}")
+            arch = Architecture(
+                key=key,
+                label=str(entry["label"]),
+                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+                developer=entry.get("developer"),
+            )
+            catalogue[key] = arch
+            for name in (arch.label, *arch.aliases):
+                for table, k in ((exact, match_key(name)), (loose, loose_key(name))):
+                    if table.get(k, key) != key:
+                        raise CuratedDataError(
+                            f"{_FILE}: alias {name!r} claimed by {table[k]!r} and {key!r}"
+                        )
+                    table[k] = key
+    except (KeyError, TypeError, AttributeError) as error:
+        raise CuratedDataError(f"{_FILE}: malformed architecture entry ({error!r})") from error
+    return MappingProxyType(catalogue), exact, loose
+
+
+def architecture_catalogue() -> Mapping[str, Architecture]:
+    """All curated architectures by key (read-only)."""
+    return _tables()[0]
+
+
+def lookup_architecture(name: str) -> Architecture | None:
+    """The curated architecture a name denotes, or None."""
+    catalogue, exact, loose = _tables()
+    key = exact.get(match_key(name)) or loose.get(loose_key(name))
+    return catalogue[key] if key else None
+
+
+def _resolve(text: str, alternative: bool) -> ArchitectureRef:
+    label = strip_label(text)
+    whole = lookup_architecture(label)
+    if whole:
+        return ArchitectureRef(whole, label, None, alternative)
+    found = _WITH_DETAIL.match(label)
+    if found:
+        head = lookup_architecture(found["name"])
+        detail = found["detail"].strip() or None
+        if head:
+            return ArchitectureRef(head, label, detail, alternative)
+    ad_hoc = Architecture(key=slugify(label), label=label, curated=False)
+    return ArchitectureRef(ad_hoc, label, None, alternative)
+
+
+def parse_architecture_cell(cell: str | Sequence[str]) -> list[ArchitectureRef]:
+    """The architectures an architecture cell names (first line only when given lines).
+
+    Unknown markers (``-``, ``？``, empty) give nothing; an unknown name gives an ad-hoc
+    ``Architecture`` (``curated=False``, label as written) so nothing is lost.
+    """
+    text = cell if isinstance(cell, str) else (cell[0] if cell else "")
+    text = strip_label(text.split("\n", 1)[0])
+    if is_unknown_marker(text):
+        return []
+    whole = lookup_architecture(text)
+    if whole:
+        return [ArchitectureRef(whole, text)]
+    # A "+" composite ("microsoft/phi-4 + HuggingFaceM4/siglip…") is one architecture whose
+    # components are models; its "/" are repo ids, not alternatives.
+    parts = [text] if "+" in text else split_top_level(text, _ALTERNATIVES)
+    alternative = len(parts) > 1
+    return [_resolve(part, alternative) for part in parts]

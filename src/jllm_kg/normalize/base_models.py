@@ -1,0 +1,259 @@
+"""Base-model and merge-parent cells → references, and foreign base models
+(``data/curated/foreign_models.yaml``).
+
+``parse_base_cell`` reads what a cell says, as written: ``Llama 2 (70b)`` → label "Llama 2",
+size "70b"; ``Code Llama<br>(7b)`` → one reference; a merge list ``**Llama 3 Swallow 8B
+(Instruct)**, OpenBioLLM-8B`` → one reference per parent, bold = Japanese parent; a note
+``*Instructが名前に付いていないモデルのみ Mixtral-8x7B-v0.1 がベース`` → a second reference with a
+selector (checkpoints without "instruct"). ``resolve_foreign_model`` maps a label (+ size) to a
+curated non-Japanese model; Japanese parents are not in the file and resolve to None (the
+mapper resolves them against list rows).
+
+Decision: a family label without a size (``RWKV-4 World``, ``InternVL2``) resolves to no model
+(None) — a family is not a checkpoint; use :func:`resolve_foreign_family` for it.
+
+>>> ref = parse_base_cell(["Llama 2 (70b)"], ["70b"])[0]
+>>> (ref.label, ref.size, resolve_foreign_model(ref.label, ref.size).hf_id)
+('Llama 2', '70b', 'meta-llama/Llama-2-70b-hf')
+>>> resolve_foreign_model("Swallow 13B", None) is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jllm_kg.normalize.curated import CuratedDataError, load_curated
+from jllm_kg.normalize.selectors import Selector, split_base_note
+from jllm_kg.normalize.text import (
+    is_unknown_marker,
+    loose_key,
+    match_key,
+    split_top_level,
+    strip_label,
+)
+
+_FILE = "foreign_models.yaml"
+_SIZE = r"\d+(?:\.\d+)?\s*[bmkt](?:\s*[(（]\s*\d+(?:\.\d+)?\s*[bmkt]\s*[)）])?"
+_SIZE_ITEM = re.compile(rf"^(?:\d+\s*x\s*)?{_SIZE}$", re.I)
+_TRAILING_PAREN = re.compile(
+    r"^(?P<label>.*?)\s*[(（](?P<inner>[^()（）]*(?:[(（][^()（）]*[)）][^()（）]*)*)[)）]$"
+)
+
+
+@dataclass(frozen=True)
+class ForeignFamily:
+    key: str
+    label: str
+    developer: str
+    architecture: str | None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ForeignModel:
+    """A non-Japanese model named as a base, parent, teacher or component."""
+
+    key: str
+    label: str
+    developer: str  # key into developers.yaml
+    architecture: str | None  # key into architectures.yaml
+    family: str | None = None
+    hf_id: str | None = None
+    parameters: float | None = None  # nominal unless a source gives the actual count
+    sizes: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BaseRef:
+    """One model a base / merge-parent cell names, as written."""
+
+    label: str  # e.g. "Llama 2", "Llama 3 Swallow 8B (Instruct)"
+    size: str | None  # e.g. "70b", "8x13b", "1.8b, 13b"
+    selector: Selector | None  # which checkpoints it is the base of (None: all)
+    bold: bool  # bold in the source: a Japanese parent in merge tables
+    note: str | None  # qualifying text ("trained from", the note line)
+    text: str  # the part of the cell as written
+
+    @property
+    def sizes(self) -> tuple[str, ...]:
+        """The size list split: ``"1.8b, 13b"`` → ``("1.8b", "13b")``."""
+        return tuple(split_top_level(self.size, (",", "、"))) if self.size else ()
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    families: Mapping[str, ForeignFamily]
+    models: Mapping[str, ForeignModel]
+    family_keys: Mapping[str, str]
+    model_keys: Mapping[str, str]
+    lineage_phrases: tuple[str, ...]
+
+
+def _index(table: dict[str, str], names: Sequence[str], key: str, what: str) -> None:
+    for name in names:
+        for k in (match_key(name), loose_key(name)):
+            if table.get(k, key) != key:
+                raise CuratedDataError(
+                    f"{_FILE}: {what} alias {name!r} claimed by {table[k]!r} and {key!r}"
+                )
+            table[k] = key
+
+
+@cache
+def _catalogue() -> _Catalogue:
+    data: Any = load_curated(_FILE)
+    families: dict[str, ForeignFamily] = {}
+    models: dict[str, ForeignModel] = {}
+    family_keys: dict[str, str] = {}
+    model_keys: dict[str, str] = {}
+    try:
+        for entry in data["families"]:
+            fam = ForeignFamily(
+                key=str(entry["key"]),
+                label=str(entry["label"]),
+                developer=str(entry["developer"]),
+                architecture=entry.get("architecture"),
+                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+            )
+            if fam.key in families:
+                raise CuratedDataError(f"{_FILE}: duplicate family key {fam.key!r}")
+            families[fam.key] = fam
+            _index(family_keys, [fam.label, *fam.aliases], fam.key, "family")
+        for entry in data["models"]:
+            family = families.get(entry.get("family")) if entry.get("family") else None
+            if entry.get("family") and family is None:
+                raise CuratedDataError(f"{_FILE}: model {entry['key']!r}: unknown family")
+            developer = entry.get("developer") or (family.developer if family else None)
+            if developer is None:
+                raise CuratedDataError(f"{_FILE}: model {entry['key']!r} has no developer")
+            parameters = entry.get("parameters")
+            model = ForeignModel(
+                key=str(entry["key"]),
+                label=str(entry["label"]),
+                developer=str(developer),
+                architecture=entry.get("architecture") or (family.architecture if family else None),
+                family=family.key if family else None,
+                hf_id=entry.get("hf_id"),
+                parameters=float(parameters) if parameters is not None else None,
+                sizes=tuple(str(s) for s in entry.get("sizes") or ()),
+                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+            )
+            if model.key in models:
+                raise CuratedDataError(f"{_FILE}: duplicate model key {model.key!r}")
+            models[model.key] = model
+            names = [model.label, *model.aliases, *([model.hf_id] if model.hf_id else [])]
+            _index(model_keys, names, model.key, "model")
+        phrases = tuple(str(p) for p in data.get("lineage_phrases") or ())
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
+        raise CuratedDataError(f"{_FILE}: malformed entry ({error!r})") from error
+    return _Catalogue(families, models, family_keys, model_keys, phrases)
+
+
+def foreign_model_catalogue() -> Mapping[str, ForeignModel]:
+    """All curated foreign models by key."""
+    return dict(_catalogue().models)
+
+
+def foreign_family_catalogue() -> Mapping[str, ForeignFamily]:
+    """All curated foreign model families by key."""
+    return dict(_catalogue().families)
+
+
+def _lookup(table: Mapping[str, str], name: str) -> str | None:
+    return table.get(match_key(name)) or table.get(loose_key(name))
+
+
+def resolve_foreign_family(label: str) -> ForeignFamily | None:
+    """The foreign family a label names (``Qwen 2.5`` → Qwen2.5), or None."""
+    key = _lookup(_catalogue().family_keys, strip_label(label))
+    return _catalogue().families[key] if key else None
+
+
+def resolve_foreign_model(label: str, size: str | None) -> ForeignModel | None:
+    """The specific foreign model a base label (+ size) denotes, or None.
+
+    A full model label or repo id (``Mixtral-8x7B-Instruct-v0.1``, ``microsoft/phi-4``)
+    resolves alone; a family label needs a size that selects one model (``Llama 2`` + ``70b``).
+    None for Japanese models, unknown labels and families without (or with an unknown) size.
+    """
+    catalogue = _catalogue()
+    name = strip_label(label)
+    key = _lookup(catalogue.model_keys, name)
+    if key:
+        return catalogue.models[key]
+    family = resolve_foreign_family(name)
+    if family is None or not size:
+        return None
+    wanted = {match_key(size), loose_key(size)}
+    # "46.7b" or "7b (6.8b)": also try the first size of the text.
+    first = re.match(r"^\s*([\dx.]+\s*[bmkt])", match_key(size))
+    if first:
+        wanted.add(loose_key(first.group(1)))
+    for model in catalogue.models.values():
+        if model.family == family.key and any(
+            match_key(s) in wanted or loose_key(s) in wanted for s in model.sizes
+        ):
+            return model
+    return None
+
+
+def _split_label_size(text: str) -> tuple[str, str | None]:
+    found = _TRAILING_PAREN.match(text)
+    if found and found["label"]:
+        inner = found["inner"].strip()
+        items = split_top_level(inner, (",", "、"))
+        if items and all(_SIZE_ITEM.match(item) for item in items):
+            return found["label"].strip(), inner
+    return text, None
+
+
+def _is_bold(label: str, text: str, bold: Sequence[str]) -> bool:
+    keys = {match_key(b) for b in bold if b.strip()}
+    return match_key(text) in keys or match_key(label) in keys
+
+
+def parse_base_cell(lines: Sequence[str], bold: Sequence[str] = ()) -> list[BaseRef]:
+    """The models a base-model or merge-parent cell names (plain-text ``<br>`` lines; *bold*:
+    the bold spans of the cell, which mark Japanese parents in merge tables).
+
+    A line that is only a size (``(7b)``) completes the previous reference; note lines naming
+    another base for some checkpoints give a reference with a selector; ``(trained from X)``
+    gives X with the phrase as note. Unknown markers give nothing.
+    """
+    refs: list[BaseRef] = []
+    phrases = _catalogue().lineage_phrases
+    for raw in lines:
+        line = strip_label(raw)
+        if is_unknown_marker(line):
+            continue
+        only_size = re.fullmatch(r"[(（]\s*(.+?)\s*[)）]", line)
+        if only_size and refs and refs[-1].size is None and _SIZE_ITEM.match(only_size[1]):
+            last = refs[-1]
+            refs[-1] = BaseRef(
+                last.label, only_size[1], last.selector, last.bold, last.note, f"{last.text} {line}"
+            )
+            continue
+        note = split_base_note(line)
+        if note:
+            selector, value = note
+            label, size = _split_label_size(value)
+            refs.append(BaseRef(label, size, selector, _is_bold(label, value, bold), line, line))
+            continue
+        inner = line[1:-1].strip() if line[:1] in "(（" and line[-1:] in ")）" else line
+        for phrase in phrases:
+            if match_key(inner).startswith(match_key(phrase)):
+                value = inner[len(phrase) :].strip()
+                label, size = _split_label_size(value)
+                refs.append(BaseRef(label, size, None, _is_bold(label, value, bold), phrase, line))
+                break
+        else:
+            for part in split_top_level(line, (",", "、")):
+                label, size = _split_label_size(part)
+                refs.append(BaseRef(label, size, None, _is_bold(label, part, bold), None, part))
+    return refs

@@ -1,0 +1,84 @@
+"""Benchmark names → benchmark identities (``data/curated/benchmarks.yaml``).
+
+The list, the paper and the mapper name the same benchmark differently ("JP Language Model
+Evaluation Harness" = "lm-evaluation-harness (jp)"; the paper's task names ``jcommonsenseqa``,
+``marc-ja`` …). Unknown names give None: the caller decides whether to mint a node.
+
+>>> resolve_benchmark("lm-evaluation-harness (jp)").key
+'jp-lm-evaluation-harness'
+>>> resolve_benchmark("marc-ja").part_of
+'jglue'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from jllm_kg.normalize.curated import CuratedDataError, load_curated
+from jllm_kg.normalize.text import loose_key, match_key, strip_label
+
+_FILE = "benchmarks.yaml"
+
+
+@dataclass(frozen=True)
+class BenchmarkFact:
+    """A benchmark or evaluation dataset."""
+
+    key: str
+    labels: Mapping[str, str]
+    developer: str | None = None  # key into developers.yaml
+    url: str | None = None
+    part_of: str | None = None  # key of the suite this task belongs to
+    aliases: tuple[str, ...] = ()
+
+
+@cache
+def _tables() -> tuple[Mapping[str, BenchmarkFact], dict[str, str], dict[str, str]]:
+    data: Any = load_curated(_FILE)
+    catalogue: dict[str, BenchmarkFact] = {}
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    try:
+        for entry in data["benchmarks"]:
+            key = str(entry["key"])
+            if key in catalogue:
+                raise CuratedDataError(f"{_FILE}: duplicate benchmark key {key!r}")
+            fact = BenchmarkFact(
+                key=key,
+                labels=MappingProxyType({str(k): str(v) for k, v in entry["labels"].items()}),
+                developer=entry.get("developer"),
+                url=entry.get("url"),
+                part_of=entry.get("part_of"),
+                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+            )
+            catalogue[key] = fact
+            for name in (*fact.labels.values(), *fact.aliases, key):
+                for table, k in ((exact, match_key(name)), (loose, loose_key(name))):
+                    if table.get(k, key) != key:
+                        raise CuratedDataError(
+                            f"{_FILE}: alias {name!r} claimed by {table[k]!r} and {key!r}"
+                        )
+                    table[k] = key
+    except (KeyError, TypeError, AttributeError) as error:
+        raise CuratedDataError(f"{_FILE}: malformed benchmark entry ({error!r})") from error
+    for fact in catalogue.values():
+        if fact.part_of is not None and fact.part_of not in catalogue:
+            raise CuratedDataError(f"{_FILE}: {fact.key!r} is part of unknown {fact.part_of!r}")
+    return MappingProxyType(catalogue), exact, loose
+
+
+def benchmark_catalogue() -> Mapping[str, BenchmarkFact]:
+    """All curated benchmarks by key (read-only)."""
+    return _tables()[0]
+
+
+def resolve_benchmark(label: str) -> BenchmarkFact | None:
+    """The curated benchmark a name denotes, or None."""
+    catalogue, exact, loose = _tables()
+    name = strip_label(label)
+    key = exact.get(match_key(name)) or loose.get(loose_key(name))
+    return catalogue[key] if key else None

@@ -1,0 +1,180 @@
+"""Licence names → one licence identity; licence cells → per-variant licence statements.
+
+The catalogue is ``data/curated/licenses.yaml``. A name that is not in it still yields a
+:class:`LicenseFact` (``curated=False``, key slugified from the text, commercial use unknown)
+so that nothing the sources say is lost; only unknown markers (``？``, ``不明``, ``Inconnue``,
+empty) yield nothing.
+
+>>> resolve_license("CC BY‑SA 4.0").spdx_id
+'CC-BY-SA-4.0'
+>>> resolve_license("？") is None
+True
+>>> [(s.license.key, s.selector.tokens if s.selector else None)
+...  for s in parse_license_cell(["Apache 2.0", "(NC モデルは CC BY-NC 4.0)"])]
+[('apache-2.0', None), ('cc-by-nc-4.0', ('nc',))]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from types import MappingProxyType
+from typing import Any
+
+from jllm_kg.normalize.curated import CuratedDataError, load_curated
+from jllm_kg.normalize.selectors import Selector, split_selected_line
+from jllm_kg.normalize.text import (
+    is_unknown_marker,
+    loose_key,
+    match_key,
+    split_top_level,
+    strip_label,
+)
+from jllm_kg.vocab import slugify
+
+_FILE = "licenses.yaml"
+_UNCERTAIN = re.compile(r"\s*[(（]\s*[?？]\s*[)）]\s*")
+_SPDX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-+]*$")
+# Licences joined in one cell all apply ("Llama 3.3 Community License & Gemma Terms of Use").
+_JOINERS = (" & ", "&", " + ")
+
+
+class UnknownLicenseError(ValueError):
+    """Raised by :func:`resolve_license` with ``strict=True`` for a name not in the catalogue."""
+
+
+@dataclass(frozen=True)
+class LicenseFact:
+    """One licence: identity plus what the catalogue knows about it."""
+
+    key: str
+    labels: Mapping[str, str]  # language → label
+    spdx_id: str | None = None
+    allows_commercial_use: bool | None = None  # None = unknown
+    url: str | None = None
+    curated: bool = True  # False: made up from an unknown name, only the label is known
+    generic: bool = False  # a kind of licence ("custom", "research only"), not one text
+    aliases: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
+class LicenseStatement:
+    """One licence a cell states, for the checkpoints its selector covers (None: all)."""
+
+    license: LicenseFact
+    selector: Selector | None
+    uncertain: bool  # written with "(?)"
+    text: str  # the line as written
+    additive: bool = False  # "… is also applied to …": added to, not replacing, the default
+
+
+def _load() -> tuple[dict[str, LicenseFact], dict[str, str], dict[str, str]]:
+    data: Any = load_curated(_FILE)
+    catalogue: dict[str, LicenseFact] = {}
+    exact: dict[str, str] = {}
+    loose: dict[str, str] = {}
+    try:
+        entries = data["licenses"]
+        for entry in entries:
+            key = str(entry["key"])
+            if key in catalogue:
+                raise CuratedDataError(f"{_FILE}: duplicate licence key {key!r}")
+            labels = {str(k): str(v) for k, v in entry["labels"].items()}
+            aliases = tuple(str(a) for a in entry.get("aliases") or ())
+            fact = LicenseFact(
+                key=key,
+                labels=MappingProxyType(labels),
+                spdx_id=entry.get("spdx_id"),
+                allows_commercial_use=entry.get("allows_commercial_use"),
+                url=entry.get("url"),
+                generic=bool(entry.get("generic", False)),
+                aliases=aliases,
+            )
+            catalogue[key] = fact
+            for name in (*labels.values(), *aliases, key, fact.spdx_id or ""):
+                if not name:
+                    continue
+                for table, k in ((exact, match_key(name)), (loose, loose_key(name))):
+                    if table.get(k, key) != key:
+                        raise CuratedDataError(
+                            f"{_FILE}: alias {name!r} claimed by {table[k]!r} and {key!r}"
+                        )
+                    table[k] = key
+    except (KeyError, TypeError, AttributeError) as error:
+        raise CuratedDataError(f"{_FILE}: malformed licence entry ({error!r})") from error
+    return catalogue, exact, loose
+
+
+@cache
+def _tables() -> tuple[Mapping[str, LicenseFact], dict[str, str], dict[str, str]]:
+    catalogue, exact, loose = _load()
+    return MappingProxyType(catalogue), exact, loose
+
+
+def license_catalogue() -> Mapping[str, LicenseFact]:
+    """All curated licences by key (read-only)."""
+    return _tables()[0]
+
+
+def is_valid_spdx_id(spdx_id: str) -> bool:
+    """Syntactic check of an SPDX short identifier (letters, digits, ``.``, ``-``, ``+``)."""
+    return bool(_SPDX_ID.match(spdx_id))
+
+
+def resolve_license(name: str, *, strict: bool = False) -> LicenseFact | None:
+    """The licence a name denotes.
+
+    None for unknown markers and empty text. A name not in the catalogue gives an ad-hoc
+    ``LicenseFact`` (key = slug of the text, label = the text, commercial use unknown,
+    ``curated=False``) — or, with ``strict=True``, raises :class:`UnknownLicenseError`.
+    """
+    label = strip_label(name)
+    if is_unknown_marker(label):
+        return None
+    catalogue, exact, loose = _tables()
+    key = exact.get(match_key(label)) or loose.get(loose_key(label))
+    if key:
+        return catalogue[key]
+    if strict:
+        raise UnknownLicenseError(f"licence not in {_FILE}: {label!r}")
+    return LicenseFact(key=slugify(label), labels=MappingProxyType({"en": label}), curated=False)
+
+
+def _statements_for_value(
+    value: str, selector: Selector | None, additive: bool, line: str
+) -> list[LicenseStatement]:
+    uncertain = bool(_UNCERTAIN.search(value))
+    value = _UNCERTAIN.sub(" ", value).strip()
+    statements: list[LicenseStatement] = []
+    for part in split_top_level(value, _JOINERS):
+        fact = resolve_license(part)
+        if fact is not None:
+            statements.append(LicenseStatement(fact, selector, uncertain, line, additive))
+    return statements
+
+
+def parse_license_cell(lines: Sequence[str]) -> list[LicenseStatement]:
+    """The licence statements of a licence cell (its ``<br>`` lines as plain text).
+
+    Handles per-variant lines (``baseモデル: MIT``, ``Pre-trained model: …``), parenthesised
+    variant notes (``(NC モデルは CC BY-NC 4.0)``, ``(CC BY 4.0 as for DPO model)``, ``(Gemma
+    Terms of Use is also applied to the Instruct model)`` → additive), ``&``-joined licences
+    (all apply), ``(?)`` uncertainty, and unknown markers (no statement). Use
+    :func:`jllm_kg.normalize.selectors.assign_by_selector` to apply them to checkpoints.
+    """
+    statements: list[LicenseStatement] = []
+    for raw in lines:
+        line = strip_label(raw)
+        if is_unknown_marker(line):
+            continue
+        selector, value, additive = split_selected_line(line)
+        if selector is None and line[:1] in "(（" and line[-1:] in ")）":
+            # A parenthesised line that is not a variant note: keep what it names.
+            inner = line[1:-1].strip()
+            if _UNCERTAIN.fullmatch(line):
+                continue
+            value = inner
+        statements.extend(_statements_for_value(value, selector, additive, line))
+    return statements

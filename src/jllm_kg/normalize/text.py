@@ -1,0 +1,124 @@
+"""Matching keys for free text: the one place where spellings are folded before comparison.
+
+The sources write the same name in many ways: U+2011 non-breaking hyphens (``CC BY‑SA 4.0``),
+U+00D7 multiplication signs (``Tanuki-8×8B``), ideographic spaces (``　Axcxept``), full-width
+punctuation (``？``, ``（…）``), different case. Alias tables compare *keys*, never labels:
+labels stay exactly as written.
+
+>>> match_key("CC BY‑NC‑SA 4.0")
+'cc by-nc-sa 4.0'
+>>> match_key("　Tanuki-8×8B（β）")
+'tanuki-8x8b (β)'
+>>> loose_key("CreativeML OpenRAIL-M  license") == loose_key("creativeml openrail m license")
+True
+>>> split_top_level("A (x, y), B & C", (",", "&"))
+['A (x, y)', 'B', 'C']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from jllm_kg.normalize.curated import load_curated
+
+# Dashes and minus signs that all mean "-" in names (NFKC keeps most of them distinct).
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
+_FOLD = {**_DASHES, ord("\u00d7"): "x", ord("\u2715"): "x"}
+_SPACES = re.compile(r"\s+")
+# Spaces next to brackets are not significant: "（β）" and "(β)" and "( β )" compare equal.
+_INNER_PAREN_SPACE = re.compile(r"\(\s+|\s+\)")
+_LOOSE_DROP = re.compile(r"[\s\-_]+")
+
+
+def match_key(text: str) -> str:
+    """Fold *text* for exact alias matching: NFKC, dashes → ``-``, ``×`` → ``x``, case-fold,
+    whitespace collapsed and stripped; a space is kept before ``(`` so words stay separated."""
+    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    folded = _SPACES.sub(" ", folded).strip()
+    folded = _INNER_PAREN_SPACE.sub(lambda m: m.group(0).strip(), folded)
+    return re.sub(r"(?<=[^\s(])\(", " (", folded)
+
+
+def loose_key(text: str) -> str:
+    """A coarser key that also ignores spaces, hyphens and underscores.
+
+    Why: the sources write one name as ``OpenRAIL M`` / ``OpenRAIL-M`` or ``Llama 3 ELYZA JP
+    8B`` / ``Llama-3-ELYZA-JP-8B``. Catalogues check that no two entries share a loose key, so
+    the coarser match never merges two different things.
+    """
+    return _LOOSE_DROP.sub("", match_key(text))
+
+
+def strip_label(text: str) -> str:
+    """The label as written, minus surrounding whitespace (including U+3000) and NBSPs."""
+    return text.strip().strip("\u3000\u00a0").strip()
+
+
+@cache
+def _unknown_markers() -> frozenset[str]:
+    data = load_curated("selectors.yaml")
+    return frozenset(match_key(m) for m in data["unknown_markers"])
+
+
+def is_unknown_marker(text: str | None) -> bool:
+    """True for empty cells and the sources' "unknown / undisclosed" markers (``？``, ``不明``,
+    ``Inconnue``, ``undisclosed`` …): they must produce no fact, never a fake value."""
+    if text is None:
+        return True
+    key = match_key(text)
+    return not key or key in _unknown_markers()
+
+
+def split_top_level(text: str, separators: Iterable[str]) -> list[str]:
+    """Split *text* on any of *separators* outside parentheses/brackets; pieces are stripped
+    and empty pieces dropped. Longer separators win (`` et `` before ``e``)."""
+    seps = sorted(separators, key=len, reverse=True)
+    pieces: list[str] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "(（[「«":
+            depth += 1
+        elif ch in ")）]」»":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            sep = next((s for s in seps if text.startswith(s, i)), None)
+            if sep:
+                pieces.append(text[start:i])
+                i += len(sep)
+                start = i
+                continue
+        i += 1
+    pieces.append(text[start:])
+    return [p.strip(" \u3000") for p in pieces if p.strip(" \u3000")]
+
+
+def split_with_separators(text: str, separators: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of the top-level pieces of *text* (same rules as
+    :func:`split_top_level`), so that callers can re-join adjacent pieces exactly as written."""
+    seps = sorted(separators, key=len, reverse=True)
+    spans: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "(（[「«":
+            depth += 1
+        elif ch in ")）]」»":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            sep = next((s for s in seps if text.startswith(s, i)), None)
+            if sep:
+                spans.append((start, i))
+                i += len(sep)
+                start = i
+                continue
+        i += 1
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip(" \u3000")]

@@ -1,0 +1,248 @@
+"""Integrity of the curated files this stage owns, and their coverage of the seed documents."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+
+from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
+from jllm_kg.normalize.base_models import (
+    foreign_family_catalogue,
+    foreign_model_catalogue,
+    parse_base_cell,
+    resolve_foreign_family,
+    resolve_foreign_model,
+)
+from jllm_kg.normalize.benchmarks import benchmark_catalogue
+from jllm_kg.normalize.curated import load_curated
+from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
+from jllm_kg.normalize.licenses import is_valid_spdx_id, license_catalogue, parse_license_cell
+from jllm_kg.normalize.text import loose_key, match_key
+from jllm_kg.paths import default_seeds_dir
+
+FILES_WITH_ALIASES = {
+    "licenses.yaml": "licenses",
+    "developers.yaml": "developers",
+    "architectures.yaml": "architectures",
+    "benchmarks.yaml": "benchmarks",
+}
+
+
+def _names(entry: dict) -> list[str]:
+    labels = entry.get("labels")
+    names = list(labels.values()) if isinstance(labels, dict) else []
+    if entry.get("label"):
+        names.append(entry["label"])
+    return [*names, *(entry.get("aliases") or [])]
+
+
+@pytest.mark.parametrize(("name", "section"), sorted(FILES_WITH_ALIASES.items()))
+def test_keys_unique_labels_present_aliases_unclaimed(name: str, section: str) -> None:
+    entries = load_curated(name)[section]
+    keys = [e["key"] for e in entries]
+    assert len(keys) == len(set(keys)), f"{name}: duplicate keys"
+    claimed: dict[str, str] = {}
+    for entry in entries:
+        assert re.fullmatch(r"[a-z0-9][a-z0-9.\-]*", entry["key"]), entry["key"]
+        assert entry.get("labels") or entry.get("label"), f"{name}: {entry['key']} has no label"
+        for alias in _names(entry):
+            assert isinstance(alias, str) and alias.strip(), f"{name}: {entry['key']}: {alias!r}"
+            for k in {match_key(alias), loose_key(alias)}:
+                owner = claimed.setdefault(k, entry["key"])
+                assert owner == entry["key"], (
+                    f"{name}: {alias!r} claimed by {owner} and {entry['key']}"
+                )
+
+
+def test_catalogues_load() -> None:
+    # Loading runs the loaders' own checks (duplicates, references).
+    assert license_catalogue() and developer_catalogue() and architecture_catalogue()
+    assert foreign_model_catalogue() and benchmark_catalogue()
+
+
+def test_licenses_spdx_and_commercial_use() -> None:
+    for fact in license_catalogue().values():
+        if fact.spdx_id is not None:
+            assert is_valid_spdx_id(fact.spdx_id), fact.spdx_id
+        assert fact.allows_commercial_use in (True, False, None)
+        assert "en" in fact.labels
+    spdx = [f.spdx_id for f in license_catalogue().values() if f.spdx_id]
+    assert len(spdx) == len(set(spdx))
+
+
+def test_developers_references_and_hf_orgs() -> None:
+    catalogue = developer_catalogue()
+    orgs: dict[str, str] = {}
+    for developer in catalogue.values():
+        assert developer.kind in ("org", "person")
+        assert set(developer.labels) <= {"ja", "en", "fr"}, developer.key
+        assert re.fullmatch(r"[a-z0-9][a-z0-9\-]*", developer.key), developer.key
+        for ref in (developer.parent, developer.successor):
+            assert ref is None or ref in catalogue, (developer.key, ref)
+        for org in developer.hf_orgs:
+            assert orgs.setdefault(org.casefold(), developer.key) == developer.key, org
+
+
+def test_foreign_models_refer_to_known_developers_and_architectures() -> None:
+    developers = developer_catalogue()
+    architectures = architecture_catalogue()
+    for family in foreign_family_catalogue().values():
+        assert family.developer in developers, family.key
+        assert family.architecture is None or family.architecture in architectures, family.key
+    hf_ids = set()
+    for model in foreign_model_catalogue().values():
+        assert model.developer in developers, model.key
+        assert model.architecture is None or model.architecture in architectures, model.key
+        if model.hf_id:
+            assert re.fullmatch(r"[\w.\-]+/[\w.\-]+", model.hf_id), model.hf_id
+            assert model.hf_id not in hf_ids
+            hf_ids.add(model.hf_id)
+
+
+def test_architecture_and_benchmark_developers_exist() -> None:
+    developers = developer_catalogue()
+    for arch in architecture_catalogue().values():
+        assert arch.developer is None or arch.developer in developers, arch.key
+    for bench in benchmark_catalogue().values():
+        assert bench.developer is None or bench.developer in developers, bench.key
+
+
+# --- coverage of the seed documents --------------------------------------------------------
+
+SEEDS = default_seeds_dir()
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not found at {SEEDS}")
+
+HEADERS = {
+    "license": {
+        "ライセンス",
+        "license",
+        "licence",
+        "licence / conditions d'utilisation",
+        "license / terms of use",
+    },
+    "developer": {"開発元", "developer", "développeur"},
+    "architecture": {"アーキテクチャ", "architecture"},
+    "base": {"ベースのllm", "base model", "base du model"},
+    "merge": {
+        "マージ元のllm（太字は日本語llm）",
+        "modèles originaux (llms japonais en gras)",
+    },
+}
+
+
+def _seed_text(prefix: str) -> str:
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    text = path.read_bytes().decode("utf-8")
+    if prefix == "000":  # H1: UTF-8 read as Mac Roman
+        text = text.encode("mac_roman").decode("utf-8")
+    return text
+
+
+def _plain(markdown: str) -> str:
+    text = html.unescape(markdown)
+    text = re.sub(r'<a id="[^"]*"></a>', "", text)
+    text = re.sub(r"\[\^\w+\]", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"\s+", " ", text.replace("**", "").replace("\\*", "*")).strip()
+
+
+def _cells(prefix: str, column: str) -> Iterator[tuple[int, list[str], list[str]]]:
+    """(line, plain <br> lines, bold spans) of every cell of *column* in one seed (a minimal
+    GFM table reader, enough for coverage; the real parser lives in ingest)."""
+    header: list[str] | None = None
+    for number, line in enumerate(_seed_text(prefix).split("\n"), 1):
+        if "|" not in line or line.lstrip().startswith("<!--"):
+            header = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if header is None:
+            header = [_plain(c).lower() for c in cells]
+            continue
+        if all(re.fullmatch(r":?-+:?", c) for c in cells if c):
+            continue
+        for name, cell in zip(header, cells, strict=False):
+            if name in HEADERS[column]:
+                lines = [_plain(part) for part in re.split(r"\s*<br>\s*", cell)]
+                yield number, lines, re.findall(r"\*\*(.+?)\*\*", html.unescape(cell))
+
+
+def _paper_licenses() -> Iterator[tuple[int, str]]:
+    for number, line in enumerate(_seed_text("004").split("\n"), 1):
+        cells = line.split("\t")
+        if line.startswith("<i>rinna/") and len(cells) in (3, 4):
+            yield number, cells[-2]
+
+
+@needs_seeds
+@pytest.mark.seeds
+def test_every_seed_license_resolves() -> None:
+    uncurated = []
+    count = 0
+    for prefix in ("000", "002", "003"):
+        for number, lines, _ in _cells(prefix, "license"):
+            for statement in parse_license_cell(lines):
+                count += 1
+                if not statement.license.curated:
+                    uncurated.append((prefix, number, statement.text))
+    for number, text in _paper_licenses():
+        for statement in parse_license_cell([text]):
+            count += 1
+            if not statement.license.curated:
+                uncurated.append(("004", number, text))
+    assert count > 500
+    assert uncurated == []
+
+
+@needs_seeds
+@pytest.mark.seeds
+def test_every_seed_developer_is_curated() -> None:
+    uncurated = []
+    for prefix in ("000", "002", "003"):
+        for number, lines, _ in _cells(prefix, "developer"):
+            for ref in parse_developer_cell(lines):
+                if not ref.developer.curated:
+                    uncurated.append((prefix, number, ref.text))
+    assert uncurated == [], f"{len(uncurated)} developer strings not curated"
+
+
+@needs_seeds
+@pytest.mark.seeds
+def test_seed_architectures_are_curated_except_composites() -> None:
+    uncurated = []
+    for prefix in ("000", "002", "003"):
+        for number, lines, _ in _cells(prefix, "architecture"):
+            for ref in parse_architecture_cell(lines):
+                if not ref.architecture.curated and not ref.components:
+                    uncurated.append((prefix, number, ref.text))
+    assert uncurated == []
+
+
+@needs_seeds
+@pytest.mark.seeds
+def test_every_seed_base_model_is_foreign_or_a_japanese_parent() -> None:
+    """Base-column labels are foreign (they name the root); unresolved ones must be bold merge
+    parents or models the mapper resolves against list rows."""
+    unresolved = []
+    for prefix in ("000", "002", "003"):
+        for number, lines, bold in _cells(prefix, "base"):
+            for ref in parse_base_cell(lines, bold):
+                model = resolve_foreign_model(ref.label, ref.size)
+                if model is None and resolve_foreign_family(ref.label) is None:
+                    unresolved.append((prefix, number, ref.label))
+    assert unresolved == []
+    japanese = set()
+    for prefix in ("000", "003"):
+        for _, lines, bold in _cells(prefix, "merge"):
+            for ref in parse_base_cell(lines, bold):
+                if resolve_foreign_model(ref.label, ref.size) is None:
+                    japanese.add(ref.label)
+    assert japanese == {
+        "Llama 3 Swallow 8B (Instruct)",
+        "Llama 3 ELYZA JP 8B",
+        "Shisa Gamma 7B (v1)",
+        "Llama-3-ELYZA-JP-8B",
+        "Llama-3-EvoVLM-JP-v2",
+    }
