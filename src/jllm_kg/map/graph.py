@@ -22,8 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import Literal as RdfLiteral
-from rdflib import URIRef
+import pyoxigraph as ox
 from rdflib.namespace import RDF, RDFS, XSD
 
 RDF_TYPE = str(RDF.type)
@@ -37,17 +36,28 @@ class Term:
     n3: str
 
 
+# pyoxigraph writes canonical N-Triples terms (escapes, no multi-line literals) and rejects
+# invalid IRIs, so a malformed URL from a source fails here, naming the value.
+
+
+def _iri_n3(value: str) -> str:
+    try:
+        return str(ox.NamedNode(value))
+    except ValueError as error:
+        raise ValueError(f"invalid IRI {value!r}: {error}") from error
+
+
 def iri(value: str) -> Term:
-    return Term(URIRef(value).n3())
+    return Term(_iri_n3(value))
 
 
 def text(value: str, lang: str | None = None) -> Term:
     """A plain string literal, language-tagged when ``lang`` is given."""
-    return Term(RdfLiteral(value, lang=lang).n3())
+    return Term(str(ox.Literal(value, language=lang) if lang else ox.Literal(value)))
 
 
 def typed(value: str, datatype: str) -> Term:
-    return Term(RdfLiteral(value, datatype=URIRef(datatype)).n3())
+    return Term(str(ox.Literal(value, datatype=ox.NamedNode(datatype))))
 
 
 def decimal(value: Decimal | int) -> Term:
@@ -76,8 +86,8 @@ class QuadSink:
 
     def add(self, graph: str, subject: str, predicate: str, obj: Term | str) -> None:
         """Add one triple to ``graph``; a ``str`` object is an IRI."""
-        object_n3 = obj.n3 if isinstance(obj, Term) else URIRef(obj).n3()
-        self._graphs[graph].add((URIRef(subject).n3(), URIRef(predicate).n3(), object_n3))
+        object_n3 = obj.n3 if isinstance(obj, Term) else _iri_n3(obj)
+        self._graphs[graph].add((_iri_n3(subject), _iri_n3(predicate), object_n3))
 
     def graphs(self) -> list[str]:
         return sorted(self._graphs)
@@ -89,7 +99,7 @@ class QuadSink:
         return sum(len(triples) for triples in self._graphs.values())
 
     def lines(self, graph: str) -> Iterator[str]:
-        graph_n3 = URIRef(graph).n3()
+        graph_n3 = _iri_n3(graph)
         for s, p, o in sorted(self._graphs.get(graph, ())):
             yield f"{s} {p} {o} {graph_n3} .\n"
 
