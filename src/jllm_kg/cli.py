@@ -48,6 +48,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _query(args: argparse.Namespace) -> int:
     from jllm_kg.querying import QueryError, run_query_text
+    from jllm_kg.store import StoreLoadError
 
     text = args.query
     candidate = Path(text)
@@ -60,7 +61,7 @@ def _query(args: argparse.Namespace) -> int:
     data = [Path(p) for p in args.data] if args.data else None
     try:
         output = run_query_text(text, output_format=args.format, data_paths=data)
-    except QueryError as error:
+    except (QueryError, StoreLoadError) as error:
         print(f"jllm-kg query: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     sys.stdout.write(output)
@@ -69,6 +70,7 @@ def _query(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from jllm_kg.querying import QueryError, export_graph
+    from jllm_kg.store import StoreLoadError
 
     data = [Path(p) for p in args.data] if args.data else None
     try:
@@ -77,7 +79,7 @@ def _export(args: argparse.Namespace) -> int:
                 export_graph(handle, output_format=args.format, data_paths=data)
         else:
             export_graph(sys.stdout.buffer, output_format=args.format, data_paths=data)
-    except (QueryError, OSError) as error:
+    except (QueryError, StoreLoadError, OSError) as error:
         print(f"jllm-kg export: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK

@@ -18,6 +18,8 @@ from jllm_kg.map.identity import ModelIndex, hf_model_iri
 from jllm_kg.normalize.base_models import resolve_foreign_model
 from jllm_kg.normalize.benchmarks import resolve_benchmark
 from jllm_kg.normalize.curated import load_curated
+from jllm_kg.normalize.datasets import dataset_catalogue
+from jllm_kg.normalize.developers import developer_catalogue
 from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, SKOS, XSD, resource_iri, slugify
 
 CURATED_GRAPH = resource_iri("source", "curated")
@@ -80,6 +82,16 @@ class Catalog:
     def __init__(self, sink: QuadSink) -> None:
         self.sink = sink
         self._done: set[tuple[str, str]] = set()
+        self._describe_curated_graph()
+
+    def _describe_curated_graph(self) -> None:
+        """The curated graph is a source too: the project's own hand-maintained tables."""
+        add = self.sink.add
+        add(CURATED_GRAPH, CURATED_GRAPH, RDF_TYPE, str(JLLM.SourceDocument))
+        add(CURATED_GRAPH, CURATED_GRAPH, RDFS_LABEL, text("jllm-kg curated data", "en"))
+        add(CURATED_GRAPH, CURATED_GRAPH, str(DCTERMS.description), text(
+            "Hand-maintained tables of jllm-kg (data/curated/): licenses, developers, foreign "
+            "base models, datasets, architectures and benchmarks, with their aliases.", "en"))
 
     def _once(self, graph: str, iri: str) -> bool:
         key = (graph, iri)
@@ -167,10 +179,14 @@ class Catalog:
 
     def dataset(self, mention: Any, graph: str, lang: str) -> str:
         iri = resource_iri("dataset", mention.key)
-        curated = bool(getattr(mention, "curated", True))
-        entity = _DatasetView(mention, curated)
-        self._describe(graph, iri, str(JLLM.Dataset), entity, mention.label, lang)
-        if getattr(mention, "url", None):
+        entry = dataset_catalogue().get(mention.key) if mention.curated else None
+        if entry is not None:
+            self._describe(graph, iri, str(JLLM.Dataset), entry, mention.label, lang)
+            if entry.hf and self._once(CURATED_GRAPH, iri + "#hf"):
+                self.sink.add(CURATED_GRAPH, iri, str(JLLM.huggingFaceId), text(entry.hf))
+        else:
+            self._describe(graph, iri, str(JLLM.Dataset), _Uncurated(), mention.label, lang)
+        if mention.url:
             self.sink.add(graph, iri, str(SCHEMA.url), mention.url)
         return iri
 
@@ -194,7 +210,12 @@ class Catalog:
                 add(CURATED_GRAPH, iri, str(JLLM.parameterCount),
                     decimal(Decimal(str(model.parameters))))
             if getattr(model, "developer", None):
-                add(CURATED_GRAPH, iri, str(JLLM.developer), resource_iri("org", model.developer))
+                developer = developer_catalogue().get(model.developer)
+                if developer is None:
+                    raise ValueError(f"foreign_models.yaml: {model.key}: developer "
+                                     f"{model.developer!r} is not in developers.yaml")
+                add(CURATED_GRAPH, iri, str(JLLM.developer),
+                    self.developer(developer, CURATED_GRAPH, "en"))
             if getattr(model, "architecture", None):
                 add(CURATED_GRAPH, iri, str(JLLM.architecture),
                     resource_iri("architecture", model.architecture))
@@ -290,13 +311,10 @@ class Catalog:
                               paper)
 
 
-class _DatasetView:
-    """Adapts a dataset mention to the label/url protocol of ``Catalog._describe``."""
+class _Uncurated:
+    """An entity no curated table knows: only the label as written describes it."""
 
-    def __init__(self, mention: Any, curated: bool) -> None:
-        self.curated = curated
-        self.labels = getattr(mention, "labels", None) or {}
-        self.url = getattr(mention, "curated_url", None)
+    curated = False
 
 
 def _reference_date(value: str | None) -> Any:

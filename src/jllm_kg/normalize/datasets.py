@@ -34,9 +34,9 @@ Decisions (documented here because the sources leave them open):
 - Dataset names in prose are only taken when they are curated aliases (a sentence cannot be
   split into names reliably); list items are taken as written (curated or not).
 
->>> [s.phase for s in parse_training_data_cell(
-...     ["事前学習: RedPajama, 日本語 Wikipedia", "(計 **910B** トークン)", "Instruction Tuning (LoRA): ichikara-instruction"],
-...     section_approach="scratch")]
+>>> cell = ["事前学習: RedPajama, 日本語 Wikipedia", "(計 **910B** トークン)",
+...         "Instruction Tuning (LoRA): ichikara-instruction"]
+>>> [s.phase for s in parse_training_data_cell(cell, section_approach="scratch")]
 ['pretraining', 'instruction-tuning']
 """
 
@@ -45,7 +45,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Final, Literal
 
@@ -177,6 +177,15 @@ class _Builder:
     undisclosed: bool = False
 
     def freeze(self) -> TrainingStatement:
+        mentions = [*self.datasets, *self.other]
+        if (
+            len(mentions) == 1
+            and mentions[0].tokens is not None
+            and not any(isinstance(a, TokenCount) for a in self.amounts)
+        ):
+            # the only data of the statement has a token count: it is the statement's too
+            # ("事前学習: shisa-pretrain-en-ja-v1 (8B トークン)")
+            self.amounts.append(mentions[0].tokens)
         phases = tuple(dict.fromkeys(self.phases))
         phase: Phase = phases[0] if len(phases) == 1 else "unspecified"
         return TrainingStatement(
@@ -230,6 +239,7 @@ class _Tables:
     exclusion: re.Pattern[str]
     item_exclusions: tuple[re.Pattern[str], ...]
     prose_markers: re.Pattern[str]
+    continued_line: re.Pattern[str]
 
 
 def _require(data: Any, name: str, where: str) -> Any:
@@ -319,6 +329,9 @@ def _tables() -> _Tables:
             _compile(p, _PHASES_FILE) for p in _require(phases, "item_exclusions", _PHASES_FILE)
         ),
         prose_markers=_compile(_require(phases, "prose_markers", _PHASES_FILE), _PHASES_FILE),
+        continued_line=_compile(
+            _require(phases, "continued_line_endings", _PHASES_FILE), _PHASES_FILE
+        ),
     )
 
 
@@ -420,13 +433,8 @@ def _split_items(text: str) -> list[str]:
             depth = max(0, depth - 1)
         elif depth == 0:
             if ch == "、" or (
-                ch == ","
-                and not (i and text[i - 1].isdigit() and text[i + 1: i + 4].isdigit()
-                         and not text[i + 4: i + 5].isdigit())
-            ):
-                items.append(text[start:i])
-                start = i + 1
-            elif ch == "+" and (i == 0 or text[i - 1] == " ") and text[i + 1: i + 2] in (" ", ""):
+                ch == "," and not (i and text[i - 1].isdigit() and text[i + 1: i + 2].isdigit())
+            ) or (ch == "+" and (i == 0 or text[i - 1] == " ") and text[i + 1: i + 2] in (" ", "")):
                 items.append(text[start:i])
                 start = i + 1
         i += 1
@@ -444,12 +452,15 @@ def _strip_amounts(text: str) -> tuple[str, list[Amount]]:
     amounts = parse_training_amounts(text)
     rest = unicodedata.normalize("NFKC", text)
     for amount in amounts:
-        rest = rest.replace(amount.text, " ", 1)
+        # the approximation marker before a count belongs to it ("約1,700万文")
+        rest = re.sub(rf"(?:約|~|≈)?\s*{re.escape(amount.text)}", " ", rest, count=1)
     return re.sub(r"\s+", " ", rest).strip(), amounts
 
 
 def _amount_only(text: str) -> list[Amount] | None:
     rest, amounts = _strip_amounts(text)
+    if any(a.selector for a in amounts):
+        rest = re.sub(r"[\w.\-]+\s*:", " ", rest)
     if amounts and _AMOUNT_RESIDUE.fullmatch(rest):
         return amounts
     return None
@@ -486,6 +497,7 @@ def _mention(label: str, amounts: list[Amount], note: str | None,
              links: Mapping[str, str]) -> DatasetMention:
     tables = _tables()
     label = label.strip(" .;:")
+    label = re.sub(r"^(?:~|≈|約|about|environ|approximately)\s*", "", label, flags=re.IGNORECASE)
     label = re.sub(r"^(?:and|et|de|of|or|ou)\s+", "", label, flags=re.IGNORECASE)
     label = re.sub(r"(?:など|etc\.?)$", "", label).strip()
     tokens = next((a for a in amounts if isinstance(a, TokenCount)), None)
@@ -541,9 +553,7 @@ def _split_note(item: str) -> tuple[str, list[str]]:
 def _read_items(text: str, builder: _Builder, links: Mapping[str, str],
                 extra: list[_Builder]) -> None:
     """Add the items of a dataset list to ``builder`` (amounts, undisclosed, notes)."""
-    tables = _tables()
     items = _split_items(text)
-    item_counts: list[Amount] = []
     for raw_item in items:
         if _is_undisclosed(raw_item):
             builder.undisclosed = True
@@ -551,6 +561,10 @@ def _read_items(text: str, builder: _Builder, links: Mapping[str, str],
         only = _amount_only(raw_item)
         if only is not None:
             builder.amounts.extend(only)
+            continue
+        whole = resolve_dataset(raw_item)
+        if whole is not None:  # "Chatbot Arena Conversations JA (calm2) Dataset"
+            _add(builder, _mention(raw_item, [], None, links))
             continue
         name, notes = _split_note(raw_item)
         amounts: list[Amount] = []
@@ -567,31 +581,37 @@ def _read_items(text: str, builder: _Builder, links: Mapping[str, str],
                 continue
             else:
                 kept_notes.append(note)
-        name, bare = _strip_amounts(name) if parse_training_amounts(name) else (name, [])
-        builder.amounts.extend(a for a in bare if a.total)
-        amounts.extend(a for a in bare if not a.total)
+        if parse_training_amounts(name):
+            stripped, bare = _strip_amounts(name)
+            builder.amounts.extend(a for a in bare if a.total)
+            amounts.extend(a for a in bare if not a.total)
+            # a count written inside a description stays part of it ("environ 120 millions de
+            # légendes de laion2B-multi"); a count after a name is removed ("日本語 Wikipedia
+            # 約1,700万文")
+            if resolve_dataset(_mention(stripped, [], None, {}).label) is not None or not (
+                _tables().description.search(name)
+            ):
+                name = stripped
         if not name or _AMOUNT_RESIDUE.fullmatch(name):
             builder.amounts.extend(amounts)
             continue
-        # "Japanese OSCAR や独自データなど", "Japanese OSCAR and private datasets"
-        parts = re.split(r"\s+(?:and|et)\s+|\s*や\s*", name)
+        # "Japanese OSCAR や独自データなど", "Japanese OSCAR and private datasets",
+        # "LLaVA-Instruct-150K-JA or LLaVA-Instruct-620K-JA": split only after a curated name
+        parts = re.split(r"\s+(?:and|et|or|ou)\s+|\s*(?:や|または)\s*", name)
         if len(parts) == 2 and resolve_dataset(parts[0]) is not None:
             _add(builder, _mention(parts[0], [], None, links))
             name = parts[1]
         mention = _mention(name, amounts, "; ".join(kept_notes) or None, links)
+        if mention.kind == "description":
+            # curated names inside a description ("data generated from MS-COCO and
+            # VisualGenome", "CC12M traduit en japonais")
+            for label, _ in find_curated_datasets(mention.label):
+                _add(builder, _mention(label, [], None, links))
         if mention.key == "undisclosed-dataset" or match_key(mention.label).startswith(
             "undisclosed"
         ):
             builder.undisclosed = True
-        item_counts.extend(amounts)
         _add(builder, mention)
-    # a single dataset with its own token count: that count is the statement's too
-    named = [m for m in (*builder.datasets, *builder.other) if m.tokens is not None]
-    if len(items) == 1 and len(named) == 1 and not any(
-        isinstance(a, TokenCount) for a in builder.amounts
-    ):
-        builder.amounts.append(named[0].tokens)  # type: ignore[arg-type]
-    del tables
 
 
 def _add(builder: _Builder, mention: DatasetMention) -> None:
@@ -739,7 +759,7 @@ def _logical_lines(lines: Sequence[CellLine | str]) -> list[tuple[str, str]]:
             pending_light, pending_raw = f"{pending_light} {light}", f"{pending_raw}\n{raw}"
         else:
             pending_light, pending_raw = light, raw
-        if _depth_ok(pending_light) <= 0:
+        if _depth_ok(pending_light) <= 0 and not _tables().continued_line.search(pending_light):
             out.append((pending_light.strip(), pending_raw))
             pending_light, pending_raw = "", ""
     if pending_light:
@@ -757,15 +777,16 @@ def _links(lines: Sequence[CellLine | str]) -> dict[str, str]:
 
 
 def _models(text: str, default_phase: Phase) -> tuple[list[ModelMention], str | None,
-                                                         Phase | None, bool, bool]:
+                                                         Phase | None, bool, bool, str | None]:
     """Parent models named in ``text``: (mentions, rest of the data text, phase, undisclosed,
-    matched)."""
+    matched, method)."""
     tables = _tables()
     mentions: list[ModelMention] = []
     rest: str | None = None
     phase: Phase | None = None
     undisclosed = False
     matched = False
+    method: str | None = None
     pretraining = re.search(r"事前学習|追加学習|pre-?train|LEIA", text, re.IGNORECASE)
     for rel in tables.relations:
         m = rel.pattern.search(text)
@@ -783,11 +804,13 @@ def _models(text: str, default_phase: Phase) -> tuple[list[ModelMention], str | 
                 mentions.append(ModelMention(name, relation, text))
         if groups.get("undisclosed"):
             undisclosed = True
+        if groups.get("method") and method is None:
+            method = groups["method"]
         if rest is None and groups.get("rest") is not None:
             rest = groups["rest"]
         if phase is None and rel.phase is not None:
             phase = rel.phase
-    return mentions, rest, phase, undisclosed, matched
+    return mentions, rest, phase, undisclosed, matched, method
 
 
 def parse_training_data_cell(
@@ -842,8 +865,10 @@ def parse_training_data_cell(
         # continuation of the previous list ("+ Jpanese mC4", "(+ 独自のデータセット)")
         cont = re.match(r"^\+\s*(?P<rest>.*)$", inner)
         if cont and statements:
-            models, _, _, _, matched = _models(cont["rest"], default)
-            prefix = _parse_phase_expr(cont["rest"])
+            models, _, _, _, matched, _ = _models(cont["rest"], default)
+            # "+ Chat Vector (from QwQ 32b)": the parenthesis names the parent, not a method
+            prefix = _parse_phase_expr(re.sub(r"\s*\(.*\)$", "", cont["rest"]) if matched
+                                       else cont["rest"])
             if matched or prefix is not None:
                 target = statements[-1]
                 target.models.extend(models)
@@ -855,18 +880,19 @@ def parse_training_data_cell(
             continue
 
         builder = _Builder([default], raw, selector_text=pending_selector)
-        body = text
+        body = text = inner.lstrip("- ").strip() if inner != text else text
 
         # parent models in prose
-        models, rest, model_phase, undisclosed, matched = _models(body, default)
+        models, rest, model_phase, undisclosed, matched, method = _models(body, default)
         if matched:
             builder.models.extend(models)
             builder.undisclosed = undisclosed
+            builder.method = method
             if model_phase is not None:
                 builder.phases = [model_phase]
             elif (hit := _prose_phase(body)) is not None:
                 builder.phases = phase_of([hit[0]])
-                builder.method = hit[1]
+                builder.method = builder.method or hit[1]
             body = (rest or "").strip()
             if not body:
                 # no separate data text: take curated names, except inside the model labels
@@ -896,7 +922,7 @@ def parse_training_data_cell(
             body = prefix_match["rest"]
             # "Youri 7B (base) に対して Instruction Tuning: …" handled above; a prefix may
             # still carry prose about a parent ("Pre-training: trained using the TAID method …")
-            sub_models, sub_rest, _, _, sub_matched = _models(body, default)
+            sub_models, sub_rest, _, _, sub_matched, _ = _models(body, default)
             if sub_matched:
                 builder.models.extend(sub_models)
                 hit = _prose_phase(body)
@@ -916,11 +942,15 @@ def parse_training_data_cell(
             sel = prefix_match["prefix"].strip()
             builder.selector_text = sel
             hinted = _selector_phase(sel)
+            body = prefix_match["rest"]
             if hinted is not None:
                 builder.phases = [hinted]
+            elif _tables().prose_markers.search(body):
+                hit = _prose_phase(body)
+                builder.phases = [hit[0]] if hit else [default]
             elif statements and not matched:
+                # "*v0.1: OASST1, OASST2" after "Instruction Tuning: …" is instruction data
                 builder.phases = list(statements[-1].phases)
-            body = prefix_match["rest"]
         else:
             inner_body = _strip_outer_parens(body)
             for pattern in _tables().prose_selectors:
@@ -940,7 +970,7 @@ def parse_training_data_cell(
                 statements.append(builder)
                 break
             else:
-                if body != text or not _tables().prose_markers.search(body):
+                if not _tables().prose_markers.search(body):
                     _read_items(body, builder, links, extra)
                 else:
                     hit = _prose_phase(body)
@@ -963,4 +993,4 @@ def parse_training_data_cell(
             _read_items(body, builder, links, extra)
         statements.append(builder)
         statements.extend(extra)
-    return [replace(b.freeze()) for b in statements]
+    return [b.freeze() for b in statements]

@@ -172,7 +172,8 @@ def selector_tokens(text: str) -> tuple[str, ...]:
     """
     folded = unicodedata.normalize("NFKC", text).casefold().replace("\u2011", "-")
     folded = re.sub(r"^[\s*\\]+", "", folded)
-    parts = re.split(r"\s*(?:,|、|&|/|\band\b|\bet\b)\s*(?![^()]*\))", folded)
+    # not "and"/"et": they are part of phrases ("1b and up", "1b et plus")
+    parts = re.split(r"\s*(?:,|、|&|/)\s*(?![^()]*\))", folded)
     out: list[str] = []
     for part in parts:
         part = re.sub(r"モデル|\bmodels?\b|\bmodèles?\b", " ", part)

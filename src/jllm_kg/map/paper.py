@@ -1,0 +1,400 @@
+"""Map a paper's records (:class:`~jllm_kg.ingest.paper_records.PaperDocument`) to RDF.
+
+Everything goes to the paper's own named graph (``…/id/source/{slug}``), so where the paper and
+the list disagree (4B vs 3.8b, April 2021 vs a row year 2023) both statements stay, each with
+its source; nothing is reconciled here. Shared entities (licences, developers, datasets) go
+through :class:`~jllm_kg.map.catalog.Catalog`, so the paper's "LLAMA 2 Community" is the same
+License node as the list's "Llama 2 Community License".
+
+IRIs beyond the vocabulary contract (all deterministic, no blank nodes):
+- the paper: ``…/id/paper/arxiv-{arXiv id}`` (as the list's reference rows); its source
+  document ``dcterms:isFormatOf`` it (the converted text is a format of the paper);
+- authors: ``…/id/person/{slug of the name}``, ``schema:author``; the author order is kept in
+  ``schema:creditText`` ("Kei Sawada, Tianyu Zhao, …");
+- a model without a Hugging Face id: ``…/id/model/{slug of the label}``
+  (``meta/llama2-7b`` → ``…/model/meta-llama2-7b``); an alias resolved by the paper is the
+  real repo's node with the alias as ``skos:altLabel``;
+- an evaluation result: ``…/id/eval/{model slug}--{benchmark key}--{metric}--{setting}
+  [--{evaluation set}]--{paper}``; the reporting paper is part of the slug so that two papers
+  reporting the same model × benchmark × metric × setting never merge into one node.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Final
+
+from jllm_kg.ingest.paper_records import (
+    EvaluationRecord,
+    LineageStatement,
+    ModelRef,
+    PaperDocument,
+    PaperModelFact,
+    TrainingDataStatement,
+)
+from jllm_kg.map.catalog import DERIVATION_PROPERTIES, Catalog, Derivations
+from jllm_kg.map.graph import RDF_TYPE, RDFS_LABEL, QuadSink, Term, decimal, text, typed
+from jllm_kg.map.identity import canonical_hf_id, hf_model_iri
+from jllm_kg.normalize.benchmarks import resolve_benchmark
+from jllm_kg.normalize.datasets import resolve_dataset
+from jllm_kg.normalize.developers import DeveloperRef, lookup_developer
+from jllm_kg.normalize.licenses import resolve_license
+from jllm_kg.normalize.quantities import parse_parameter_size
+from jllm_kg.vocab import (
+    DCAT,
+    DCTERMS,
+    JLLM,
+    PROV,
+    SCHEMA,
+    SKOS,
+    XSD,
+    hf_slug,
+    resource_iri,
+    slugify,
+)
+
+# The paper's modality groups that name exactly one modality concept. "Language model" (GPT
+# and RoBERTa) and "Language-image model" (CLIP, Stable Diffusion, MiniGPT-4) span several, so
+# they give none: the list's sections say which.
+GROUP_MODALITIES: Final = {
+    "speech model": JLLM.Speech,
+    "language-speech model": JLLM.Speech,
+}
+PHASE_PROPERTIES: Final = {
+    "pretraining": JLLM.pretrainedOn,
+    "instruction-tuning": JLLM.instructionTunedOn,
+    "preference-tuning": JLLM.preferenceTunedOn,
+    "fine-tuning": None,  # only jllm:trainedOn: no phase property for generic fine-tuning
+}
+# Derivation kinds the paper states that the derivation-type scheme has no concept for yet:
+# written as jllm:UnspecifiedDerivation (prov:wasDerivedFrom only), the evidence says how.
+FALLBACK_DERIVATIONS: Final = {"Initialization": "UnspecifiedDerivation"}
+_MONTHS: Final = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+class PaperMappingError(ValueError):
+    """A paper record cannot be mapped (a malformed date, size or score); names file and line."""
+
+
+def parse_month_year(value: str) -> str | None:
+    """``"April 2021"`` → ``"2021-04"`` (an ``xsd:gYearMonth``); None for any other text.
+
+    >>> parse_month_year("September 2022")
+    '2022-09'
+    """
+    match = re.fullmatch(r"\s*([A-Za-z]+)\.?\s+(\d{4})\s*", value)
+    if not match:
+        return None
+    month = _MONTHS.get(match.group(1).casefold()[:3])
+    return f"{match.group(2)}-{month:02d}" if month else None
+
+
+def model_iri(ref: ModelRef) -> str:
+    """A repo id's node (after known org renames), else the node of the label as written."""
+    if ref.hf_id:
+        return hf_model_iri(ref.hf_id)
+    return resource_iri("model", slugify(ref.written))
+
+
+def paper_iri(doc: PaperDocument) -> str:
+    metadata = doc.metadata
+    slug = f"arxiv-{metadata.arxiv_id}" if metadata.arxiv_id else slugify(metadata.title)
+    return resource_iri("paper", slug)
+
+
+def _model_slug(ref: ModelRef) -> str:
+    return hf_slug(canonical_hf_id(ref.hf_id)) if ref.hf_id else slugify(ref.written)
+
+
+def benchmark_key(label: str) -> str:
+    fact = resolve_benchmark(label)
+    return fact.key if fact is not None else slugify(label)
+
+
+def evaluation_iri(record: EvaluationRecord, paper_slug: str) -> str:
+    """Deterministic IRI of one reported score (see the module docstring)."""
+    parts = [_model_slug(record.model), benchmark_key(record.benchmark), slugify(record.metric)]
+    if record.setting:
+        parts.append(slugify(record.setting))
+    if record.evaluation_set:
+        parts.append(slugify(record.evaluation_set))
+    parts.append(paper_slug)
+    return resource_iri("eval", "--".join(parts))
+
+
+def setting_text(record: EvaluationRecord) -> str | None:
+    """The setting literal: the setting, with the tasks and shots an average is taken over."""
+    if not record.tasks:
+        return record.setting
+    tasks = ", ".join(
+        f"{task.name} {task.shots}-shot" if task.shots is not None else task.name
+        for task in record.tasks
+    )
+    return f"{record.setting}: {tasks}" if record.setting else tasks
+
+
+@dataclass(frozen=True)
+class _Dataset:
+    """A dataset as ``Catalog.dataset`` wants it: key, curated labels, the label as written."""
+
+    key: str
+    label: str
+    curated: bool
+    labels: dict[str, str] = field(default_factory=dict)
+    url: str | None = None
+    curated_url: str | None = None
+
+
+def _dataset(label: str) -> _Dataset:
+    entry = resolve_dataset(label)
+    if entry is None:
+        return _Dataset(slugify(label), label, curated=False)
+    return _Dataset(entry.key, label, curated=True, labels=dict(entry.labels),
+                    curated_url=entry.url)
+
+
+class PaperMapper:
+    """Maps one paper into its source graph."""
+
+    def __init__(self, doc: PaperDocument, sink: QuadSink, catalog: Catalog) -> None:
+        self.doc = doc
+        self.sink = sink
+        self.catalog = catalog
+        self.derivations = Derivations(sink)
+        self.graph = resource_iri("source", doc.source.slug)
+        self.lang = doc.source.language
+        self.paper = paper_iri(doc)
+        self.paper_slug = self.paper.rsplit("/", 1)[-1]
+        self.organization: str | None = None
+        self._models: set[str] = set()
+
+    def add(self, subject: str, predicate: Any, obj: Term | str | Any) -> None:
+        value = obj if isinstance(obj, Term) else str(obj)
+        self.sink.add(self.graph, subject, str(predicate), value)
+
+    def location(self, line: int) -> str:
+        return f"{self.graph}#L{line}"
+
+    # -- the paper --------------------------------------------------------------------------
+
+    def map(self) -> None:
+        self.catalog.source_document(self.doc.source, self.graph)
+        self.add(self.graph, DCTERMS.isFormatOf, self.paper)
+        self.map_paper_node()
+        for ref in self.doc.released:
+            self.model(ref)
+            self.add(model_iri(ref), JLLM.paper, self.paper)
+            self.add(model_iri(ref), JLLM.availability, JLLM.OpenWeights)
+        for fact in self.doc.model_facts:
+            self.map_model_fact(fact)
+        for record in self.doc.results:
+            self.map_result(record)
+        for statement in self.doc.lineage:
+            self.map_lineage(statement)
+        for data in self.doc.training_data:
+            self.map_training_data(data)
+
+    def map_paper_node(self) -> None:
+        metadata = self.doc.metadata
+        paper = self.paper
+        self.add(paper, RDF_TYPE, JLLM.Paper)
+        self.add(paper, RDFS_LABEL, text(metadata.title, self.lang))
+        if metadata.arxiv_id:
+            self.add(paper, JLLM.arxivId, text(metadata.arxiv_id))
+        if metadata.venue:
+            self.add(paper, JLLM.venue, text(metadata.venue))
+        if metadata.url:
+            self.add(paper, SCHEMA.url, metadata.url)
+        if metadata.date_published:
+            self.add(paper, JLLM.publicationDate, typed(metadata.date_published, str(XSD.date)))
+        elif metadata.year:
+            self.add(paper, JLLM.publicationDate, typed(f"{metadata.year:04d}", str(XSD.gYear)))
+        organizations = [self.affiliation(a) for a in metadata.affiliations]
+        for organization in organizations:
+            self.add(paper, SCHEMA.sourceOrganization, organization)
+        self.organization = organizations[0] if len(organizations) == 1 else None
+        if metadata.authors:
+            self.add(paper, SCHEMA.creditText,
+                     text(", ".join(person.name for person in metadata.authors)))
+        for person in metadata.authors:
+            iri = self.person(person.name)
+            self.add(paper, SCHEMA.author, iri)
+            if person.affiliation_index is not None:
+                self.add(iri, SCHEMA.affiliation, organizations[person.affiliation_index])
+
+    def affiliation(self, written: str) -> str:
+        """The organisation of an affiliation line: its longest comma-prefix a catalogue knows
+        ("rinna Co., Ltd., Tokyo, Japan" → "rinna Co., Ltd." → rinna), else the first part."""
+        parts = [part.strip() for part in written.split(",")]
+        for end in range(len(parts), 0, -1):
+            developer = lookup_developer(", ".join(parts[:end]))
+            if developer is not None and developer.kind == "org":
+                reference = DeveloperRef(developer, ", ".join(parts[:end]))
+                return self.catalog.developer(reference, self.graph, self.lang)
+        iri = resource_iri("org", slugify(parts[0]))
+        self.add(iri, RDF_TYPE, JLLM.Organization)
+        self.add(iri, RDFS_LABEL, text(parts[0]))
+        return iri
+
+    def person(self, name: str) -> str:
+        developer = lookup_developer(name)
+        if developer is not None and developer.kind == "person":
+            return self.catalog.developer(DeveloperRef(developer, name), self.graph, self.lang)
+        iri = resource_iri("person", slugify(name))
+        self.add(iri, RDF_TYPE, JLLM.Person)
+        self.add(iri, RDFS_LABEL, text(name))
+        return iri
+
+    # -- models -----------------------------------------------------------------------------
+
+    def model(self, ref: ModelRef) -> str:
+        """The node of a model reference, described once per paper."""
+        iri = model_iri(ref)
+        if iri in self._models:
+            if ref.kind == "alias":
+                self.add(iri, SKOS.altLabel, text(ref.written))
+            return iri
+        self._models.add(iri)
+        self.add(iri, RDF_TYPE, JLLM.Model)
+        if ref.hf_id:
+            canonical = canonical_hf_id(ref.hf_id)
+            self.add(iri, RDFS_LABEL, text(canonical.partition("/")[2]))
+            self.add(iri, JLLM.huggingFaceId, text(canonical))
+            if canonical != ref.hf_id:
+                self.add(iri, JLLM.formerHuggingFaceId, text(ref.hf_id))
+            page = f"https://huggingface.co/{canonical}"
+            self.add(iri, SCHEMA.url, page)
+            self.add(iri, DCAT.landingPage, page)
+            if ref.kind == "alias":
+                self.add(iri, SKOS.altLabel, text(ref.written))
+        else:
+            self.add(iri, RDFS_LABEL, text(ref.written))
+        # "rinna/…" names a model of the authors' organisation even when it is no repo id.
+        org = ref.written.partition("/")[0] if "/" in ref.written else None
+        if self.organization and org in self.doc.released_orgs:
+            self.add(iri, JLLM.developer, self.organization)
+        return iri
+
+    def map_model_fact(self, fact: PaperModelFact) -> None:
+        iri = self.model(fact.model)
+        where = f"{self.doc.source.path}:{fact.line}"
+        self.add(iri, JLLM.sourceLocation, self.location(fact.line))
+        if fact.license:
+            licence = resolve_license(fact.license)
+            if licence is not None:
+                self.add(iri, JLLM.license, self.catalog.license(licence, self.graph, self.lang))
+        if fact.release_date:
+            month = parse_month_year(fact.release_date)
+            if month is None:
+                raise PaperMappingError(f"{where}: not a release month: {fact.release_date!r}")
+            self.add(iri, JLLM.releaseDate, typed(month, str(XSD.gYearMonth)))
+        if fact.size:
+            size = parse_parameter_size(fact.size)
+            if size is None or size.value is None:
+                raise PaperMappingError(f"{where}: not a parameter count: {fact.size!r}")
+            self.add(iri, JLLM.parameterCount, decimal(size.value))
+        modality = GROUP_MODALITIES.get(fact.group.casefold())
+        if modality is not None:
+            self.add(iri, JLLM.modality, modality)
+
+    # -- results ----------------------------------------------------------------------------
+
+    def benchmark(self, label: str, line: int) -> str:
+        iri = resource_iri("benchmark", benchmark_key(label))
+        self.add(iri, RDF_TYPE, JLLM.Benchmark)
+        self.add(iri, RDFS_LABEL, text(label, self.lang))
+        self.add(iri, JLLM.sourceLocation, self.location(line))
+        return iri
+
+    def map_result(self, record: EvaluationRecord) -> None:
+        try:
+            score = Decimal(record.score_text)
+        except ArithmeticError as error:
+            raise PaperMappingError(
+                f"{self.doc.source.path}:{record.line}: not a score: {record.score_text!r}"
+            ) from error
+        iri = evaluation_iri(record, self.paper_slug)
+        model = self.model(record.model)
+        self.add(iri, RDF_TYPE, JLLM.EvaluationResult)
+        self.add(iri, JLLM.model, model)
+        self.add(iri, JLLM.benchmark, self.benchmark(record.benchmark, record.line))
+        self.add(iri, JLLM.metric, text(record.metric))
+        self.add(iri, JLLM.score, decimal(score))
+        setting = setting_text(record)
+        if setting:
+            self.add(iri, JLLM.setting, text(setting))
+        if record.evaluation_set:
+            self.add(iri, JLLM.setting, text(record.evaluation_set))
+        self.add(iri, JLLM.source, self.graph)
+        self.add(iri, JLLM.sourceLocation, self.location(record.line))
+        qualifiers = ", ".join(q for q in (record.setting, record.evaluation_set) if q)
+        label = f"{record.model.written}: {record.benchmark}, {record.metric}"
+        label += f" ({qualifiers})" if qualifiers else ""
+        self.add(iri, RDFS_LABEL, text(f"{label} = {record.score_text}", self.lang))
+
+    # -- lineage and training data ----------------------------------------------------------
+
+    def map_lineage(self, statement: LineageStatement) -> None:
+        child = self.model(statement.child)
+        parent = self.model(statement.parent)
+        location = self.location(statement.line)
+        kind = FALLBACK_DERIVATIONS.get(statement.relation, statement.relation)
+        if kind in DERIVATION_PROPERTIES:
+            self.derivations.add(self.graph, child, parent, kind, statement.evidence, location)
+        else:
+            # The same node shape as Derivations.add, with prov:wasDerivedFrom only.
+            self.add(child, PROV.wasDerivedFrom, parent)
+            node = self._derivation_node(child, parent, kind)
+            self.add(child, PROV.qualifiedDerivation, node)
+            self.add(node, RDF_TYPE, PROV.Derivation)
+            self.add(node, PROV.entity, parent)
+            self.add(node, JLLM.derivationType, JLLM[kind])
+            self.add(node, JLLM.evidence, text(statement.evidence))
+            self.add(node, JLLM.sourceLocation, location)
+        self.add(self._derivation_node(child, parent, kind), JLLM.source, self.graph)
+
+    def _derivation_node(self, child: str, parent: str, kind: str) -> str:
+        # Must equal the node Derivations.add mints, so that jllm:source lands on it.
+        return f"{child}#derivation-{slugify(parent.rsplit('/', 1)[-1])}-{kind}-{self.doc.source.slug}"
+
+    def map_training_data(self, statement: TrainingDataStatement) -> None:
+        phase_property = PHASE_PROPERTIES[statement.phase]
+        for label in statement.datasets:
+            dataset = self.catalog.dataset(_dataset(label), self.graph, self.lang)
+            for ref in statement.models:
+                model = self.model(ref)
+                self.add(model, JLLM.trainedOn, dataset)
+                if phase_property is not None:
+                    self.add(model, phase_property, dataset)
+
+
+def map_paper(doc: PaperDocument, sink: QuadSink | None = None,
+              catalog: Catalog | None = None) -> QuadSink:
+    """Add the paper's facts to ``sink`` (a new one when None) in the paper's source graph.
+
+    ``catalog`` shares licence, developer and dataset nodes with the list mapper (it must write
+    to the same sink); a fresh one is made when None.
+    """
+    sink = sink if sink is not None else (catalog.sink if catalog is not None else QuadSink())
+    if catalog is None:
+        catalog = Catalog(sink)
+    elif catalog.sink is not sink:
+        raise ValueError("map_paper: the catalog writes to another sink")
+    PaperMapper(doc, sink, catalog).map()
+    return sink
+
+
+__all__ = [
+    "PaperMapper",
+    "PaperMappingError",
+    "benchmark_key",
+    "evaluation_iri",
+    "map_paper",
+    "model_iri",
+    "paper_iri",
+    "parse_month_year",
+    "setting_text",
+]
