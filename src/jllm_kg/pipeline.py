@@ -33,7 +33,8 @@ class IngestSummary:
     seconds: float
 
     def describe(self) -> str:
-        lines = [f"ingested {len(self.sources)} source(s) in {self.seconds:.2f} s: {self.quads} quads"]
+        lines = [f"ingested {len(self.sources)} source(s) in {self.seconds:.2f} s: "
+                 f"{self.quads} quads"]
         lines += [f"  wrote {path}" for path in self.files]
         return "\n".join(lines)
 

@@ -10,8 +10,13 @@ nodes: every node has an IRI derived from what it is.
 >>> quads.add(g, "https://w3id.org/jllm-kg/id/model/a--b", RDFS_LABEL, text("b", "en"))
 >>> len(quads)
 1
->>> print(quads.nquads(g), end="")
-<https://w3id.org/jllm-kg/id/model/a--b> <http://www.w3.org/2000/01/rdf-schema#label> "b"@en <https://w3id.org/jllm-kg/id/source/example> .
+>>> for part in quads.nquads(g).split():
+...     print(part)
+<https://w3id.org/jllm-kg/id/model/a--b>
+<http://www.w3.org/2000/01/rdf-schema#label>
+"b"@en
+<https://w3id.org/jllm-kg/id/source/example>
+.
 """
 
 from __future__ import annotations

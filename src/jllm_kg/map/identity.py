@@ -91,7 +91,8 @@ def _row_models(row: ModelRow, family_slug_hint: str) -> list[ModelNode]:
         if iri in seen:
             continue
         seen.add(iri)
-        nodes.append(ModelNode(iri, _checkpoint_name(checkpoint), hf_id, checkpoint.hf_id, checkpoint))
+        name = _checkpoint_name(checkpoint)
+        nodes.append(ModelNode(iri, name, hf_id, checkpoint.hf_id, checkpoint))
     return nodes
 
 

@@ -180,9 +180,9 @@ class ListMapper:
         year = cells.year(cell)
         if year is None:
             return
-        for model in ctx.models:
-            self._add(ctx, model.iri, str(JLLM.releaseDate), typed(f"{year:04d}", str(XSD.gYear)))
-        self._add(ctx, ctx.entry.family, str(JLLM.releaseDate), typed(f"{year:04d}", str(XSD.gYear)))
+        released = typed(f"{year:04d}", str(XSD.gYear))
+        for subject in [*(model.iri for model in ctx.models), ctx.entry.family]:
+            self._add(ctx, subject, str(JLLM.releaseDate), released)
 
     def _map_developers(self, ctx: _RowContext) -> None:
         cell = ctx.cell("developer")

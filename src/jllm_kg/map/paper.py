@@ -49,7 +49,6 @@ from jllm_kg.vocab import (
     PROV,
     SCHEMA,
     SKOS,
-    XSD,
     hf_slug,
     resource_iri,
     slugify,
@@ -71,6 +70,11 @@ PHASE_PROPERTIES: Final = {
 # Derivation kinds the paper states that the derivation-type scheme has no concept for yet:
 # written as jllm:UnspecifiedDerivation (prov:wasDerivedFrom only), the evidence says how.
 FALLBACK_DERIVATIONS: Final = {"Initialization": "UnspecifiedDerivation"}
+# Datatype IRIs as strings: importing rdflib's closed XSD namespace into this module makes
+# pytest's doctest collection warn about unknown attributes.
+XSD_DATE: Final = "http://www.w3.org/2001/XMLSchema#date"
+XSD_GYEAR: Final = "http://www.w3.org/2001/XMLSchema#gYear"
+XSD_GYEARMONTH: Final = "http://www.w3.org/2001/XMLSchema#gYearMonth"
 _MONTHS: Final = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
@@ -209,9 +213,9 @@ class PaperMapper:
         if metadata.url:
             self.add(paper, SCHEMA.url, metadata.url)
         if metadata.date_published:
-            self.add(paper, JLLM.publicationDate, typed(metadata.date_published, str(XSD.date)))
+            self.add(paper, JLLM.publicationDate, typed(metadata.date_published, XSD_DATE))
         elif metadata.year:
-            self.add(paper, JLLM.publicationDate, typed(f"{metadata.year:04d}", str(XSD.gYear)))
+            self.add(paper, JLLM.publicationDate, typed(f"{metadata.year:04d}", XSD_GYEAR))
         organizations = [self.affiliation(a) for a in metadata.affiliations]
         for organization in organizations:
             self.add(paper, SCHEMA.sourceOrganization, organization)
@@ -290,7 +294,7 @@ class PaperMapper:
             month = parse_month_year(fact.release_date)
             if month is None:
                 raise PaperMappingError(f"{where}: not a release month: {fact.release_date!r}")
-            self.add(iri, JLLM.releaseDate, typed(month, str(XSD.gYearMonth)))
+            self.add(iri, JLLM.releaseDate, typed(month, XSD_GYEARMONTH))
         if fact.size:
             size = parse_parameter_size(fact.size)
             if size is None or size.value is None:
@@ -358,7 +362,8 @@ class PaperMapper:
 
     def _derivation_node(self, child: str, parent: str, kind: str) -> str:
         # Must equal the node Derivations.add mints, so that jllm:source lands on it.
-        return f"{child}#derivation-{slugify(parent.rsplit('/', 1)[-1])}-{kind}-{self.doc.source.slug}"
+        parent_slug = slugify(parent.rsplit("/", 1)[-1])
+        return f"{child}#derivation-{parent_slug}-{kind}-{self.doc.source.slug}"
 
     def map_training_data(self, statement: TrainingDataStatement) -> None:
         phase_property = PHASE_PROPERTIES[statement.phase]

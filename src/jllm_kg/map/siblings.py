@@ -6,12 +6,17 @@ tokens and their order live in ``data/curated/checkpoint_markers.yaml``.
 
 >>> names = ["Swallow-70b-hf", "Swallow-70b-instruct-hf", "Swallow-70b-NVE-hf",
 ...          "Swallow-70b-NVE-instruct-hf"]
->>> [(names[c], names[p], kind) for c, p, kind in sibling_parents(names)]
-[('Swallow-70b-instruct-hf', 'Swallow-70b-hf', 'InstructionTuning'), ('Swallow-70b-NVE-instruct-hf', 'Swallow-70b-NVE-hf', 'InstructionTuning')]
+>>> for child, parent, kind in sibling_parents(names):
+...     print(names[child], "<-", names[parent], kind)
+Swallow-70b-instruct-hf <- Swallow-70b-hf InstructionTuning
+Swallow-70b-NVE-instruct-hf <- Swallow-70b-NVE-hf InstructionTuning
 >>> names = ["llama-3-youko-70b", "llama-3-youko-70b-instruct", "llama-3-youko-70b-gptq",
 ...          "llama-3-youko-70b-instruct-gptq"]
->>> [(names[c], names[p], kind) for c, p, kind in sibling_parents(names)]
-[('llama-3-youko-70b-instruct', 'llama-3-youko-70b', 'InstructionTuning'), ('llama-3-youko-70b-gptq', 'llama-3-youko-70b', 'Quantization'), ('llama-3-youko-70b-instruct-gptq', 'llama-3-youko-70b-instruct', 'Quantization')]
+>>> for child, parent, kind in sibling_parents(names):
+...     print(names[child], "<-", names[parent], kind)
+llama-3-youko-70b-instruct <- llama-3-youko-70b InstructionTuning
+llama-3-youko-70b-gptq <- llama-3-youko-70b Quantization
+llama-3-youko-70b-instruct-gptq <- llama-3-youko-70b-instruct Quantization
 """
 
 from __future__ import annotations

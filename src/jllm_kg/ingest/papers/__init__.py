@@ -1,0 +1,1 @@
+"""Paper-specific parsers; each module exposes ``PARSER`` (a ``paper.PaperParser``)."""

@@ -1,0 +1,201 @@
+"""Load the knowledge graph into Oxigraph: the one place that knows which files make the graph.
+
+``jllm-kg query``, ``jllm-kg export`` and ``jllm-kg serve`` all read the graph through
+:func:`build_store`, so that they agree on which files are loaded and into which named graph.
+
+Graph naming (the endpoint's default graph is the union of all of them):
+
+- quad formats (``.nq``, ``.trig``) keep the graphs they name; their default-graph triples stay
+  in the default graph;
+- triple files under the ontology folder go to ``https://w3id.org/jllm-kg/ontology``;
+- any other triple file (``.ttl``, ``.nt``, ``.jsonld``, ``.rdf``) goes to the graph
+  ``https://w3id.org/jllm-kg/id/source/<file stem>``, so that every fact keeps a provenance.
+
+>>> import tempfile
+>>> folder = Path(tempfile.mkdtemp())
+>>> _ = (folder / "extra.ttl").write_text('<urn:x:a> <urn:x:p> "1" .')
+>>> store = build_store(data_paths=[folder], include_ontology=False)
+>>> [str(q.graph_name) for q in store]
+['<https://w3id.org/jllm-kg/id/source/extra>']
+>>> bool(query_store(store, "ASK { <urn:x:a> ?p ?o }"))
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from jllm_kg import paths
+from jllm_kg.vocab import ID_BASE, slugify
+
+ONTOLOGY_GRAPH = "https://w3id.org/jllm-kg/ontology"
+"""The named graph holding the ontology (classes, properties, SKOS schemes)."""
+
+SOURCE_GRAPH_BASE = f"{ID_BASE}source/"
+
+RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+"""File extensions read as RDF; other files found while walking a folder (YAML …) are skipped."""
+
+_SAFE_STEM = re.compile(r"^[\w.\-]+$")
+
+
+class StoreLoadError(ValueError):
+    """An RDF file that cannot be read or parsed; the message names the file and the cause."""
+
+
+def rdf_files(path: Path) -> list[Path]:
+    """The RDF files of ``path``: the file itself, or every RDF file below a folder, sorted.
+
+    A file given explicitly must have a known extension (a typo should not be skipped silently);
+    inside a folder, non-RDF files such as ``data/curated/*.yaml`` are ignored.
+    """
+    if path.is_dir():
+        return sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_EXTENSIONS
+        )
+    if not path.exists():
+        raise StoreLoadError(f"{path}: no such file or folder")
+    if path.suffix.lower() not in RDF_EXTENSIONS:
+        known = ", ".join(sorted(RDF_EXTENSIONS))
+        raise StoreLoadError(f"{path}: unknown RDF file extension (expected one of {known})")
+    return [path]
+
+
+def default_data_paths() -> list[Path]:
+    """The packaged graph: the ontology folder and the data folder (searched recursively)."""
+    return [paths.ontology_dir(), paths.data_dir()]
+
+
+def graph_for_file(path: Path) -> ox.NamedNode | None:
+    """The named graph that the triples of ``path`` go to; ``None`` for quad formats.
+
+    Quad formats name their own graphs. Triple files need one so that each fact keeps the
+    document it came from: the ontology graph for files under the ontology folder, else a
+    source graph named after the file stem.
+    """
+    rdf_format = RDF_EXTENSIONS[path.suffix.lower()]
+    if rdf_format.supports_datasets:
+        return None
+    try:
+        path.resolve().relative_to(paths.ontology_dir().resolve())
+    except ValueError:
+        pass
+    else:
+        return ox.NamedNode(ONTOLOGY_GRAPH)
+    stem = path.stem if _SAFE_STEM.match(path.stem) else slugify(path.stem)
+    return ox.NamedNode(SOURCE_GRAPH_BASE + stem)
+
+
+def iter_input_files(
+    data_paths: Sequence[Path] | None = None, *, include_ontology: bool = True
+) -> Iterator[Path]:
+    """Every RDF file to load, each once, in a stable order (ontology first)."""
+    roots = list(data_paths) if data_paths is not None else [paths.data_dir()]
+    if include_ontology:
+        roots.insert(0, paths.ontology_dir())
+    seen: set[Path] = set()
+    for root in roots:
+        if root == paths.data_dir() and not root.exists():
+            continue  # a fresh checkout before the first ingest: serve the ontology alone
+        for file in rdf_files(Path(root)):
+            key = file.resolve()
+            if key not in seen:
+                seen.add(key)
+                yield file
+
+
+def load_file(store: ox.Store, path: Path) -> None:
+    """Load one RDF file into ``store`` (graph chosen by :func:`graph_for_file`).
+
+    Raises :class:`StoreLoadError` naming the file and the parser's message, so that a broken
+    data file is reported as such rather than as an anonymous syntax error.
+    """
+    rdf_format = RDF_EXTENSIONS[path.suffix.lower()]
+    graph = graph_for_file(path)
+    try:
+        if graph is None:
+            store.load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri())
+        else:
+            store.load(
+                path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=graph
+            )
+    except SyntaxError as error:
+        raise StoreLoadError(f"{path}: {rdf_format.name} syntax error: {error}") from error
+    except (OSError, ValueError) as error:
+        raise StoreLoadError(f"{path}: cannot load: {error}") from error
+
+
+def build_store(
+    *,
+    data_paths: Sequence[Path] | None = None,
+    location: Path | None = None,
+    read_only: bool = False,
+    include_ontology: bool = True,
+) -> ox.Store:
+    """A pyoxigraph store holding the ontology and the graph.
+
+    - ``data_paths``: RDF files or folders (default: the packaged ``data/``); the ontology is
+      added unless ``include_ontology`` is false.
+    - ``location``: an on-disk store. With ``read_only`` it is opened as it is (no loading: a
+      start-up that does not grow with the graph); otherwise it is emptied and rebuilt from the
+      files, so that it never keeps facts of a file that has since been removed.
+    - neither: an in-memory store.
+
+    Raises :class:`StoreLoadError` for a missing or malformed file or an unreadable store.
+    """
+    if location is not None and read_only:
+        try:
+            return ox.Store.read_only(str(location))
+        except OSError as error:
+            raise StoreLoadError(f"{location}: cannot open the store read-only: {error}") from error
+    files = list(iter_input_files(data_paths, include_ontology=include_ontology))
+    if location is None:
+        store = ox.Store()
+    else:
+        try:
+            Path(location).mkdir(parents=True, exist_ok=True)
+            store = ox.Store(str(location))
+            store.clear()
+        except OSError as error:
+            raise StoreLoadError(f"{location}: cannot open the store: {error}") from error
+    for file in files:
+        load_file(store, file)
+    if location is not None:
+        store.flush()
+        store.optimize()
+    return store
+
+
+def declares_dataset(query: str) -> bool:
+    """Whether ``query`` has its own ``FROM`` / ``FROM NAMED`` clauses.
+
+    Oxigraph's ``use_default_graph_as_union`` overrides them, so it is only set when the query
+    does not choose its dataset itself.
+    """
+    from jllm_kg.serve.sparql_text import analyze_query
+
+    return analyze_query(query).has_dataset_clause
+
+
+def query_store(
+    store: ox.Store, query: str, *, use_default_graph_as_union: bool = True
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """Run a SPARQL query; the default graph is the union of all graphs, as on the endpoint.
+
+    A query with its own ``FROM`` clauses keeps them (the union only replaces the store's
+    empty default graph). Raises ``SyntaxError`` for a malformed query.
+    """
+    union = use_default_graph_as_union and not declares_dataset(query)
+    return store.query(query, use_default_graph_as_union=union)

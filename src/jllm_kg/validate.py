@@ -1,0 +1,311 @@
+"""SHACL validation of the knowledge graph: ``shapes/`` over ``ontology/`` + ``data/``.
+
+SHACL validates one graph, while the knowledge graph is a dataset (one named graph per source).
+So the validator builds one plain graph: the union of every named (and default) graph of the
+data files, plus the ontology, so that ``sh:class jllm:Dataset`` accepts a ``jllm:Benchmark``
+through ``rdfs:subClassOf``. Graph membership, which the union loses, is kept as one computed
+triple per typed resource, ``?resource jllm:assertedIn ?graph``; the shapes use it to require
+that every resource comes from the named graph of a source document.
+
+No inference is run (pyshacl ``inference="none"``): RDFS inference would type the object of
+``jllm:license`` as a ``jllm:License`` from the property's range and so hide exactly the
+errors the shapes look for; it would also multiply the graph size and the run time.
+
+>>> report = validate_graph([])
+>>> report.conforms, report.violations
+(True, [])
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import RDF, SH
+from rdflib.term import Node
+
+from jllm_kg.paths import data_dir, ontology_dir, shapes_dir
+from jllm_kg.vocab import JLLM, PREFIXES
+
+# File extension → rdflib parser. Quad formats keep their named graphs; the triples of a triple
+# format land in the default graph (and so count as coming from no source).
+RDF_FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+}
+_QUAD_FORMATS = frozenset({"nquads", "trig", "json-ld"})
+
+SEVERITIES = ("Violation", "Warning", "Info")
+
+
+class RdfLoadError(ValueError):
+    """An RDF file that cannot be read or parsed; the message names the file."""
+
+
+class ShapesError(ValueError):
+    """The shapes graph cannot be used by the SHACL engine (a bug in shapes/, not in data)."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL validation result, with every term rendered as text.
+
+    ``severity`` is "Violation", "Warning" or "Info"; ``path`` and ``value`` are ``None`` when
+    the result has none (a node-level constraint); ``shape`` is the IRI of the shape that
+    produced it (shapes in shapes/ are named, so this says which rule fired).
+    """
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+    shape: str | None
+
+
+@dataclass
+class ValidationReport:
+    """The verdict of a validation run: ``conforms`` is False iff a result has severity
+    Violation (warnings are reported but do not fail the build)."""
+
+    conforms: bool
+    violations: list[Violation]
+    text: str  # pyshacl's own full report text
+    files: list[Path] = field(default_factory=list)
+    triples: int = 0  # size of the validated union graph (ontology and computed triples included)
+    seconds: float = 0.0
+
+    def count(self, severity: str) -> int:
+        """Number of results with the given severity ("Violation", "Warning", "Info")."""
+        return sum(1 for violation in self.violations if violation.severity == severity)
+
+
+def rdf_files(paths: Iterable[Path]) -> list[Path]:
+    """The RDF files named by ``paths``: files as given, directories searched recursively.
+
+    Inside a directory, files whose extension is not an RDF format (``.yaml``, ``.md`` …) and
+    hidden files/directories are skipped; a file named explicitly must be RDF, so that a typo
+    on the command line is an error rather than a silent no-op.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            for candidate in sorted(path.rglob("*")):
+                relative = candidate.relative_to(path)
+                if any(part.startswith(".") for part in relative.parts):
+                    continue
+                if candidate.is_file() and candidate.suffix.lower() in RDF_FORMATS:
+                    found.append(candidate)
+        elif path.is_file():
+            if path.suffix.lower() not in RDF_FORMATS:
+                raise RdfLoadError(
+                    f"{path}: not an RDF file (expected one of {', '.join(sorted(RDF_FORMATS))})"
+                )
+            found.append(path)
+        else:
+            raise RdfLoadError(f"{path}: no such file or directory")
+    return found
+
+
+def _parse_into(dataset: Dataset, path: Path) -> None:
+    rdf_format = RDF_FORMATS[path.suffix.lower()]
+    try:
+        if rdf_format in _QUAD_FORMATS:
+            dataset.parse(path, format=rdf_format)
+        else:
+            dataset.default_graph.parse(path, format=rdf_format)
+    except OSError as error:
+        raise RdfLoadError(f"{path}: cannot read: {error}") from error
+    except Exception as error:  # rdflib's parsers raise many unrelated exception types
+        detail = str(error).strip() or type(error).__name__
+        raise RdfLoadError(f"{path}: invalid {rdf_format}: {detail}") from error
+
+
+def load_dataset(paths: Sequence[Path]) -> Dataset:
+    """Parse every RDF file under ``paths`` (see :func:`rdf_files`) into one rdflib Dataset.
+
+    Raises :class:`RdfLoadError` naming the file and the parser's message on a bad file.
+    """
+    dataset = Dataset()
+    for path in rdf_files(paths):
+        _parse_into(dataset, path)
+    return dataset
+
+
+def _load_graph(paths: Sequence[Path]) -> Graph:
+    graph = Graph()
+    for path in rdf_files(paths):
+        try:
+            graph.parse(path, format=RDF_FORMATS[path.suffix.lower()])
+        except Exception as error:
+            raise RdfLoadError(f"{path}: invalid RDF: {str(error).strip()}") from error
+    return graph
+
+
+def union_graph(dataset: Dataset, ontology: Graph) -> tuple[Graph, list[Violation]]:
+    """The graph SHACL sees: all graphs of ``dataset`` merged, the ontology, and the computed
+    ``jllm:assertedIn`` triples (one per typed resource and named graph typing it).
+
+    ``jllm:assertedIn`` triples found in the data are dropped and reported: provenance that
+    the data asserts about itself would defeat the check.
+    """
+    union = Graph()
+    for prefix, namespace in PREFIXES.items():
+        union.bind(prefix, namespace)
+    stored: list[Violation] = []
+    for graph in dataset.graphs():
+        name = graph.identifier
+        named = name != DATASET_DEFAULT_GRAPH_ID and isinstance(name, URIRef)
+        for triple in graph:
+            if triple[1] == JLLM.assertedIn:
+                stored.append(
+                    Violation(
+                        severity="Violation",
+                        focus=_render(triple[0]),
+                        path=_render(JLLM.assertedIn),
+                        value=_render(triple[2]),
+                        message="jllm:assertedIn is computed by the validator and must not be stored",
+                        shape="jllm_kg.validate",
+                    )
+                )
+                continue
+            union.add(triple)
+        if named:
+            for subject in set(graph.subjects(RDF.type, None)):
+                union.add((subject, JLLM.assertedIn, name))
+    for triple in ontology:
+        union.add(triple)
+    return union, stored
+
+
+def _render(term: Node | None) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, Literal):
+        return term.n3()
+    return f"_:{term}"
+
+
+def _render_path(results: Graph, path: Node | None) -> str | None:
+    """A SHACL property path as SPARQL-like text (sequence paths are blank-node lists)."""
+    if path is None or isinstance(path, URIRef):
+        return _render(path)
+    if (path, RDF.first, None) in results:
+        items = [_render_path(results, item) or "?" for item in results.items(path)]
+        return "/".join(items)
+    for predicate, template in (
+        (SH.inversePath, "^{}"),
+        (SH.zeroOrMorePath, "{}*"),
+        (SH.oneOrMorePath, "{}+"),
+        (SH.zeroOrOnePath, "{}?"),
+    ):
+        inner = results.value(path, predicate)
+        if inner is not None:
+            return template.format(_render_path(results, inner))
+    alternatives = results.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_render_path(results, item) or "?" for item in results.items(alternatives))
+    return _render(path)
+
+
+def _violations(results: Graph) -> list[Violation]:
+    found = []
+    for result in results.objects(None, SH.result):
+        severity_term = results.value(result, SH.resultSeverity)
+        severity = str(severity_term).rsplit("#", 1)[-1] if severity_term else "Violation"
+        messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
+        component = results.value(result, SH.sourceConstraintComponent)
+        message = messages[0] if messages else str(component).rsplit("#", 1)[-1]
+        shape = results.value(result, SH.sourceShape)
+        found.append(
+            Violation(
+                severity=severity,
+                focus=_render(results.value(result, SH.focusNode)) or "?",
+                path=_render_path(results, results.value(result, SH.resultPath)),
+                value=_render(results.value(result, SH.value)),
+                message=message,
+                shape=None if isinstance(shape, BNode) else _render(shape),
+            )
+        )
+    return found
+
+
+def _sort_key(violation: Violation) -> tuple[int, str, str, str, str, str]:
+    rank = SEVERITIES.index(violation.severity) if violation.severity in SEVERITIES else 0
+    return (
+        rank,
+        violation.focus,
+        violation.path or "",
+        violation.message,
+        violation.value or "",
+        violation.shape or "",
+    )
+
+
+def validate_graph(
+    data_paths: Sequence[Path] | None = None, *, shapes: Path | None = None
+) -> ValidationReport:
+    """Validate the RDF files under ``data_paths`` (default: the project's ``data/``) against
+    the SHACL shapes (default: every file in ``shapes/``), with the ontology mixed in.
+
+    The exit code of ``jllm-kg validate`` is ``report.conforms``. Raises
+    :class:`RdfLoadError` (a ``ValueError``) when a data, ontology or shapes file is unreadable.
+    """
+    started = time.perf_counter()
+    paths = [data_dir()] if data_paths is None else list(data_paths)
+    files = rdf_files(paths)
+    dataset = Dataset()
+    for path in files:
+        _parse_into(dataset, path)
+    ontology = _load_graph([ontology_dir()])
+    shapes_graph = _load_graph([shapes if shapes is not None else shapes_dir()])
+    union, stored = union_graph(dataset, ontology)
+
+    _conforms, results, text = shacl_validate(
+        union,
+        shacl_graph=shapes_graph,
+        inference="none",
+        inplace=True,  # the union is ours: no need for pyshacl to copy it
+        allow_warnings=True,
+        allow_infos=True,
+    )
+    if not isinstance(results, Graph):
+        # pyshacl reports a broken shapes graph by returning a failure instead of a report
+        raise ShapesError(f"{shapes or shapes_dir()}: SHACL validation failed: {text}")
+    violations = sorted([*stored, *_violations(results)], key=_sort_key)
+    return ValidationReport(
+        conforms=not any(v.severity == "Violation" for v in violations),
+        violations=violations,
+        text=str(text),
+        files=files,
+        triples=len(union),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def format_report(report: ValidationReport) -> str:
+    """A readable report: a summary line, then one line per result
+    (``severity  focus node  path: message [value]``), violations first."""
+    lines = [
+        f"{'conforms' if report.conforms else 'DOES NOT CONFORM'}: "
+        f"{report.count('Violation')} violation(s), {report.count('Warning')} warning(s), "
+        f"{report.count('Info')} info(s); {len(report.files)} file(s), "
+        f"{report.triples} triples validated in {report.seconds:.1f} s"
+    ]
+    for violation in report.violations:
+        where = f" {violation.path}" if violation.path else ""
+        value = f" [value: {violation.value}]" if violation.value is not None else ""
+        lines.append(
+            f"{violation.severity:<9} <{violation.focus}>{where}: {violation.message}{value}"
+        )
+    return "\n".join(lines)
