@@ -172,7 +172,9 @@ def union_graph(dataset: Dataset, ontology: Graph) -> tuple[Graph, list[Violatio
                         focus=_render(triple[0]),
                         path=_render(JLLM.assertedIn),
                         value=_render(triple[2]),
-                        message="jllm:assertedIn is computed by the validator and must not be stored",
+                        message=(
+                            "jllm:assertedIn is computed by the validator and must not be stored"
+                        ),
                         shape="jllm_kg.validate",
                     )
                 )

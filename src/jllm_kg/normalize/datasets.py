@@ -431,12 +431,13 @@ def _split_items(text: str) -> list[str]:
             depth += 1
         elif ch == ")":
             depth = max(0, depth - 1)
-        elif depth == 0:
-            if ch == "、" or (
-                ch == "," and not (i and text[i - 1].isdigit() and text[i + 1: i + 2].isdigit())
-            ) or (ch == "+" and (i == 0 or text[i - 1] == " ") and text[i + 1: i + 2] in (" ", "")):
-                items.append(text[start:i])
-                start = i + 1
+        elif depth == 0 and (
+            ch == "、"
+            or (ch == "," and not (i and text[i - 1].isdigit() and text[i + 1: i + 2].isdigit()))
+            or (ch == "+" and (i == 0 or text[i - 1] == " ") and text[i + 1: i + 2] in (" ", ""))
+        ):
+            items.append(text[start:i])
+            start = i + 1
         i += 1
     items.append(text[start:])
     return [item.strip() for item in items if item.strip()]
