@@ -614,13 +614,6 @@ def test_layoutlm_initialised_from_tohoku_bert_base_v2(kg) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the instruction-tuning phase of a row is applied to its base checkpoint too: "
-    "stockmark/stockmark-100b (003 L76), Fugaku-LLM/Fugaku-LLM-13B (003 L81) and "
-    "matsuo-lab/weblab-10b (000 L74) get jllm:instructionTunedOn although only their "
-    "-instruct / -instruction-sft siblings are instruction-tuned",
-)
 @pytest.mark.parametrize(
     ("base", "graph"),
     [

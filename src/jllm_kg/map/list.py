@@ -51,6 +51,7 @@ PHASE_PROPERTIES = {
     "instruction-tuning": JLLM.instructionTunedOn,
     "preference-tuning": JLLM.preferenceTunedOn,
 }
+_TUNING_PHASES = frozenset({"instruction-tuning", "preference-tuning"})
 MENTION_DERIVATIONS = {
     "continual": "ContinualPretrainingDerivation",
     "fine-tune": "FineTuning",
@@ -263,9 +264,16 @@ class ListMapper:
             return []
         statements = cells.training_statements(cell, ctx.row.category.approach)
         mentions: list[cells.ParentMention] = []
+        tuned = {i for i, model in enumerate(ctx.models) if stages_of(model.name)}
         for index, chosen in cells.assign(statements, ctx.models).items():
             model = ctx.models[index]
             for statement in chosen:
+                # An unselected tuning line of a row that names tuned checkpoints describes
+                # those checkpoints, not the base one ("Instruction Tuning: …" under 100b and
+                # 100b-instruct).
+                if (statement.phase in _TUNING_PHASES and statement.selector is None
+                        and tuned and index not in tuned):
+                    continue
                 if statement.undisclosed:
                     self._add(ctx, model.iri, str(JLLM.undisclosedTrainingData), boolean(True))
                 phase_property = PHASE_PROPERTIES.get(statement.phase)
