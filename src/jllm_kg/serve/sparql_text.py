@@ -29,20 +29,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
+# Tokens whose content is not SPARQL keywords: comments, strings (long first) and IRIs. They
+# are blanked out first; what remains is keywords, names, variables and punctuation.
+_HIDDEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<lstring>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*''')
-  | (?P<string>"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w.\-:%]|\\.)*)
-  | (?P<word>[^\W\d][\w\-]*)
-  | (?P<other>.)
+    \#[^\n\r]*
+  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '''(?:[^'\\]|\\.|'(?!''))*'''
+  | "(?:[^"\\\n\r]|\\.)*"
+  | '(?:[^'\\\n\r]|\\.)*'
+  | <[^<>"{}|^`\\\x00-\x20]*>
     """,
     re.VERBOSE | re.DOTALL,
 )
+# A bare word: not part of a variable (?x, $x), a prefixed name (p:x, x:y) or a longer name.
+_WORD = re.compile(r"(?<![\w?$:.\-\u00B7])[A-Za-z][\w\-]*(?![\w:\-])")
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset(
@@ -72,11 +73,7 @@ def keywords(text: str) -> list[str]:
     >>> keywords("SELECT ?x WHERE { ?x <urn:SERVICE> 'FROM' } # LIMIT")
     ['SELECT', 'WHERE']
     """
-    return [
-        match.group("word").upper()
-        for match in _TOKEN.finditer(text)
-        if match.lastgroup == "word"
-    ]
+    return [word.upper() for word in _WORD.findall(_HIDDEN.sub(" ", text))]
 
 
 def analyze_query(text: str) -> QueryInfo:

@@ -1,0 +1,241 @@
+"""``jllm-kg serve``: the endpoint on gunicorn, with killable query workers behind it.
+
+Process layout (see bench/README.md for why):
+
+- the gunicorn master parses the RDF once into a snapshot (a malformed file stops the start-up
+  with a message naming it) and, on ``SIGHUP``, rebuilds it — keeping the previous snapshot
+  serving if the rebuild fails;
+- ``--http-workers`` gunicorn processes (``gthread`` worker, ``--threads`` each) run the web app;
+- each of them owns ``--workers`` query worker processes holding the store, which enforce the
+  query time limit by being killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from jllm_kg.serve.config import ServeConfig
+from jllm_kg.serve.snapshot import (
+    Snapshot,
+    build_memory_snapshot,
+    discard_snapshot,
+    open_disk_snapshot,
+)
+from jllm_kg.store import StoreLoadError
+
+log = logging.getLogger("jllm_kg.serve")
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+def _size(text: str) -> int:
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    text = text.strip().lower().removesuffix("b").removesuffix("i")
+    if text and text[-1] in units:
+        return int(float(text[:-1]) * units[text[-1]])
+    return int(text)
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``jllm-kg serve`` to ``parser``."""
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="interface to bind (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="TCP port (default: %(default)s)")
+    parser.add_argument(
+        "--data", nargs="+", type=Path, metavar="PATH",
+        help="RDF files or folders to serve instead of the packaged graph (the ontology is "
+             "always added); .ttl .nt .nq .trig .jsonld .rdf; quads keep their graphs",
+    )
+    parser.add_argument(
+        "--store", type=Path, metavar="DIR",
+        help="persistent on-disk store: built on first use (or when the inputs change), then "
+             "reopened read-only",
+    )
+    parser.add_argument("--rebuild", action="store_true", help="with --store: rebuild it now")
+    parser.add_argument("--timeout", type=float, default=30.0,
+                        help="query time limit in seconds (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="killable query worker processes per HTTP process "
+                             "(default: %(default)s)")
+    parser.add_argument("--http-workers", type=int, default=2,
+                        help="gunicorn worker processes (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=8,
+                        help="threads per gunicorn worker (default: %(default)s)")
+    parser.add_argument("--worker-memory", type=_size, default=4 * 1024**3, metavar="BYTES",
+                        help="memory a query may use on top of the open store (RLIMIT_AS), e.g. 4G "
+                        "(default: 4G; 0: no cap)")
+    parser.add_argument("--max-query-length", type=int, default=50_000, metavar="CHARS")
+    parser.add_argument("--max-body", type=_size, default=1024 * 1024, metavar="BYTES",
+                        help="largest accepted request body (default: 1M)")
+    parser.add_argument("--max-result", type=_size, default=128 * 1024 * 1024, metavar="BYTES",
+                        help="largest answer (default: 128M)")
+    parser.add_argument("--allow-service", action="store_true",
+                        help="let SPARQL SERVICE make outbound requests (off: SSRF risk)")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="public URL of this server, used in VoID and the service "
+                             "description (default: from each request)")
+    parser.add_argument("--resource-base", metavar="IRI", default=None,
+                        help="IRI namespace served at /id/ (default: https://w3id.org/jllm-kg/id/)")
+    parser.add_argument("--queries", type=Path, metavar="DIR",
+                        help="saved queries folder (default: the packaged queries/)")
+    parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    parser.add_argument("--server", choices=("gunicorn", "waitress"), default="gunicorn",
+                        help="WSGI server (default: %(default)s; waitress must be installed)")
+
+
+def config_from_args(args: argparse.Namespace) -> ServeConfig:
+    """The :class:`ServeConfig` that the command-line options describe."""
+    extra: dict[str, Any] = {}
+    if args.queries is not None:
+        extra["queries_dir"] = args.queries
+    if args.resource_base:
+        extra["resource_base"] = args.resource_base
+    return ServeConfig(
+        timeout=args.timeout,
+        workers=args.workers,
+        worker_memory=args.worker_memory or None,
+        max_query_length=args.max_query_length,
+        max_body_bytes=args.max_body,
+        max_result_bytes=args.max_result,
+        allow_service=args.allow_service,
+        base_url=args.base_url,
+        **extra,
+    )
+
+
+def make_snapshot(args: argparse.Namespace, *, rebuild: bool = False) -> Snapshot:
+    """Parse the inputs into a snapshot (raises ``StoreLoadError`` naming a bad file)."""
+    data = list(args.data) if args.data else None
+    if args.store is not None:
+        return open_disk_snapshot(data, args.store, rebuild=rebuild)
+    return build_memory_snapshot(data)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Build the snapshot and run gunicorn until interrupted (``SIGHUP`` reloads the graph)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if args.workers < 1 or args.http_workers < 1 or args.threads < 1:
+        print("jllm-kg serve: --workers, --http-workers and --threads must be ≥ 1",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        snapshot = make_snapshot(args, rebuild=args.rebuild)
+    except (StoreLoadError, OSError) as error:
+        print(f"jllm-kg serve: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    config = config_from_args(args)
+    if args.server == "waitress":
+        return _run_waitress(args, config, snapshot)
+    server = _GunicornServer(args, config, snapshot)
+    master = os.getpid()
+    try:
+        server.run()
+    finally:
+        # gunicorn workers are forks of this process and unwind through here when they exit:
+        # only the master may remove the snapshots that the workers serve.
+        if os.getpid() == master:
+            for old in server.snapshots:
+                discard_snapshot(old)
+    return EXIT_OK
+
+
+try:
+    from gunicorn.app.base import BaseApplication
+except ImportError:  # pragma: no cover - gunicorn is a dependency; Windows has no gunicorn
+    BaseApplication = object  # type: ignore[assignment,misc]
+
+
+class _GunicornServer(BaseApplication):  # type: ignore[misc,valid-type]
+    """gunicorn, configured in code; each worker process builds its own app (no preload)."""
+
+    def __init__(self, args: argparse.Namespace, config: ServeConfig, snapshot: Snapshot) -> None:
+        self.args = args
+        self.serve_config = config
+        self.snapshot = snapshot
+        self.snapshots: list[Snapshot] = [snapshot]
+        super().__init__()
+
+    def load_config(self) -> None:
+        args = self.args
+        settings = {
+            "bind": (f"[{args.host}]:{args.port}" if ":" in args.host
+                     else f"{args.host}:{args.port}"),
+            "workers": args.http_workers,
+            "worker_class": "gthread",
+            "threads": args.threads,
+            "timeout": int(max(60, self.serve_config.timeout * 2)),
+            "graceful_timeout": int(max(10, self.serve_config.timeout + 5)),
+            "keepalive": 5,
+            "accesslog": "-" if args.access_log else None,
+            "errorlog": "-",
+            "loglevel": "info",
+            "proc_name": "jllm-kg",
+            "worker_exit": _close_app,
+            "limit_request_line": 8190,
+        }
+        for key, value in settings.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from jllm_kg.serve.app import create_app
+
+        return create_app(self.snapshot, config=self.serve_config)
+
+    def reload(self) -> None:
+        """``SIGHUP``: rebuild the snapshot; if that fails, keep serving the previous one."""
+        try:
+            fresh = make_snapshot(self.args, rebuild=True)
+        except (StoreLoadError, OSError) as error:
+            log.error("reload failed, still serving the previous graph: %s", error)
+        else:
+            self.snapshot = fresh
+            self.snapshots.append(fresh)
+            log.info("reloaded the graph (%s)", fresh.path)
+            # Snapshots older than the previous one have no worker left once this reload ends.
+            while len(self.snapshots) > 2:
+                discard_snapshot(self.snapshots.pop(0))
+        super().reload()
+
+
+def _run_waitress(args: argparse.Namespace, config: ServeConfig, snapshot: Snapshot) -> int:
+    """One process, ``--threads`` threads (no reload on SIGHUP): for comparison runs."""
+    try:
+        import waitress
+    except ImportError:
+        print("jllm-kg serve: --server waitress needs the waitress package", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from jllm_kg.serve.app import create_app
+
+    app = create_app(snapshot, config=config)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads,
+                       ident="jllm-kg", _quiet=not args.access_log)
+    finally:
+        app.extensions["jllm_kg"].close()
+        discard_snapshot(snapshot)
+    return EXIT_OK
+
+
+def _close_app(server: Any, worker: Any) -> None:
+    app = getattr(worker, "wsgi", None)
+    service = getattr(app, "extensions", {}).get("jllm_kg") if app is not None else None
+    if service is not None:
+        service.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m jllm_kg.serve.cli`` (the same as ``jllm-kg serve``)."""
+    parser = argparse.ArgumentParser(prog="jllm-kg serve", description=__doc__)
+    add_serve_arguments(parser)
+    return run_serve(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    raise SystemExit(main())

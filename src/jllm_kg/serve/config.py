@@ -1,0 +1,42 @@
+"""Settings of the server: limits, public addresses, what the dataset description says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jllm_kg import paths
+from jllm_kg.vocab import ID_BASE
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Every knob of the SPARQL endpoint and the linked-data pages (all have safe defaults)."""
+
+    timeout: float = 30.0
+    """Seconds a query may run (waiting for a free worker included) before a 503."""
+    workers: int = 2
+    """Killable query worker processes per HTTP process (each holds a copy of the store)."""
+    worker_memory: int | None = 4 * 1024**3
+    """Address space a query worker may add to what its open store uses, in bytes
+    (``RLIMIT_AS``); ``None``: no cap."""
+    max_query_length: int = 50_000
+    """Characters; a longer query is refused with 400 before it reaches the parser."""
+    max_body_bytes: int = 1024 * 1024
+    """Bytes of a POST body; a larger one gets 413."""
+    max_result_bytes: int = 128 * 1024 * 1024
+    """Bytes of one serialized answer; a larger one is refused with an explicit error."""
+    allow_service: bool = False
+    """Let ``SERVICE`` through (pyoxigraph then makes outbound HTTP requests: SSRF risk)."""
+    base_url: str | None = None
+    """Public URL of this server (``https://example.org/jllm``); ``None``: from each request."""
+    resource_base: str = ID_BASE
+    """IRI namespace whose resources dereference at ``/id/…``."""
+    cache_entries: int = 4096
+    cache_bytes: int = 64 * 1024 * 1024
+    queries_dir: Path = field(default_factory=paths.queries_dir)
+    """Saved queries (``*.rq`` with ``# title:`` / ``# description:`` headers)."""
+    dataset_license: str = "https://www.apache.org/licenses/LICENSE-2.0"
+    """License of the data (the community list it is built from is under Apache-2.0)."""
+    dataset_title: str = "jllm-kg: the knowledge graph of the Japanese LLM ecosystem"
+    lineage_max_nodes: int = 150

@@ -1,0 +1,233 @@
+"""Self-descriptions of the service: SPARQL 1.1 Service Description and VoID.
+
+Both are built as RDF triples here and serialized in whatever format the client negotiated.
+The VoID numbers are counted with SPARQL over the served graph (once per snapshot).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from jllm_kg.serve.service import GraphService
+from jllm_kg.store import ONTOLOGY_GRAPH
+from jllm_kg.vocab import JLLM_NS, PREFIXES
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+VOID = "http://rdfs.org/ns/void#"
+DCT = "http://purl.org/dc/terms/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+FORMATS = "http://www.w3.org/ns/formats/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+
+DATASET_IRI = "https://w3id.org/jllm-kg/"
+"""The IRI of the dataset as a whole (``void:Dataset``)."""
+
+DESCRIPTION_PREFIXES = {
+    **PREFIXES,
+    "sd": SD,
+    "void": VOID,
+    "formats": FORMATS,
+    "foaf": FOAF,
+}
+
+RESULT_FORMAT_IRIS = (
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "N-Quads",
+    "TriG",
+    "JSON-LD",
+    "RDF_XML",
+)
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _count(service: GraphService, query: str) -> int:
+    rows = service.select(query)
+    return int(rows[0]["n"]["value"]) if rows else 0
+
+
+def graph_statistics(service: GraphService) -> dict[str, object]:
+    """Counts of the served graph: triples, entities, classes, properties and named graphs."""
+
+    def compute() -> dict[str, object]:
+        base = service.config.resource_base
+        triples = _count(
+            service,
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+        )
+        entities = _count(
+            service,
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
+            f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }}',
+        )
+        classes = [
+            (row["c"]["value"], int(row["n"]["value"]))
+            for row in service.select(
+                "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
+            )
+        ]
+        properties = [
+            (row["p"]["value"], int(row["n"]["value"]))
+            for row in service.select(
+                "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+                " GROUP BY ?p ORDER BY ?p"
+            )
+        ]
+        graphs = [
+            (row["g"]["value"], int(row["n"]["value"]))
+            for row in service.select(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                "GROUP BY ?g ORDER BY ?g",
+                union=False,
+            )
+        ]
+        return {
+            "triples": triples,
+            "entities": entities,
+            "classes": classes,
+            "properties": properties,
+            "graphs": graphs,
+        }
+
+    return dict(service.memo("statistics", compute))
+
+
+def service_description(service: GraphService, base_url: str) -> list[ox.Triple]:
+    """The SPARQL 1.1 Service Description of ``{base_url}/sparql``."""
+    stats = graph_statistics(service)
+    endpoint = _n(f"{base_url}/sparql")
+    node = _n(f"{base_url}/sparql#service")
+    dataset = ox.BlankNode("dataset")
+    default_graph = ox.BlankNode("defaultGraph")
+    triples = [
+        ox.Triple(node, RDF_TYPE, _n(SD + "Service")),
+        ox.Triple(node, _n(SD + "endpoint"), endpoint),
+        ox.Triple(node, _n(SD + "supportedLanguage"), _n(SD + "SPARQL11Query")),
+        ox.Triple(node, _n(SD + "feature"), _n(SD + "UnionDefaultGraph")),
+        ox.Triple(node, _n(SD + "feature"), _n(SD + "BasicFederatedQuery"))
+        if service.config.allow_service
+        else None,
+        ox.Triple(
+            node,
+            _n(SD + "defaultEntailmentRegime"),
+            _n("http://www.w3.org/ns/entailment/Simple"),
+        ),
+        ox.Triple(node, _n(DCT + "title"), ox.Literal(service.config.dataset_title, language="en")),
+        ox.Triple(node, _n(SD + "defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, _n(SD + "Dataset")),
+        ox.Triple(dataset, _n(DCT + "source"), _n(DATASET_IRI)),
+        ox.Triple(dataset, _n(SD + "defaultGraph"), default_graph),
+        ox.Triple(default_graph, RDF_TYPE, _n(SD + "Graph")),
+        ox.Triple(default_graph, _n(VOID + "triples"), _int(stats["triples"])),
+    ]
+    for name in RESULT_FORMAT_IRIS:
+        triples.append(ox.Triple(node, _n(SD + "resultFormat"), _n(FORMATS + name)))
+    for index, (graph, count) in enumerate(stats["graphs"]):  # type: ignore[arg-type]
+        named = ox.BlankNode(f"ng{index}")
+        described = ox.BlankNode(f"g{index}")
+        triples += [
+            ox.Triple(dataset, _n(SD + "namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, _n(SD + "NamedGraph")),
+            ox.Triple(named, _n(SD + "name"), _n(graph)),
+            ox.Triple(named, _n(SD + "graph"), described),
+            ox.Triple(described, RDF_TYPE, _n(SD + "Graph")),
+            ox.Triple(described, _n(VOID + "triples"), _int(count)),
+        ]
+    return [t for t in triples if t is not None]
+
+
+def _int(value: object) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_n(XSD + "integer"))
+
+
+def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
+    """The VoID description of the dataset: counts, partitions, license, dumps, endpoint."""
+    stats = graph_statistics(service)
+    config = service.config
+    ds = _n(DATASET_IRI)
+    triples: list[ox.Triple] = [
+        ox.Triple(ds, RDF_TYPE, _n(VOID + "Dataset")),
+        ox.Triple(ds, _n(DCT + "title"), ox.Literal(config.dataset_title, language="en")),
+        ox.Triple(
+            ds,
+            _n(DCT + "description"),
+            ox.Literal(
+                "Models, checkpoints, lineage, training data, developers, licenses, papers and "
+                "benchmarks of the Japanese LLM ecosystem, each fact in the named graph of the "
+                "source that states it.",
+                language="en",
+            ),
+        ),
+        ox.Triple(ds, _n(DCT + "license"), _n(config.dataset_license)),
+        ox.Triple(ds, _n(VOID + "sparqlEndpoint"), _n(f"{base_url}/sparql")),
+        ox.Triple(ds, _n(VOID + "dataDump"), _n(f"{base_url}/dumps/jllm-kg.nq.gz")),
+        ox.Triple(ds, _n(VOID + "uriSpace"), ox.Literal(config.resource_base)),
+        ox.Triple(ds, _n(VOID + "rootResource"), _n(f"{base_url}/")),
+        ox.Triple(ds, _n(VOID + "vocabulary"), _n(JLLM_NS)),
+        ox.Triple(ds, _n(VOID + "feature"), _n(FORMATS + "N-Quads")),
+        ox.Triple(ds, _n(VOID + "triples"), _int(stats["triples"])),
+        ox.Triple(ds, _n(VOID + "entities"), _int(stats["entities"])),
+        ox.Triple(ds, _n(VOID + "classes"), _int(len(stats["classes"]))),  # type: ignore[arg-type]
+        ox.Triple(
+            ds, _n(VOID + "properties"), _int(len(stats["properties"]))  # type: ignore[arg-type]
+        ),
+        ox.Triple(ds, _n(VOID + "distinctSubjects"), _int(stats["entities"])),
+        ox.Triple(ds, _n(FOAF + "homepage"), _n(f"{base_url}/")),
+    ]
+    if service.snapshot is not None:
+        triples.append(
+            ox.Triple(
+                ds,
+                _n(DCT + "modified"),
+                ox.Literal(service.snapshot.modified, datatype=_n(XSD + "dateTime")),
+            )
+        )
+    for namespace in ("http://www.w3.org/ns/prov#", "https://schema.org/", "https://w3id.org/fair4ml#"):
+        triples.append(ox.Triple(ds, _n(VOID + "vocabulary"), _n(namespace)))
+    for index, (cls, count) in enumerate(stats["classes"]):  # type: ignore[arg-type]
+        part = ox.BlankNode(f"class{index}")
+        triples += [
+            ox.Triple(ds, _n(VOID + "classPartition"), part),
+            ox.Triple(part, _n(VOID + "class"), _n(cls)),
+            ox.Triple(part, _n(VOID + "entities"), _int(count)),
+        ]
+    for index, (prop, count) in enumerate(stats["properties"]):  # type: ignore[arg-type]
+        part = ox.BlankNode(f"property{index}")
+        triples += [
+            ox.Triple(ds, _n(VOID + "propertyPartition"), part),
+            ox.Triple(part, _n(VOID + "property"), _n(prop)),
+            ox.Triple(part, _n(VOID + "triples"), _int(count)),
+        ]
+    for graph, count in stats["graphs"]:  # type: ignore[misc]
+        subset = _n(graph)
+        triples += [
+            ox.Triple(ds, _n(VOID + "subset"), subset),
+            ox.Triple(subset, RDF_TYPE, _n(VOID + "Dataset")),
+            ox.Triple(subset, _n(VOID + "triples"), _int(count)),
+        ]
+        if graph == ONTOLOGY_GRAPH:
+            triples.append(
+                ox.Triple(subset, _n(DCT + "title"), ox.Literal("ontology", language="en"))
+            )
+    return triples
+
+
+def serialize_triples(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
+    """``triples`` in ``rdf_format`` (quad formats put them in the default graph)."""
+    items: Iterable[ox.Triple | ox.Quad] = triples
+    if rdf_format.supports_datasets:
+        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+    prefixes = DESCRIPTION_PREFIXES if rdf_format in {
+        ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML
+    } else None
+    return ox.serialize(items, format=rdf_format, prefixes=prefixes)  # type: ignore[return-value]

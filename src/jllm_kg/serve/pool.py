@@ -1,0 +1,268 @@
+"""A pool of killable query worker processes: the query time limit of the endpoint.
+
+pyoxigraph cannot cancel a running query and releases the GIL while it runs, so a thread
+cannot be stopped and a signal handler never gets to run. The only reliable stop is a process
+kill. Each worker process holds its own copy of the store (see
+:class:`~jllm_kg.serve.snapshot.Snapshot`); a request borrows an idle worker, sends the query
+over a pipe and waits at most the time left before the deadline. On time-out the worker is
+killed (SIGKILL: nothing to clean up, the store is read-only) and a fresh one is started in
+the background, while the other workers keep answering other clients.
+
+Workers are started through multiprocessing's ``forkserver``: forking from a clean,
+single-threaded server is safe even though the HTTP process runs many threads, and the server
+has pyoxigraph preloaded so a respawn costs only the store load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing as mp
+import queue
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from jllm_kg.serve.snapshot import Snapshot
+from jllm_kg.serve.worker import QueryRequest, Reply, execute, worker_main
+
+log = logging.getLogger(__name__)
+
+
+class QueryStopped(Exception):
+    """A query that was stopped (time limit, memory limit, busy pool): a 503 for the client."""
+
+
+class QueryExecutor(Protocol):
+    """What the web app needs from the query engine."""
+
+    def execute(self, request: QueryRequest, *, timeout: float) -> Reply: ...
+
+    def close(self) -> None: ...
+
+
+class InlineExecutor:
+    """Runs queries in the calling thread, without any time limit.
+
+    For embedding in a trusted program and for tests of the pages; a public server uses
+    :class:`QueryPool`.
+    """
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def execute(self, request: QueryRequest, *, timeout: float) -> Reply:
+        """Run the query now; ``timeout`` is ignored (nothing can stop it in-process)."""
+        return execute(self.store, request)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: mp.process.BaseProcess
+    conn: Connection
+    generation: int
+    started: float = field(default_factory=time.monotonic)
+
+
+_CONTEXT_LOCK = threading.Lock()
+
+
+def _context() -> mp.context.BaseContext:
+    with _CONTEXT_LOCK:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["pyoxigraph", "jllm_kg.serve.worker"])
+        return ctx
+
+
+class QueryPool:
+    """``size`` worker processes serving one snapshot, with a per-query deadline.
+
+    ``execute`` raises :class:`QueryStopped` when the deadline passes (waiting for a free worker
+    counts), when the worker dies (memory limit) or when no worker can be started.
+    """
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        *,
+        size: int = 2,
+        memory_limit: int | None = 4 * 1024**3,
+        start_timeout: float = 300.0,
+        on_respawn: Callable[[], None] | None = None,
+    ) -> None:
+        if size < 1:
+            raise ValueError(f"a query pool needs at least one worker, got size={size}")
+        self.size = size
+        self.memory_limit = memory_limit
+        self.start_timeout = start_timeout
+        self._snapshot = snapshot
+        self._generation = 0
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._live: set[_Worker] = set()
+        self._closed = False
+        self._on_respawn = on_respawn
+        self.kills = 0
+        workers = self._start_many(snapshot, self._generation)
+        for worker in workers:
+            self._idle.put(worker)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    # -- life cycle ---------------------------------------------------------------------------
+
+    def _start(self, snapshot: Snapshot, generation: int) -> _Worker:
+        """Start one worker and wait until its store is open; raises ``RuntimeError`` if not."""
+        ctx = _context()
+        parent, child = ctx.Pipe(duplex=True)
+        process = ctx.Process(
+            target=worker_main,
+            args=(child, snapshot, self.memory_limit),
+            daemon=True,
+            name="jllm-kg-query-worker",
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent, generation)
+        try:
+            if not parent.poll(self.start_timeout):
+                raise RuntimeError(f"query worker not ready after {self.start_timeout} s")
+            hello: Reply = parent.recv()
+        except (EOFError, OSError) as error:
+            self._kill(worker)
+            raise RuntimeError(f"query worker died while opening the store: {error}") from error
+        except RuntimeError:
+            self._kill(worker)
+            raise
+        if hello.status != "ready":
+            self._kill(worker)
+            raise RuntimeError(hello.message)
+        with self._lock:
+            self._live.add(worker)
+        return worker
+
+    def _start_many(self, snapshot: Snapshot, generation: int) -> list[_Worker]:
+        started: list[_Worker] = []
+        try:
+            for _ in range(self.size):
+                started.append(self._start(snapshot, generation))
+        except BaseException:
+            for worker in started:
+                self._kill(worker)
+            raise
+        return started
+
+    def _kill(self, worker: _Worker) -> None:
+        with self._lock:
+            self._live.discard(worker)
+        with contextlib.suppress(OSError, ValueError):
+            worker.process.kill()
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start a successor in the background."""
+        self._kill(worker)
+        self.kills += 1
+
+        def respawn() -> None:
+            worker.process.join(5)
+            delay = 0.5
+            while not self._closed and worker.generation == self._generation:
+                try:
+                    successor = self._start(self._snapshot, self._generation)
+                except Exception as error:  # keep trying: a pool must not shrink for good
+                    log.error("cannot start a query worker: %s; retrying in %.1f s", error, delay)
+                    time.sleep(delay)
+                    delay = min(delay * 2, 30.0)
+                    continue
+                if self._closed or successor.generation != self._generation:
+                    self._kill(successor)
+                else:
+                    self._idle.put(successor)
+                    if self._on_respawn is not None:
+                        self._on_respawn()
+                return
+
+        threading.Thread(target=respawn, name="jllm-kg-respawn", daemon=True).start()
+
+    def reload(self, snapshot: Snapshot) -> None:
+        """Serve ``snapshot`` from now on; if its workers cannot start, keep the old ones.
+
+        New workers are started first (raising ``RuntimeError`` on failure, with the old
+        workers untouched); old idle workers are then stopped, busy ones when they finish.
+        """
+        generation = self._generation + 1
+        fresh = self._start_many(snapshot, generation)
+        with self._lock:
+            self._generation = generation
+            self._snapshot = snapshot
+        while True:
+            try:
+                old = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            self._kill(old)
+        for worker in fresh:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers = list(self._live)
+        for worker in workers:
+            self._kill(worker)
+
+    # -- queries ------------------------------------------------------------------------------
+
+    def _release(self, worker: _Worker) -> None:
+        if worker.generation != self._generation or self._closed:
+            self._kill(worker)
+        else:
+            self._idle.put(worker)
+
+    def execute(self, request: QueryRequest, *, timeout: float) -> Reply:
+        """Run ``request`` on a free worker within ``timeout`` seconds (waiting included)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise QueryStopped(
+                    f"the server is busy: no query worker became free within {timeout:g} s"
+                ) from None
+            if worker.generation == self._generation and worker.process.is_alive():
+                break
+            self._kill(worker)  # left over from before a reload, or dead
+            if worker.generation == self._generation:
+                self._replace(worker)
+        try:
+            worker.conn.send(request)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._replace(worker)
+                raise QueryStopped(
+                    f"the query was stopped after the time limit of {timeout:g} s"
+                )
+            reply: Reply = worker.conn.recv()
+        except (EOFError, OSError) as error:
+            worker.process.join(1)
+            code = worker.process.exitcode
+            self._replace(worker)
+            if code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGKILL):
+                raise QueryStopped(
+                    "the query was stopped: it needed more memory than a query may use"
+                ) from error
+            raise QueryStopped(f"the query worker failed (exit code {code})") from error
+        self._release(worker)
+        return reply

@@ -1,0 +1,155 @@
+"""Query execution: one function that runs a request against a store and serializes the answer.
+
+It runs inside a killable worker process (see :mod:`jllm_kg.serve.pool`), so it always
+serializes the *complete* result into memory before replying: the HTTP side only ever sends a
+whole answer or an error, never a 200 with half a result. The result-size limit is enforced
+while serializing, and the worker's address space is capped (``RLIMIT_AS``) so that a runaway
+``ORDER BY`` over a cartesian product dies in its own process instead of eating the machine.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import resource
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from jllm_kg.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from jllm_kg.serve.snapshot import Snapshot
+
+RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+_PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """Everything a worker needs to answer one query (picklable)."""
+
+    query: str
+    result_format: str = "json"
+    """Serialization for SELECT/ASK (a key of :data:`RESULT_FORMATS`)."""
+    graph_format: str = "turtle"
+    """Serialization for CONSTRUCT/DESCRIBE (a key of :data:`GRAPH_FORMATS`)."""
+    union_default_graph: bool = True
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_result_bytes: int = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: ``ok`` with a body, or an error status with a message."""
+
+    status: str
+    """``ok``, ``syntax`` (malformed query), ``too_large``, ``error`` (evaluation failed)."""
+    body: bytes = b""
+    format_name: str = ""
+    message: str = ""
+
+
+class _BoundedBuffer(io.BytesIO):
+    """A buffer that refuses to grow past ``limit`` bytes (the result-size limit)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+        self.exceeded = False
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > self.limit:
+            self.exceeded = True
+            raise ValueError("result size limit exceeded")
+        return super().write(data)
+
+
+def _as_quads(triples: ox.QueryTriples) -> object:
+    return (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+
+
+def execute(store: ox.Store, request: QueryRequest) -> Reply:
+    """Run ``request`` on ``store`` and serialize the whole result (never raises)."""
+    buffer = _BoundedBuffer(request.max_result_bytes)
+    try:
+        kwargs: dict[str, object] = {}
+        if request.default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+        elif request.union_default_graph:
+            kwargs["use_default_graph_as_union"] = True
+        if request.named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+        result = store.query(request.query, **kwargs)  # type: ignore[arg-type]
+        if isinstance(result, ox.QueryTriples):
+            rdf_format = GRAPH_FORMATS[request.graph_format]
+            triples = _as_quads(result) if rdf_format.supports_datasets else result
+            prefixes = PREFIXES if rdf_format in _PREFIXED else None
+            ox.serialize(triples, buffer, rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
+            return Reply("ok", buffer.getvalue(), request.graph_format)
+        result.serialize(buffer, format=RESULT_FORMATS[request.result_format])
+        return Reply("ok", buffer.getvalue(), request.result_format)
+    except SyntaxError as error:
+        return Reply("syntax", message=str(error))
+    except MemoryError:
+        return Reply("memory", message="the query needed more memory than a worker may use")
+    except Exception as error:
+        if buffer.exceeded:
+            return Reply(
+                "too_large",
+                message=f"the result is larger than the limit of {request.max_result_bytes} bytes",
+            )
+        return Reply("error", message=f"{type(error).__name__}: {error}")
+
+
+def _address_space() -> int:
+    """Bytes of address space this process uses now (``VmSize``)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None) -> None:
+    """A worker process: open the snapshot, then answer requests until the pipe closes.
+
+    The memory cap is set once the store is open, as the address space already in use plus
+    ``memory_limit``: it bounds what one query may allocate, whatever the store kind (RocksDB
+    reserves address space for its threads when it opens). A query that needs more makes
+    Oxigraph's allocator abort the process, which the pool reports as a 503.
+    """
+    try:
+        store = snapshot.open()
+    except Exception as error:
+        conn.send(Reply("failed", message=f"cannot open the store: {error}"))
+        return
+    if memory_limit:
+        cap = _address_space() + memory_limit
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    conn.send(Reply("ready", message=str(os.getpid())))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(execute(store, request))

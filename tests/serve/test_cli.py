@@ -1,0 +1,103 @@
+"""``jllm-kg serve`` options, start-up errors, persistent stores and reload on SIGHUP."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from jllm_kg.serve.cli import add_serve_arguments, config_from_args
+
+from .conftest import DATA, FIXTURES, start_server, stop_server
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:g> { ?s ?p ?o } }"
+
+
+def parse(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_serve_arguments(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_defaults_and_sizes() -> None:
+    args = parse()
+    assert (args.host, args.port, args.timeout, args.allow_service) == ("127.0.0.1", 8000, 30.0,
+                                                                        False)
+    config = config_from_args(parse("--timeout", "5", "--max-body", "2M", "--worker-memory", "0",
+                                    "--allow-service", "--base-url", "https://kg.example/"))
+    assert config.timeout == 5 and config.max_body_bytes == 2 * 1024**2
+    assert config.worker_memory is None and config.allow_service
+    assert config.base_url == "https://kg.example/"
+
+
+def test_malformed_data_stops_start_up_with_the_file_name() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "jllm_kg.serve.cli", "--data", str(FIXTURES / "broken"),
+         "--port", "1"], capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "broken.ttl" in result.stderr and "line 2" in result.stderr
+
+
+def count(url: str) -> int:
+    r = requests.get(f"{url}/sparql", params={"query": COUNT}, timeout=10)
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except (requests.RequestException, ValueError, KeyError):
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def test_sighup_reloads_and_a_broken_reload_keeps_serving(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+    server = start_server(tmp_path, data=data)
+    try:
+        assert count(server.url) == 1
+        (data / "b.ttl").write_text("<urn:x:b> <urn:x:p> \"unterminated .\n", encoding="utf-8")
+        os.kill(server.process.pid, signal.SIGHUP)
+        assert wait_for(lambda: "reload failed" in server.log_text())
+        assert "b.ttl" in server.log_text()
+        # the previous graph still serves (gunicorn restarts its workers on SIGHUP)
+        assert wait_for(lambda: count(server.url) == 1)
+        (data / "b.ttl").unlink()
+        (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n"
+                                   "<urn:x:b> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+        os.kill(server.process.pid, signal.SIGHUP)
+        assert wait_for(lambda: count(server.url) == 2)  # new workers, empty caches
+    finally:
+        stop_server(server)
+
+
+def test_persistent_store_is_built_once_then_reused(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    store = tmp_path / "store"
+    server = start_server(tmp_path, "--store", str(store), data=data)
+    try:
+        r = requests.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+        assert r.json()["boolean"] is True
+    finally:
+        stop_server(server)
+    built = (store / "snapshot.json").stat().st_mtime_ns
+    server = start_server(tmp_path, "--store", str(store), data=data)
+    try:
+        assert (store / "snapshot.json").stat().st_mtime_ns == built  # reopened, not rebuilt
+        assert requests.get(f"{server.url}/dumps/jllm-kg.nq.gz", timeout=10).status_code == 200
+    finally:
+        stop_server(server)

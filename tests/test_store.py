@@ -1,0 +1,75 @@
+"""Loading the graph into Oxigraph: formats, graph naming, errors, persistent stores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from jllm_kg import paths
+from jllm_kg.store import ONTOLOGY_GRAPH, StoreLoadError, build_store, query_store, rdf_files
+
+FIXTURES = Path(__file__).parent / "serve" / "fixtures"
+
+
+def graphs(store: ox.Store) -> set[str]:
+    return {q.graph_name.value for q in store if isinstance(q.graph_name, ox.NamedNode)}
+
+
+def test_quads_keep_their_graphs_and_triples_get_a_source_graph(tmp_path: Path) -> None:
+    (tmp_path / "curated-extra.ttl").write_text(
+        '<https://w3id.org/jllm-kg/id/org/meta> <http://www.w3.org/2000/01/rdf-schema#label> '
+        '"メタ"@ja .\n', encoding="utf-8")
+    (tmp_path / "notes.yaml").write_text("not: rdf\n", encoding="utf-8")  # skipped in a folder
+    store = build_store(data_paths=[FIXTURES / "data", tmp_path], include_ontology=False)
+    assert graphs(store) == {
+        "https://w3id.org/jllm-kg/id/source/list-ja",
+        "https://w3id.org/jllm-kg/id/source/list-en",
+        "https://w3id.org/jllm-kg/id/source/rinna-paper",
+        "https://w3id.org/jllm-kg/id/source/curated-extra",
+    }
+
+
+@pytest.mark.skipif(not (paths.ontology_dir() / "jllm.ttl").is_file(), reason="no ontology yet")
+def test_ontology_goes_to_its_own_graph() -> None:
+    store = build_store(data_paths=[FIXTURES / "data"])
+    ask = (f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <https://w3id.org/jllm-kg/ontology#Model> a "
+           "<http://www.w3.org/2002/07/owl#Class> } }")
+    assert bool(store.query(ask))
+
+
+def test_malformed_file_names_the_file_and_the_parser_message() -> None:
+    with pytest.raises(StoreLoadError) as caught:
+        build_store(data_paths=[FIXTURES / "broken"], include_ontology=False)
+    message = str(caught.value)
+    assert "broken.ttl" in message and "line 2" in message
+
+
+def test_explicit_file_with_unknown_extension_and_missing_path(tmp_path: Path) -> None:
+    (tmp_path / "graph.txt").write_text("", encoding="utf-8")
+    with pytest.raises(StoreLoadError, match="unknown RDF file extension"):
+        rdf_files(tmp_path / "graph.txt")
+    with pytest.raises(StoreLoadError, match="no such file"):
+        build_store(data_paths=[tmp_path / "absent.ttl"], include_ontology=False)
+
+
+def test_persistent_store_reopens_read_only(tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    built = build_store(data_paths=[FIXTURES / "data"], location=location,
+                        include_ontology=False)
+    size = len(built)
+    del built
+    reopened = build_store(location=location, read_only=True)
+    assert len(reopened) == size == 78  # 68 (list-ja) + 7 (list-en) + 3 (rinna)
+    with pytest.raises((OSError, RuntimeError)):
+        reopened.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c")))
+
+
+def test_query_store_uses_the_union_unless_the_query_has_from() -> None:
+    store = build_store(data_paths=[FIXTURES / "data"], include_ontology=False)
+    count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s ?p ?o }}"
+    union = next(iter(query_store(store, count.format(""))))["n"].value
+    english = next(iter(query_store(
+        store, count.format("FROM <https://w3id.org/jllm-kg/id/source/list-en>"))))["n"].value
+    assert (int(union), int(english)) == (78, 7)
