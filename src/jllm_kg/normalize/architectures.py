@@ -22,6 +22,7 @@ from typing import Any
 
 from jllm_kg.normalize.curated import CuratedDataError, load_curated
 from jllm_kg.normalize.text import (
+    index_names,
     is_unknown_marker,
     loose_key,
     match_key,
@@ -81,13 +82,7 @@ def _tables() -> tuple[Mapping[str, Architecture], dict[str, str], dict[str, str
                 developer=entry.get("developer"),
             )
             catalogue[key] = arch
-            for name in (arch.label, *arch.aliases):
-                for table, k in ((exact, match_key(name)), (loose, loose_key(name))):
-                    if table.get(k, key) != key:
-                        raise CuratedDataError(
-                            f"{_FILE}: alias {name!r} claimed by {table[k]!r} and {key!r}"
-                        )
-                    table[k] = key
+            index_names(exact, loose, (arch.label, *arch.aliases), key, file=_FILE)
     except (KeyError, TypeError, AttributeError) as error:
         raise CuratedDataError(f"{_FILE}: malformed architecture entry ({error!r})") from error
     return MappingProxyType(catalogue), exact, loose

@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from jllm_kg.normalize.curated import CuratedDataError, load_curated
-from jllm_kg.normalize.text import loose_key, match_key, strip_label
+from jllm_kg.normalize.text import index_names, loose_key, match_key, strip_label
 
 _FILE = "benchmarks.yaml"
 
@@ -56,13 +56,7 @@ def _tables() -> tuple[Mapping[str, BenchmarkFact], dict[str, str], dict[str, st
                 aliases=tuple(str(a) for a in entry.get("aliases") or ()),
             )
             catalogue[key] = fact
-            for name in (*fact.labels.values(), *fact.aliases, key):
-                for table, k in ((exact, match_key(name)), (loose, loose_key(name))):
-                    if table.get(k, key) != key:
-                        raise CuratedDataError(
-                            f"{_FILE}: alias {name!r} claimed by {table[k]!r} and {key!r}"
-                        )
-                    table[k] = key
+            index_names(exact, loose, (*fact.labels.values(), *fact.aliases, key), key, file=_FILE)
     except (KeyError, TypeError, AttributeError) as error:
         raise CuratedDataError(f"{_FILE}: malformed benchmark entry ({error!r})") from error
     for fact in catalogue.values():

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from jllm_kg.normalize.curated import CuratedDataError, load_curated
 from jllm_kg.normalize.text import (
+    index_names,
     is_unknown_marker,
     loose_key,
     match_key,
@@ -109,13 +110,7 @@ def _load() -> _Tables:
                 note=entry.get("note"),
             )
             catalogue[key] = developer
-            for name in (*labels.values(), *developer.aliases):
-                for table, k in ((exact, match_key(name)), (loose, loose_key(name))):
-                    if table.get(k, key) != key:
-                        raise CuratedDataError(
-                            f"{_FILE}: alias {name!r} claimed by {table[k]!r} and {key!r}"
-                        )
-                    table[k] = key
+            index_names(exact, loose, (*labels.values(), *developer.aliases), key, file=_FILE)
             for org in developer.hf_orgs:
                 if hf_orgs.get(org.casefold(), key) != key:
                     raise CuratedDataError(f"{_FILE}: hf org {org!r} claimed twice")

@@ -26,6 +26,7 @@ from typing import Any
 from jllm_kg.normalize.curated import CuratedDataError, load_curated
 from jllm_kg.normalize.selectors import Selector, split_selected_line
 from jllm_kg.normalize.text import (
+    index_names,
     is_unknown_marker,
     loose_key,
     match_key,
@@ -93,15 +94,8 @@ def _load() -> tuple[dict[str, LicenseFact], dict[str, str], dict[str, str]]:
                 aliases=aliases,
             )
             catalogue[key] = fact
-            for name in (*labels.values(), *aliases, key, fact.spdx_id or ""):
-                if not name:
-                    continue
-                for table, k in ((exact, match_key(name)), (loose, loose_key(name))):
-                    if table.get(k, key) != key:
-                        raise CuratedDataError(
-                            f"{_FILE}: alias {name!r} claimed by {table[k]!r} and {key!r}"
-                        )
-                    table[k] = key
+            names = (*labels.values(), *aliases, key, fact.spdx_id or "")
+            index_names(exact, loose, names, key, file=_FILE)
     except (KeyError, TypeError, AttributeError) as error:
         raise CuratedDataError(f"{_FILE}: malformed licence entry ({error!r})") from error
     return catalogue, exact, loose

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from jllm_kg.normalize.curated import load_curated
+from jllm_kg.normalize.curated import CuratedDataError, load_curated
 
 # Dashes and minus signs that all mean "-" in names (NFKC keeps most of them distinct).
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
@@ -50,6 +50,21 @@ def loose_key(text: str) -> str:
     the coarser match never merges two different things.
     """
     return _LOOSE_DROP.sub("", match_key(text))
+
+
+def index_names(exact: dict[str, str], loose: dict[str, str], names: Iterable[str], key: str,
+                *, file: str) -> None:
+    """Register ``names`` of catalogue entry ``key`` under both keys; a name another entry
+    already claims is an error in the curated ``file`` (aliases must never be ambiguous)."""
+    for name in names:
+        if not name:
+            continue
+        for table, k in ((exact, match_key(name)), (loose, loose_key(name))):
+            if table.get(k, key) != key:
+                raise CuratedDataError(
+                    f"{file}: alias {name!r} claimed by {table[k]!r} and {key!r}"
+                )
+            table[k] = key
 
 
 def strip_label(text: str) -> str:
