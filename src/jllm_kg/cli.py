@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jllm_kg import __version__
+from jllm_kg.serve.cli import add_serve_arguments, run_serve
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -120,19 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(handler=_export)
 
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint and linked-data pages")
-    try:
-        from jllm_kg.serve.cli import add_serve_arguments, run_serve
-    except ImportError:  # the serve stage is optional for the other commands
-        serve.set_defaults(handler=lambda _args: _unavailable("serve"))
-    else:
-        add_serve_arguments(serve)
-        serve.set_defaults(handler=run_serve)
+    add_serve_arguments(serve)
+    serve.set_defaults(handler=run_serve)
     return parser
-
-
-def _unavailable(command: str) -> int:
-    print(f"jllm-kg {command}: not available in this installation", file=sys.stderr)
-    return EXIT_BAD_INPUT
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,12 +15,13 @@ from typing import Any
 from jllm_kg.ingest.records import BenchmarkBullet, BenchmarkRow, ReferenceRow, SourceDocument
 from jllm_kg.map.graph import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, decimal, text, typed
 from jllm_kg.map.identity import ModelIndex, hf_model_iri
+from jllm_kg.normalize.architectures import parse_architecture_cell
 from jllm_kg.normalize.base_models import resolve_foreign_model
 from jllm_kg.normalize.benchmarks import resolve_benchmark
 from jllm_kg.normalize.curated import load_curated
 from jllm_kg.normalize.datasets import dataset_catalogue
-from jllm_kg.normalize.developers import developer_catalogue
-from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, SKOS, XSD, resource_iri, slugify
+from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
+from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, XSD, resource_iri, slugify
 
 CURATED_GRAPH = resource_iri("source", "curated")
 
@@ -254,8 +255,6 @@ class Catalog:
         if description:
             add(graph, iri, str(SCHEMA.description), text(description, lang))
         if developer_text:
-            from jllm_kg.normalize.developers import parse_developer_cell
-
             for reference in parse_developer_cell(developer_text):
                 add(graph, iri, str(JLLM.developer), self.developer(reference, graph, lang))
         return iri
@@ -300,8 +299,6 @@ class Catalog:
 
     def _link_subject(self, subject: str, paper: str, graph: str, lang: str,
                       index: ModelIndex) -> None:
-        from jllm_kg.normalize.architectures import parse_architecture_cell
-
         for entry in index.entries_for(subject):
             self.sink.add(graph, entry.family, str(JLLM.paper), paper)
         for reference in parse_architecture_cell(subject):
@@ -330,4 +327,4 @@ def _reference_date(value: str | None) -> Any:
     return None
 
 
-__all__ = ["CURATED_GRAPH", "DERIVATION_PROPERTIES", "SKOS", "Catalog", "Derivations"]
+__all__ = ["CURATED_GRAPH", "DERIVATION_PROPERTIES", "Catalog", "Derivations"]
