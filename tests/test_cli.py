@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 
-from jllm_kg.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from jllm_kg.cli import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, main
 from jllm_kg.paths import queries_dir
 
 
@@ -89,3 +92,55 @@ def test_export_nquads_round_trips(store, tmp_path) -> None:
         }
 
     assert ground(reloaded) == ground(store)
+
+
+def _jllm_kg(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed console script, as a user runs it."""
+    script = Path(sys.executable).with_name("jllm-kg")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "jllm_kg.cli"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=300)
+
+
+def test_validate_committed_graph_conforms() -> None:
+    """Issue #2: `jllm-kg validate` over the packaged ontology + data reports no violation, exit 0
+    (the committed data/ conforms to the shapes)."""
+    done = _jllm_kg("validate")
+    assert done.returncode == EXIT_OK, done.stdout[-3000:] + done.stderr[-3000:]
+    assert done.stdout.startswith("conforms: 0 violation(s), 0 warning(s)")
+
+
+def test_validate_reports_violations_with_exit_1(tmp_path: Path) -> None:
+    """A model whose parameter count is a string and whose derivation points to a license: exit
+    1, the report names the focus node and the shape's message."""
+    broken = tmp_path / "broken.trig"
+    broken.write_text(
+        """@prefix jllm: <https://w3id.org/jllm-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+<https://w3id.org/jllm-kg/id/source/x> {
+  <https://w3id.org/jllm-kg/id/source/x> a jllm:SourceDocument ; rdfs:label "x"@en ;
+      dcterms:language "en" ; jllm:sourceKind "list" .
+  <https://w3id.org/jllm-kg/id/model/a--b> a jllm:Model ; rdfs:label "a/b" ;
+      jllm:parameterCount "7B" ;
+      prov:wasDerivedFrom <https://w3id.org/jllm-kg/id/license/mit> .
+  <https://w3id.org/jllm-kg/id/license/mit> a jllm:License ; rdfs:label "MIT" .
+}
+""",
+        encoding="utf-8",
+    )
+    done = _jllm_kg("validate", str(broken))
+    assert done.returncode == EXIT_FAILED, done.stdout + done.stderr
+    assert done.stdout.startswith("DOES NOT CONFORM")
+    assert "<https://w3id.org/jllm-kg/id/model/a--b> jllm:parameterCount" in done.stdout
+    assert "must point to a jllm:Model" in done.stdout
+
+
+def test_validate_unreadable_file_exits_2(tmp_path: Path) -> None:
+    """A file that is not RDF: exit 2 and a message naming the file (not a traceback)."""
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    done = _jllm_kg("validate", str(bad))
+    assert done.returncode == EXIT_BAD_INPUT
+    assert "bad.ttl" in done.stderr
+    assert "Traceback" not in done.stderr

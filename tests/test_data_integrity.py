@@ -91,11 +91,6 @@ def untyped_objects(kg, *, source_locations: bool) -> list[tuple[str, str]]:
     return [(r["p"].value.rsplit("#", 1)[-1], r["o"].value) for r in rows]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="architectures of curated foreign base models are linked but never typed "
-    "jllm:Architecture: …/architecture/gemma, gpt-j, mpt, phi, stablelm",
-)
 def test_no_untyped_resources(kg) -> None:
     """Every IRI under …/id/ that is the object of a jllm: or prov: property is typed somewhere
     (no dangling link to a resource the graph never describes)."""
@@ -103,11 +98,6 @@ def test_no_untyped_resources(kg) -> None:
     assert not untyped, f"{len(untyped)} untyped objects, e.g. {untyped[:10]}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the line anchors of jllm:sourceLocation (…/id/source/<seed>#L100) are IRIs under "
-    "…/id/ that no triple types (e.g. as a jllm:SourceLocation / prov:Location)",
-)
 def test_source_locations_are_typed(kg) -> None:
     """jllm:sourceLocation objects are resources under …/id/ too: typed like every other."""
     untyped = untyped_objects(kg, source_locations=True)
@@ -586,12 +576,6 @@ def test_domain_model(kg) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="003 L239: the teacher is '東北大BERT(base)', but 003's graph says distilledFrom "
-    "tohoku-nlp/bert-large-japanese (a large model); 000 L301 makes a bogus model "
-    "…/model/bert-base-de-l-université-du-tohoku from the French prose",
-)
 def test_bandai_namco_distilbert_teacher(kg) -> None:
     """003 L239: "東北大BERT(base) を親モデルとして知識蒸留" — the teacher is a Tohoku BERT base."""
     for graph in (G003, G000):
@@ -601,17 +585,13 @@ def test_bandai_namco_distilbert_teacher(kg) -> None:
         assert teachers and all(t.startswith(MODEL + "tohoku-nlp--bert-base-") for t in teachers)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="003 L258: LayoutLM is initialised from '東北大BERT (base, v2)' "
-    "(tohoku-nlp/bert-base-japanese-v2) but the graph derives it from "
-    "tohoku-nlp/bert-large-japanese: the (base, v2) selector is ignored",
-)
 def test_layoutlm_initialised_from_tohoku_bert_base_v2(kg) -> None:
     """003 L258: "東北大BERT (base, v2) で重みを初期化"."""
     assert kg.model_values("jri-advtechlab/layoutlm-wikipedia-ja", "prov:wasDerivedFrom", G003) == {
         MODEL + "tohoku-nlp--bert-base-japanese-v2"
     }
+    assert kg.model_values("jri-advtechlab/layoutlm-wikipedia-ja", "jllm:initializedFrom",
+                           G003) == {MODEL + "tohoku-nlp--bert-base-japanese-v2"}
 
 
 @pytest.mark.parametrize(
@@ -630,15 +610,18 @@ def test_base_checkpoint_not_instruction_tuned(kg, base: str, graph: str) -> Non
     assert not kg.model_values(base, "jllm:instructionTunedOn", graph)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="003 L93: the rinna GPT row's architecture 'GPT または GPT-NeoX' (GPT or GPT-NeoX) is "
-    "given to every checkpoint as both architectures; japanese-gpt-neox-3.6b has gpt and gpt-neox",
-)
 def test_rinna_neox_architecture_single(kg) -> None:
     """003 L93: the row lists GPT-2 (xsmall…medium, 1b) and neox-* checkpoints under "GPT または
     GPT-NeoX"; a neox checkpoint is not also a GPT-2."""
     assert kg.model_values("rinna/japanese-gpt-neox-3.6b", "jllm:architecture", G003) == {
+        ARCH + "gpt-neox"
+    }
+    assert kg.model_values("rinna/japanese-gpt2-medium", "jllm:architecture", G003) == {
+        ARCH + "gpt"
+    }
+    # the same cell in ABEJA's row: gpt2-large is a GPT, gpt-neox-japanese-2.7b a GPT-NeoX
+    assert kg.model_values("abeja/gpt2-large-japanese", "jllm:architecture", G003) == {ARCH + "gpt"}
+    assert kg.model_values("abeja/gpt-neox-japanese-2.7b", "jllm:architecture", G003) == {
         ARCH + "gpt-neox"
     }
 
@@ -647,3 +630,17 @@ def test_shisa_gamma_instruction_dataset(kg) -> None:
     """003 L152: Shisa Gamma 7B is instruction-tuned on ultra-orca-boros-en-ja."""
     datasets = kg.model_values("augmxnt/shisa-gamma-7b-v1", "jllm:instructionTunedOn", G003)
     assert datasets and all("で" not in d and "instruction-tuning" not in d for d in datasets)
+
+
+def test_family_years_are_release_years(kg) -> None:
+    """A family (a row) has the row's year as jllm:releaseYear (xsd:gYear), never a checkpoint's
+    jllm:releaseDate; 003 L125's Swallow row says 2023."""
+    dated = kg.select(
+        "SELECT DISTINCT ?f WHERE { ?f a jllm:ModelFamily ; jllm:releaseDate ?d }"
+    )
+    assert not dated, [r["f"].value for r in dated[:5]]
+    years = kg.select(
+        "SELECT DISTINCT ?y WHERE { ?m jllm:huggingFaceId 'tokyotech-llm/Swallow-70b-hf' ; "
+        "jllm:family ?f . ?f jllm:releaseYear ?y }"
+    )
+    assert [r["y"].value for r in years] == ["2023"]

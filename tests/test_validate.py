@@ -54,7 +54,9 @@ PREFIXES = """\
 
 LIST_GRAPH = f"""\
 <{SOURCE}> a jllm:SourceDocument ; rdfs:label "日本語LLMまとめ"@ja ; dcterms:language "ja" ;
+    jllm:sourceKind "list" ;
     jllm:sha256 "0f3c1d0bb0ad6a8e2a05d09bd1d3e1c9f6f5f7b1e7c3f0b52b5c2e2d4b1a9c8e" .
+<{SOURCE}#L125> a jllm:SourceLocation ; jllm:line 125 ; dcterms:isPartOf <{SOURCE}> .
 <{SWALLOW}> a jllm:Model ;
     rdfs:label "tokyotech-llm/Swallow-70b-hf" ;
     jllm:huggingFaceId "tokyotech-llm/Swallow-70b-hf" ;
@@ -93,7 +95,8 @@ LIST_GRAPH = f"""\
 """
 
 CURATED_GRAPH = f"""\
-<{CURATED}> a jllm:SourceDocument ; rdfs:label "curated facts"@en ; dcterms:language "en" .
+<{CURATED}> a jllm:SourceDocument ; rdfs:label "curated facts"@en ; dcterms:language "en" ;
+    jllm:sourceKind "curated" .
 <{APACHE}> a jllm:License ; rdfs:label "Apache 2.0" ; jllm:spdxId "Apache-2.0" ;
     owl:sameAs <http://spdx.org/licenses/Apache-2.0> ; jllm:allowsCommercialUse true .
 """
@@ -112,7 +115,7 @@ PAPER_GRAPH = f"""\
     jllm:metric "average score" ; jllm:score 49.67 ;
     jllm:source <{ID}source/rinna-paper> .
 <{ID}source/rinna-paper> a jllm:SourceDocument ; rdfs:label "rinna paper"@en ;
-    dcterms:language "en" .
+    dcterms:language "en" ; jllm:sourceKind "paper" .
 """
 
 
@@ -612,3 +615,31 @@ def test_every_named_shape_has_a_message() -> None:
     for shape in shapes.subjects(RDF.type, SH.NodeShape):
         if isinstance(shape, URIRef) and shapes.value(shape, SH.property) is None:
             assert shapes.value(shape, SH.message) is not None, shape
+
+
+def test_untyped_source_location_is_a_violation(tmp_path: Path) -> None:
+    """A jllm:sourceLocation whose line anchor is not described (typed, line, document)."""
+    list_graph = _edited(
+        LIST_GRAPH, f"<{SOURCE}#L125> a jllm:SourceLocation ; jllm:line 125 ; "
+        f"dcterms:isPartOf <{SOURCE}> .\n", ""
+    )
+    report = validate_text(tmp_path, dataset(list_graph=list_graph))
+    assert any("described as a jllm:SourceLocation" in v.message
+               for v in results_for(report, SWALLOW)), format_report(report)
+
+
+def test_source_location_without_line_is_a_violation(tmp_path: Path) -> None:
+    list_graph = _edited(LIST_GRAPH, "jllm:SourceLocation ; jllm:line 125 ;",
+                         "jllm:SourceLocation ;")
+    report = validate_text(tmp_path, dataset(list_graph=list_graph))
+    assert [v.message for v in results_for(report, f"{SOURCE}#L125")] == [
+        "a jllm:SourceLocation has exactly one jllm:line"
+    ], format_report(report)
+
+
+def test_unknown_source_kind_is_a_violation(tmp_path: Path) -> None:
+    list_graph = _edited(LIST_GRAPH, 'jllm:sourceKind "list"', 'jllm:sourceKind "blog"')
+    report = validate_text(tmp_path, dataset(list_graph=list_graph))
+    assert any("jllm:sourceKind" in v.message for v in results_for(report, SOURCE)), (
+        format_report(report)
+    )

@@ -212,7 +212,7 @@ def test_qualified_derivations(store: ox.Store) -> None:
           <{ID}model/rinna--japanese-clip-vit-b-16> prov:wasDerivedFrom ?parent ;
               prov:qualifiedDerivation [ jllm:derivationType ?type ] }}""")
     assert init == [{"parent": f"{ID}model/12-layer-16-16-patch-size-augreg-vision-transformer",
-                     "type": str(JLLM.UnspecifiedDerivation)}]
+                     "type": str(JLLM.Initialization)}]
 
 
 def test_paper_node(store: ox.Store) -> None:

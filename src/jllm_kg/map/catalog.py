@@ -13,9 +13,18 @@ from decimal import Decimal
 from typing import Any
 
 from jllm_kg.ingest.records import BenchmarkBullet, BenchmarkRow, ReferenceRow, SourceDocument
-from jllm_kg.map.graph import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, decimal, text, typed
+from jllm_kg.map.graph import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    QuadSink,
+    boolean,
+    decimal,
+    source_location,
+    text,
+    typed,
+)
 from jllm_kg.map.identity import ModelIndex, hf_model_iri
-from jllm_kg.normalize.architectures import parse_architecture_cell
+from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
 from jllm_kg.normalize.base_models import resolve_foreign_model
 from jllm_kg.normalize.benchmarks import resolve_benchmark
 from jllm_kg.normalize.curated import load_curated
@@ -37,6 +46,7 @@ DERIVATION_PROPERTIES = {
     "Upcycling": JLLM.upcycledFrom,
     "Distillation": JLLM.distilledFrom,
     "ChatVector": JLLM.chatVectorFrom,
+    "Initialization": JLLM.initializedFrom,
 }
 
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.IGNORECASE)
@@ -93,6 +103,10 @@ class Catalog:
         add(CURATED_GRAPH, CURATED_GRAPH, str(DCTERMS.description), text(
             "Hand-maintained tables of jllm-kg (data/curated/): licenses, developers, foreign "
             "base models, datasets, architectures and benchmarks, with their aliases.", "en"))
+        # the tables carry labels in the list's three languages
+        for language in ("en", "ja", "fr"):
+            add(CURATED_GRAPH, CURATED_GRAPH, str(DCTERMS.language), text(language))
+        add(CURATED_GRAPH, CURATED_GRAPH, str(JLLM.sourceKind), text("curated"))
 
     def _once(self, graph: str, iri: str) -> bool:
         key = (graph, iri)
@@ -218,8 +232,12 @@ class Catalog:
                 add(CURATED_GRAPH, iri, str(JLLM.developer),
                     self.developer(developer, CURATED_GRAPH, "en"))
             if getattr(model, "architecture", None):
+                architecture = architecture_catalogue().get(model.architecture)
+                if architecture is None:
+                    raise ValueError(f"foreign_models.yaml: {model.key}: architecture "
+                                     f"{model.architecture!r} is not in architectures.yaml")
                 add(CURATED_GRAPH, iri, str(JLLM.architecture),
-                    resource_iri("architecture", model.architecture))
+                    self.architecture(architecture, CURATED_GRAPH, "en"))
             if getattr(model, "family", None):
                 family = resource_iri("family", model.family)
                 add(CURATED_GRAPH, iri, str(JLLM.family), family)
@@ -266,14 +284,14 @@ class Catalog:
             row.label, row.url, graph, lang,
             description.text if description is not None and not description.is_empty else None,
             " ".join(line.text for line in developer.lines) if developer is not None else None,
-            f"{graph}#L{row.row.line}",
+            source_location(self.sink, graph, row.row.line),
         )
         self.sink.add(graph, iri, str(JLLM.section), text(row.category))
         return iri
 
     def benchmark_bullet(self, bullet: BenchmarkBullet, graph: str, lang: str) -> str:
         return self._benchmark(bullet.label, bullet.url, graph, lang, bullet.description or None,
-                               bullet.developer, f"{graph}#L{bullet.line}")
+                               bullet.developer, source_location(self.sink, graph, bullet.line))
 
     def reference_row(self, row: ReferenceRow, graph: str, lang: str, index: ModelIndex) -> str:
         arxiv = _ARXIV.search(row.url or "")
@@ -282,7 +300,7 @@ class Catalog:
         add = self.sink.add
         add(graph, iri, RDF_TYPE, str(JLLM.Paper))
         add(graph, iri, RDFS_LABEL, text(row.title))
-        add(graph, iri, str(JLLM.sourceLocation), f"{graph}#L{row.row.line}")
+        add(graph, iri, str(JLLM.sourceLocation), source_location(self.sink, graph, row.row.line))
         if arxiv:
             add(graph, iri, str(JLLM.arxivId), text(arxiv.group(1)))
         if row.url:

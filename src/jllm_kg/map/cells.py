@@ -94,7 +94,6 @@ def licenses(cell: Cell) -> list[LicenseStatement]:
 def architectures(cell: Cell) -> list[Any]:
     return list(parse_architecture_cell(cell.lines[0].text if cell.lines else ""))
 
-
 def _size(text: str) -> Any | None:
     """A parameter size, or None when the text is not a size notation (a link label)."""
     try:

@@ -28,7 +28,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from jllm_kg.vocab import JLLM
 
 RDF_TYPE = str(RDF.type)
 RDFS_LABEL = str(RDFS.label)
@@ -114,6 +116,25 @@ class QuadSink:
     def merge(self, other: QuadSink) -> None:
         for graph, triples in other._graphs.items():
             self._graphs[graph] |= triples
+
+
+def source_location(sink: QuadSink, graph: str, line: int) -> str:
+    """The IRI of line ``line`` of source ``graph`` (``{graph}#L{line}``), typed in ``graph``.
+
+    A ``jllm:sourceLocation`` object is a resource of its own (a ``jllm:SourceLocation`` with its
+    line number and document), so that a linked-data client can follow it like any other link.
+
+    >>> sink = QuadSink()
+    >>> source_location(sink, "https://w3id.org/jllm-kg/id/source/x", 12)
+    'https://w3id.org/jllm-kg/id/source/x#L12'
+    >>> len(sink)
+    3
+    """
+    location = f"{graph}#L{line}"
+    sink.add(graph, location, RDF_TYPE, str(JLLM.SourceLocation))
+    sink.add(graph, location, str(JLLM.line), integer(line))
+    sink.add(graph, location, str(DCTERMS.isPartOf), graph)
+    return location
 
 
 def write_graphs(sink: QuadSink, out_dir: Path, file_names: dict[str, str]) -> list[Path]:

@@ -17,9 +17,21 @@ from dataclasses import dataclass
 from jllm_kg.ingest.records import Cell, ListDocument, ModelRow
 from jllm_kg.map import cells
 from jllm_kg.map.catalog import Catalog, Derivations
-from jllm_kg.map.graph import RDF_TYPE, RDFS_LABEL, QuadSink, boolean, decimal, integer, text, typed
+from jllm_kg.map.graph import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    QuadSink,
+    boolean,
+    decimal,
+    integer,
+    source_location,
+    text,
+    typed,
+)
 from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry, size_tokens
-from jllm_kg.map.siblings import sibling_parents, stages_of
+from jllm_kg.map.siblings import name_tokens, sibling_parents, stages_of
+from jllm_kg.normalize.architectures import architectures_of_checkpoint
+from jllm_kg.normalize.base_models import resolve_model_alias
 from jllm_kg.vocab import DCAT, JLLM, SCHEMA, XSD, resource_iri, slugify
 
 APPROACH_CONCEPTS = {
@@ -59,6 +71,7 @@ MENTION_DERIVATIONS = {
     "distillation-teacher": "Distillation",
     "chat-vector": "ChatVector",
     "merge": "Merge",
+    "initialization": "Initialization",
 }
 
 
@@ -71,6 +84,7 @@ class _RowContext:
     entry: RowEntry
     graph: str
     lang: str
+    sink: QuadSink
 
     @property
     def row(self) -> ModelRow:
@@ -84,7 +98,7 @@ class _RowContext:
         return self.entry.row.row.cells.get(key)  # type: ignore[call-overload]
 
     def location(self) -> str:
-        return f"{self.graph}#L{self.entry.row.row.line}"
+        return source_location(self.sink, self.graph, self.entry.row.row.line)
 
 
 class ListMapper:
@@ -104,7 +118,7 @@ class ListMapper:
         self.catalog.source_document(doc.source, graph)
         for entry in self.index.entries:
             if entry.doc is doc:
-                self._map_row(_RowContext(entry, graph, doc.source.language))
+                self._map_row(_RowContext(entry, graph, doc.source.language, self.sink))
         for benchmark in doc.benchmarks:
             self.catalog.benchmark_row(benchmark, graph, doc.source.language)
         for bullet in doc.benchmark_bullets:
@@ -182,8 +196,10 @@ class ListMapper:
         if year is None:
             return
         released = typed(f"{year:04d}", str(XSD.gYear))
-        for subject in [*(model.iri for model in ctx.models), ctx.entry.family]:
-            self._add(ctx, subject, str(JLLM.releaseDate), released)
+        for model in ctx.models:
+            self._add(ctx, model.iri, str(JLLM.releaseDate), released)
+        # a family spans checkpoints released at different times: its row year is only a year
+        self._add(ctx, ctx.entry.family, str(JLLM.releaseYear), released)
 
     def _map_developers(self, ctx: _RowContext) -> None:
         cell = ctx.cell("developer")
@@ -218,9 +234,13 @@ class ListMapper:
         cell = ctx.cell("architecture")
         if cell is None or cell.is_empty:
             return
-        for architecture in cells.architectures(cell):
-            iri = self.catalog.architecture(architecture, ctx.graph, ctx.lang)
-            for model in ctx.models:
+        references = cells.architectures(cell)
+        for model in ctx.models:
+            # a row without checkpoints is the model itself: all its alternatives stand
+            chosen = (architectures_of_checkpoint(references, model.name)
+                      if model.hf_id else references)
+            for architecture in chosen:
+                iri = self.catalog.architecture(architecture, ctx.graph, ctx.lang)
                 self._add(ctx, model.iri, str(JLLM.architecture), iri)
 
     def _map_sizes(self, ctx: _RowContext) -> None:
@@ -352,7 +372,7 @@ class ListMapper:
     def _resolve_parent(self, ctx: _RowContext, label: str, child: ModelNode, *,
                         size: str | None = None, japanese: bool | None = None) -> list[str]:
         """IRIs of the model(s) a free-text parent label names, seen from ``child``."""
-        label, stated_size = split_label_size(label)
+        label, stated_size = split_label_size(resolve_model_alias(label))
         size = size or stated_size
         if japanese is not True:
             foreign = self.catalog.foreign_model(label, size)
@@ -385,6 +405,12 @@ class ListMapper:
         same_source = [c for c in candidates if c.doc is ctx.entry.doc]
         entries = same_source or candidates
         nodes = [node for entry in entries for node in entry.models if node.iri != child.iri]
+        qualified = _with_qualifiers(nodes, label)
+        if qualified:
+            # "東北大BERT (base, v2)": the qualifiers pick checkpoints of the row; where they
+            # still leave several (plain "(base)" against base v1/v2/v3), the row's first one,
+            # the original that an unversioned name means.
+            return qualified[:1]
         return self._pick_by_size(nodes, wanted_sizes, child, label)
 
     @staticmethod
@@ -411,6 +437,23 @@ class ListMapper:
         for node in sorted(nodes, key=lambda n: (n.stage_count, len(n.name), n.iri)):
             by_size.setdefault(frozenset(size_tokens(node.name) & wanted_sizes), node)
         return list(by_size.values())
+
+
+_TRAILING_DETAIL = re.compile(r"[(（](?P<detail>[^()（）]*)[)）]\s*$")
+
+
+def _with_qualifiers(nodes: list[ModelNode], label: str) -> list[ModelNode]:
+    """The checkpoints whose repo name has every word of the label's trailing parenthesis
+    (``base``, ``v2``, ``large``), in row order; empty when the parenthesis has no such words or
+    no checkpoint has them all (``Youri 7B (base)`` names ``youri-7b``, not a "base" repo)."""
+    match = _TRAILING_DETAIL.search(label)
+    if match is None:
+        return []
+    qualifiers = {token for part in re.split(r"[,、]", match.group("detail"))
+                  for token in name_tokens(part) if token.isascii() and not size_tokens(token)}
+    if not qualifiers:
+        return []
+    return [node for node in nodes if node.hf_id and qualifiers <= set(name_tokens(node.name))]
 
 
 _SIZE_LIST = re.compile(r"^(?P<core>.*?)\s*[(（](?P<sizes>[^()（）]*)[)）]$")

@@ -34,8 +34,17 @@ from jllm_kg.ingest.paper_records import (
     PaperModelFact,
     TrainingDataStatement,
 )
-from jllm_kg.map.catalog import DERIVATION_PROPERTIES, Catalog, Derivations
-from jllm_kg.map.graph import RDF_TYPE, RDFS_LABEL, QuadSink, Term, decimal, text, typed
+from jllm_kg.map.catalog import Catalog, Derivations
+from jllm_kg.map.graph import (
+    RDF_TYPE,
+    RDFS_LABEL,
+    QuadSink,
+    Term,
+    decimal,
+    source_location,
+    text,
+    typed,
+)
 from jllm_kg.map.identity import canonical_hf_id, hf_model_iri
 from jllm_kg.normalize.benchmarks import resolve_benchmark
 from jllm_kg.normalize.datasets import resolve_dataset
@@ -46,7 +55,6 @@ from jllm_kg.vocab import (
     DCAT,
     DCTERMS,
     JLLM,
-    PROV,
     SCHEMA,
     SKOS,
     hf_slug,
@@ -67,9 +75,6 @@ PHASE_PROPERTIES: Final = {
     "preference-tuning": JLLM.preferenceTunedOn,
     "fine-tuning": None,  # only jllm:trainedOn: no phase property for generic fine-tuning
 }
-# Derivation kinds the paper states that the derivation-type scheme has no concept for yet:
-# written as jllm:UnspecifiedDerivation (prov:wasDerivedFrom only), the evidence says how.
-FALLBACK_DERIVATIONS: Final = {"Initialization": "UnspecifiedDerivation"}
 # Datatype IRIs as strings: importing rdflib's closed XSD namespace into this module makes
 # pytest's doctest collection warn about unknown attributes.
 XSD_DATE: Final = "http://www.w3.org/2001/XMLSchema#date"
@@ -180,7 +185,7 @@ class PaperMapper:
         self.sink.add(self.graph, subject, str(predicate), value)
 
     def location(self, line: int) -> str:
-        return f"{self.graph}#L{line}"
+        return source_location(self.sink, self.graph, line)
 
     # -- the paper --------------------------------------------------------------------------
 
@@ -345,19 +350,8 @@ class PaperMapper:
         child = self.model(statement.child)
         parent = self.model(statement.parent)
         location = self.location(statement.line)
-        kind = FALLBACK_DERIVATIONS.get(statement.relation, statement.relation)
-        if kind in DERIVATION_PROPERTIES:
-            self.derivations.add(self.graph, child, parent, kind, statement.evidence, location)
-        else:
-            # The same node shape as Derivations.add, with prov:wasDerivedFrom only.
-            self.add(child, PROV.wasDerivedFrom, parent)
-            node = self._derivation_node(child, parent, kind)
-            self.add(child, PROV.qualifiedDerivation, node)
-            self.add(node, RDF_TYPE, PROV.Derivation)
-            self.add(node, PROV.entity, parent)
-            self.add(node, JLLM.derivationType, JLLM[kind])
-            self.add(node, JLLM.evidence, text(statement.evidence))
-            self.add(node, JLLM.sourceLocation, location)
+        kind = statement.relation
+        self.derivations.add(self.graph, child, parent, kind, statement.evidence, location)
         self.add(self._derivation_node(child, parent, kind), JLLM.source, self.graph)
 
     def _derivation_node(self, child: str, parent: str, kind: str) -> str:

@@ -133,3 +133,40 @@ def parse_architecture_cell(cell: str | Sequence[str]) -> list[ArchitectureRef]:
     parts = [text] if "+" in text else split_top_level(text, _ALTERNATIVES)
     alternative = len(parts) > 1
     return [_resolve(part, alternative) for part in parts]
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.casefold())
+
+
+def architectures_of_checkpoint(
+    refs: Sequence[ArchitectureRef], checkpoint_name: str
+) -> list[ArchitectureRef]:
+    """The architectures of one checkpoint of a row whose cell gives ``refs``.
+
+    Plain references apply to every checkpoint. Of alternatives ("GPT または GPT-NeoX") a
+    checkpoint gets the one its name spells out, the longest when several do (``gpt-neox``
+    inside ``japanese-gpt-neox-3.6b`` beats ``gpt``), and none when its name spells none: the
+    row does not say which, so the value stays absent.
+
+    >>> refs = parse_architecture_cell("GPT または GPT-NeoX")
+    >>> [r.architecture.key for r in architectures_of_checkpoint(refs, "japanese-gpt-neox-3.6b")]
+    ['gpt-neox']
+    >>> [r.architecture.key for r in architectures_of_checkpoint(refs, "japanese-gpt2-medium")]
+    ['gpt']
+    >>> architectures_of_checkpoint(refs, "some-model")
+    []
+    """
+    chosen = [ref for ref in refs if not ref.alternative]
+    name = _squashed(checkpoint_name)
+    best: tuple[int, ArchitectureRef] | None = None
+    for ref in refs:
+        if not ref.alternative:
+            continue
+        spellings = {ref.architecture.key, ref.architecture.label, *ref.architecture.aliases}
+        lengths = [len(s) for s in map(_squashed, spellings) if s and s in name]
+        if lengths and (best is None or max(lengths) > best[0]):
+            best = (max(lengths), ref)
+    if best is not None:
+        chosen.append(best[1])
+    return chosen

@@ -38,6 +38,7 @@ from jllm_kg.normalize.text import (
 )
 
 _FILE = "foreign_models.yaml"
+_ALIASES_FILE = "model_aliases.yaml"
 _SIZE = r"\d+(?:\.\d+)?\s*[bmkt](?:\s*[(（]\s*\d+(?:\.\d+)?\s*[bmkt]\s*[)）])?"
 _SIZE_ITEM = re.compile(rf"^(?:\d+\s*x\s*)?{_SIZE}$", re.I)
 _TRAILING_PAREN = re.compile(
@@ -201,6 +202,30 @@ def resolve_foreign_model(label: str, size: str | None) -> ForeignModel | None:
         ):
             return model
     return None
+
+
+@cache
+def _model_aliases() -> Mapping[str, str]:
+    data: Any = load_curated(_ALIASES_FILE) or {}
+    table: dict[str, str] = {}
+    try:
+        for written, name in (data.get("aliases") or {}).items():
+            table[match_key(str(written))] = str(name)
+    except (AttributeError, TypeError) as error:
+        raise CuratedDataError(f"{_ALIASES_FILE}: 'aliases' must map names to names") from error
+    return table
+
+
+def resolve_model_alias(label: str) -> str:
+    """The list-row name of a Japanese model that prose names otherwise
+    (``data/curated/model_aliases.yaml``); ``label`` itself when it has no alias.
+
+    >>> resolve_model_alias("BERT (base) de l'Université du Tohoku")
+    'TohokuUniversityBERT (base)'
+    >>> resolve_model_alias("Swallow 13B")
+    'Swallow 13B'
+    """
+    return _model_aliases().get(match_key(label), label)
 
 
 def _split_label_size(text: str) -> tuple[str, str | None]:

@@ -83,7 +83,8 @@ Phase = Literal[
 ]
 PHASES: Final[tuple[str, ...]] = Phase.__args__  # type: ignore[attr-defined]
 Relation = Literal[
-    "continual", "fine-tune", "upcycling", "distillation-teacher", "chat-vector", "merge"
+    "continual", "fine-tune", "upcycling", "distillation-teacher", "chat-vector", "merge",
+    "initialization",
 ]
 RELATIONS: Final[tuple[str, ...]] = Relation.__args__  # type: ignore[attr-defined]
 
