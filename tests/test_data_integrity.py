@@ -644,3 +644,43 @@ def test_family_years_are_release_years(kg) -> None:
         "jllm:family ?f . ?f jllm:releaseYear ?y }"
     )
     assert [r["y"].value for r in years] == ["2023"]
+
+
+G004 = "https://w3id.org/jllm-kg/id/source/004-9c6061823d69ccef"
+PAPER_2404 = ID + "paper/arxiv-2404.01657"
+
+
+def test_rinna_paper_links_models_and_families(kg) -> None:
+    """004: the paper describes rinna's released checkpoints and, through them, their list
+    families (Japanese Stable Diffusion, japanese-clip …)."""
+    assert kg.model_values("rinna/japanese-stable-diffusion", "jllm:paper", G004) == {PAPER_2404}
+    families = kg.values(
+        f"SELECT DISTINCT ?v WHERE {{ GRAPH <{G004}> {{ ?v jllm:paper <{PAPER_2404}> }} "
+        "?v a jllm:ModelFamily }"
+    )
+    assert ID + "family/japanese-stable-diffusion" in families
+    assert len(families) >= 10
+
+
+def test_rinna_paper_harness_tasks(kg) -> None:
+    """004 L83: the harness average is over eight tasks, each a Benchmark node."""
+    tasks = kg.values(
+        f"SELECT DISTINCT ?v WHERE {{ GRAPH <{G004}> {{ "
+        f"<{ID}benchmark/jp-lm-evaluation-harness> dcterms:hasPart ?v }} }}"
+    )
+    assert tasks == {ID + "benchmark/" + key for key in (
+        "jcommonsenseqa", "jnli", "marc-ja", "jsquad", "xwinograd", "jaqket-v2", "xsum-ja",
+        "mgsm")}
+
+
+def test_rinna_paper_baseline_training_data_is_curated(kg) -> None:
+    """004 L137 / L179: the LAION CLIP baselines were trained on LAION-5B, the English HuBERT on
+    LibriSpeech: curated datasets, not ad-hoc nodes."""
+    labels = kg.values(
+        f"SELECT DISTINCT ?v WHERE {{ GRAPH <{ID}source/curated> {{ "
+        f"<{DATASET}librispeech> a jllm:Dataset ; rdfs:label ?v }} }}"
+    )
+    assert labels == {"LibriSpeech"}
+    assert kg.values(
+        f"SELECT DISTINCT ?v WHERE {{ GRAPH <{G004}> {{ ?v jllm:trainedOn <{DATASET}laion-5b> }} }}"
+    ) == {MODEL + "laion-clip-base", MODEL + "laion-clip-large"}

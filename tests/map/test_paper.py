@@ -3,6 +3,7 @@ and the saved paper queries run over the mapped graph with pyoxigraph."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -35,7 +36,7 @@ PPO_ALIAS = ModelRef.alias("rinna/bilingual-gpt-neox-4b-ppo",
 SFT_LABEL = ModelRef.label("rinna/japanese-gpt-neox-3.6b-sft", "ambiguous")
 NEOX = ModelRef.repo("rinna/japanese-gpt-neox-3.6b")
 LLAMA = ModelRef.label("meta/llama2-7b")
-TASKS = (BenchmarkTask("jcommonsenseqa", 3), BenchmarkTask("mgsm", 5))
+TASKS = (BenchmarkTask("jcommonsenseqa", 3, 83), BenchmarkTask("mgsm", 5, 83))
 
 
 def _harness(model: ModelRef, score: str, line: int) -> EvaluationRecord:
@@ -102,9 +103,14 @@ def _nquads(sink: QuadSink) -> str:
     return "".join(sink.nquads(graph) for graph in sink.graphs())
 
 
+NEOX_FAMILY = f"{ID}family/rinna-gpt"
+CURATED_DOC = replace(DOC, metadata=replace(
+    DOC.metadata, metadata_origin="arXiv record of 2404.01657 (not in the converted text)"))
+
+
 @pytest.fixture(scope="module")
 def sink() -> QuadSink:
-    return map_paper(DOC)
+    return map_paper(DOC, families={f"{ID}model/rinna--japanese-gpt-neox-3.6b": {NEOX_FAMILY}})
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +151,8 @@ def test_month_year() -> None:
 def test_everything_is_in_the_paper_graph_without_blank_nodes(sink: QuadSink) -> None:
     assert GRAPH in sink.graphs()
     assert "_:" not in _nquads(sink)
-    assert map_paper(DOC).nquads(GRAPH) == sink.nquads(GRAPH)  # deterministic
+    again = map_paper(DOC, families={f"{ID}model/rinna--japanese-gpt-neox-3.6b": {NEOX_FAMILY}})
+    assert again.nquads(GRAPH) == sink.nquads(GRAPH)  # deterministic
 
 
 def test_model_facts(store: ox.Store) -> None:
@@ -264,3 +271,38 @@ def test_query_paper_list_disagreements(store: ox.Store) -> None:
         ("rinna--bilingual-gpt-neox-4b", "parameter count", "4000000000", "3800000000"),
         ("rinna--japanese-gpt-neox-3.6b", "release date", "2023-05", "2022"),
     ]
+
+
+def test_harness_tasks_are_parts_of_the_benchmark(store: ox.Store) -> None:
+    """The tasks an average is taken over are Benchmark nodes (curated: JCommonsenseQA is a
+    JGLUE task), parts of the harness, traced to the line that names them."""
+    rows = _ask(store, f"""
+        PREFIX jllm: <{JLLM}> PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?task ?where WHERE {{ GRAPH <{GRAPH}> {{
+          <{ID}benchmark/jp-lm-evaluation-harness> dcterms:hasPart ?task .
+          ?task a jllm:Benchmark ; jllm:sourceLocation ?where }} }} ORDER BY ?task""")
+    assert rows == [{"task": f"{ID}benchmark/jcommonsenseqa", "where": f"{GRAPH}#L83"},
+                    {"task": f"{ID}benchmark/mgsm", "where": f"{GRAPH}#L83"}]
+    suite = _ask(store, f"""PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?suite WHERE {{
+        <{ID}benchmark/jcommonsenseqa> dcterms:isPartOf ?suite }}""")
+    assert suite == [{"suite": f"{ID}benchmark/jglue"}]
+
+
+def test_paper_describes_the_families_of_its_models(store: ox.Store) -> None:
+    rows = _ask(store, f"""PREFIX jllm: <{JLLM}> SELECT ?paper WHERE {{ GRAPH <{GRAPH}> {{
+        <{NEOX_FAMILY}> jllm:paper ?paper }} }}""")
+    assert rows == [{"paper": f"{ID}paper/arxiv-2404.01657"}]
+
+
+def test_bibliographic_facts_from_outside_the_text_live_in_the_curated_graph() -> None:
+    """arXiv id and venue are not in the converted text: the curated graph states them, with
+    their origin; the paper's graph keeps what its text says (title, authors)."""
+    sink = map_paper(CURATED_DOC)
+    paper = f"<{ID}paper/arxiv-2404.01657>"
+    curated = sink.nquads(f"{ID}source/curated")
+    assert f'{paper} <{JLLM}arxivId> "2404.01657"' in curated
+    assert f'{paper} <{JLLM}venue> "LREC-COLING 2024"' in curated
+    assert "Bibliographic facts from: arXiv record of 2404.01657" in curated
+    text = sink.nquads(GRAPH)
+    assert f"{paper} <{JLLM}arxivId>" not in text
+    assert f"{paper} <http://www.w3.org/2000/01/rdf-schema#label>" in text

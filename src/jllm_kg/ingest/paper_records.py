@@ -121,6 +121,7 @@ class BenchmarkTask:
 
     name: str  # "jcommonsenseqa"
     shots: int | None = None
+    line: int | None = None  # where the paper names the task, when not the score's own line
 
 
 @dataclass(frozen=True)

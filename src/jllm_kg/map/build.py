@@ -34,8 +34,12 @@ def map_documents(documents: Sequence[object]) -> MappedGraphs:
     if papers:
         from jllm_kg.map.paper import map_paper
 
+        families: dict[str, set[str]] = {}
+        for entry in mapper.index.entries:
+            for node in entry.models:
+                families.setdefault(node.iri, set()).add(entry.family)
         for paper in papers:
-            map_paper(paper, sink, catalog)
+            map_paper(paper, sink, catalog, families)
     file_names = {CURATED_GRAPH: "curated.nq"}
     for doc in [*lists, *papers]:
         file_names[source_graph(doc.source.slug)] = f"{doc.source.slug}.nq"

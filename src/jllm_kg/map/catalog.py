@@ -26,7 +26,7 @@ from jllm_kg.map.graph import (
 from jllm_kg.map.identity import ModelIndex, hf_model_iri
 from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
 from jllm_kg.normalize.base_models import resolve_foreign_model
-from jllm_kg.normalize.benchmarks import resolve_benchmark
+from jllm_kg.normalize.benchmarks import BenchmarkFact, benchmark_catalogue, resolve_benchmark
 from jllm_kg.normalize.curated import load_curated
 from jllm_kg.normalize.datasets import dataset_catalogue
 from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
@@ -257,17 +257,41 @@ class Catalog:
 
     # -- benchmarks and papers ---------------------------------------------------------------
 
-    def _benchmark(self, label: str, url: str | None, graph: str, lang: str,
-                   description: str | None, developer_text: str | None, location: str) -> str:
+    def curated_benchmark(self, fact: BenchmarkFact) -> str:
+        """A curated benchmark in the curated graph: labels, URL, developer and the suite it is
+        part of (a JGLUE task ``dcterms:isPartOf`` JGLUE)."""
+        iri = resource_iri("benchmark", fact.key)
+        self._describe(CURATED_GRAPH, iri, str(JLLM.Benchmark), fact, None, "en")
+        if self._once(CURATED_GRAPH, iri + "#facts"):
+            if fact.developer:
+                developer = developer_catalogue().get(fact.developer)
+                if developer is None:
+                    raise ValueError(f"benchmarks.yaml: {fact.key}: developer "
+                                     f"{fact.developer!r} is not in developers.yaml")
+                self.sink.add(CURATED_GRAPH, iri, str(JLLM.developer),
+                              self.developer(developer, CURATED_GRAPH, "en"))
+            suite = benchmark_catalogue().get(fact.part_of) if fact.part_of else None
+            if suite is not None:
+                self.sink.add(CURATED_GRAPH, iri, str(DCTERMS.isPartOf),
+                              self.curated_benchmark(suite))
+        return iri
+
+    def benchmark(self, label: str, graph: str, lang: str, location: str) -> str:
+        """The benchmark a source names (curated when known, else minted from the label), with
+        the label as written and where it was read."""
         fact = resolve_benchmark(label)
-        key = fact.key if fact is not None else slugify(label)
-        iri = resource_iri("benchmark", key)
+        iri = (self.curated_benchmark(fact) if fact is not None
+               else resource_iri("benchmark", slugify(label)))
         add = self.sink.add
-        if fact is not None:
-            self._describe(graph, iri, str(JLLM.Benchmark), fact, label, lang)
         add(graph, iri, RDF_TYPE, str(JLLM.Benchmark))
         add(graph, iri, RDFS_LABEL, text(label, lang))
         add(graph, iri, str(JLLM.sourceLocation), location)
+        return iri
+
+    def _benchmark(self, label: str, url: str | None, graph: str, lang: str,
+                   description: str | None, developer_text: str | None, location: str) -> str:
+        iri = self.benchmark(label, graph, lang, location)
+        add = self.sink.add
         if url:
             add(graph, iri, str(SCHEMA.url), url)
         if description:

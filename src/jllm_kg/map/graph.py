@@ -34,6 +34,7 @@ from jllm_kg.vocab import JLLM
 
 RDF_TYPE = str(RDF.type)
 RDFS_LABEL = str(RDFS.label)
+RDFS_COMMENT = str(RDFS.comment)
 
 
 @dataclass(frozen=True, order=True)

@@ -22,6 +22,7 @@ IRIs beyond the vocabulary contract (all deterministic, no blank nodes):
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final
@@ -34,9 +35,10 @@ from jllm_kg.ingest.paper_records import (
     PaperModelFact,
     TrainingDataStatement,
 )
-from jllm_kg.map.catalog import Catalog, Derivations
+from jllm_kg.map.catalog import CURATED_GRAPH, Catalog, Derivations
 from jllm_kg.map.graph import (
     RDF_TYPE,
+    RDFS_COMMENT,
     RDFS_LABEL,
     QuadSink,
     Term,
@@ -168,8 +170,10 @@ def _dataset(label: str) -> _Dataset:
 class PaperMapper:
     """Maps one paper into its source graph."""
 
-    def __init__(self, doc: PaperDocument, sink: QuadSink, catalog: Catalog) -> None:
+    def __init__(self, doc: PaperDocument, sink: QuadSink, catalog: Catalog,
+                 families: Mapping[str, Collection[str]]) -> None:
         self.doc = doc
+        self.families = families
         self.sink = sink
         self.catalog = catalog
         self.derivations = Derivations(sink)
@@ -196,6 +200,9 @@ class PaperMapper:
         for ref in self.doc.released:
             self.model(ref)
             self.add(model_iri(ref), JLLM.paper, self.paper)
+            # the paper describes the series it releases a checkpoint of
+            for family in sorted(self.families.get(model_iri(ref), ())):
+                self.add(family, JLLM.paper, self.paper)
             self.add(model_iri(ref), JLLM.availability, JLLM.OpenWeights)
         for fact in self.doc.model_facts:
             self.map_model_fact(fact)
@@ -211,16 +218,27 @@ class PaperMapper:
         paper = self.paper
         self.add(paper, RDF_TYPE, JLLM.Paper)
         self.add(paper, RDFS_LABEL, text(metadata.title, self.lang))
+        # Facts the text does not state come from the curated record (papers.yaml): they live
+        # in the curated graph, with where they come from.
+        graph = CURATED_GRAPH if metadata.metadata_origin else self.graph
+
+        def record(predicate: Any, value: Term | str) -> None:
+            self.sink.add(graph, paper, str(predicate), value)
+
         if metadata.arxiv_id:
-            self.add(paper, JLLM.arxivId, text(metadata.arxiv_id))
+            record(JLLM.arxivId, text(metadata.arxiv_id))
         if metadata.venue:
-            self.add(paper, JLLM.venue, text(metadata.venue))
+            record(JLLM.venue, text(metadata.venue))
         if metadata.url:
-            self.add(paper, SCHEMA.url, metadata.url)
+            record(SCHEMA.url, metadata.url)
         if metadata.date_published:
-            self.add(paper, JLLM.publicationDate, typed(metadata.date_published, XSD_DATE))
+            record(JLLM.publicationDate, typed(metadata.date_published, XSD_DATE))
         elif metadata.year:
-            self.add(paper, JLLM.publicationDate, typed(f"{metadata.year:04d}", XSD_GYEAR))
+            record(JLLM.publicationDate, typed(f"{metadata.year:04d}", XSD_GYEAR))
+        if metadata.metadata_origin:
+            record(RDF_TYPE, JLLM.Paper)
+            record(RDFS_COMMENT, text(f"Bibliographic facts from: {metadata.metadata_origin}",
+                                      "en"))
         organizations = [self.affiliation(a) for a in metadata.affiliations]
         for organization in organizations:
             self.add(paper, SCHEMA.sourceOrganization, organization)
@@ -312,11 +330,7 @@ class PaperMapper:
     # -- results ----------------------------------------------------------------------------
 
     def benchmark(self, label: str, line: int) -> str:
-        iri = resource_iri("benchmark", benchmark_key(label))
-        self.add(iri, RDF_TYPE, JLLM.Benchmark)
-        self.add(iri, RDFS_LABEL, text(label, self.lang))
-        self.add(iri, JLLM.sourceLocation, self.location(line))
-        return iri
+        return self.catalog.benchmark(label, self.graph, self.lang, self.location(line))
 
     def map_result(self, record: EvaluationRecord) -> None:
         try:
@@ -329,7 +343,12 @@ class PaperMapper:
         model = self.model(record.model)
         self.add(iri, RDF_TYPE, JLLM.EvaluationResult)
         self.add(iri, JLLM.model, model)
-        self.add(iri, JLLM.benchmark, self.benchmark(record.benchmark, record.line))
+        benchmark = self.benchmark(record.benchmark, record.line)
+        self.add(iri, JLLM.benchmark, benchmark)
+        # the paper names the tasks its average is taken over: parts of the benchmark
+        for task in record.tasks:
+            task_iri = self.benchmark(task.name, task.line or record.line)
+            self.add(benchmark, DCTERMS.hasPart, task_iri)
         self.add(iri, JLLM.metric, text(record.metric))
         self.add(iri, JLLM.score, decimal(score))
         setting = setting_text(record)
@@ -371,18 +390,21 @@ class PaperMapper:
 
 
 def map_paper(doc: PaperDocument, sink: QuadSink | None = None,
-              catalog: Catalog | None = None) -> QuadSink:
+              catalog: Catalog | None = None,
+              families: Mapping[str, Collection[str]] | None = None) -> QuadSink:
     """Add the paper's facts to ``sink`` (a new one when None) in the paper's source graph.
 
     ``catalog`` shares licence, developer and dataset nodes with the list mapper (it must write
-    to the same sink); a fresh one is made when None.
+    to the same sink); a fresh one is made when None. ``families`` (model IRI → the IRIs of the
+    list families it belongs to) lets the paper's ``jllm:paper`` link reach the families of the
+    checkpoints it releases.
     """
     sink = sink if sink is not None else (catalog.sink if catalog is not None else QuadSink())
     if catalog is None:
         catalog = Catalog(sink)
     elif catalog.sink is not sink:
         raise ValueError("map_paper: the catalog writes to another sink")
-    PaperMapper(doc, sink, catalog).map()
+    PaperMapper(doc, sink, catalog, families or {}).map()
     return sink
 
 

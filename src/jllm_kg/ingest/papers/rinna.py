@@ -47,17 +47,10 @@ from jllm_kg.ingest.paper_records import (
     PaperModelFact,
     TrainingDataStatement,
 )
+from jllm_kg.ingest.papers.bibliography import paper_bibliography
 from jllm_kg.ingest.records import SourceDocument
 
 TITLE: Final = "Release of Pre-Trained Models for the Japanese Language"
-
-# Bibliographic facts the converted text lacks: the PDF's arXiv stamp and venue line are lost in
-# the conversion. From the paper's arXiv record (2404.01657, "LREC-COLING 2024"), which the
-# list's reference table (003 L500) also cites.
-ARXIV_ID: Final = "2404.01657"
-VENUE: Final = "LREC-COLING 2024"
-YEAR: Final = 2024
-METADATA_ORIGIN: Final = "arXiv record of 2404.01657 (not in the converted text)"
 
 MODEL_COLUMN: Final = "Pre-trained model"
 _HF_URL: Final = re.compile(r"^https?://huggingface\.co/(?P<id>[\w.\-]+/[\w.\-]+)/?$")
@@ -219,7 +212,8 @@ class _Reader:
             raise PaperFormatError(
                 f"{self.path}:{self.prose.line(match)}: {len(tasks)} tasks but {len(shots)} shots"
             )
-        return tuple(BenchmarkTask(name, n) for name, n in zip(tasks, shots, strict=True))
+        line = self.prose.line(match)
+        return tuple(BenchmarkTask(name, n, line) for name, n in zip(tasks, shots, strict=True))
 
     def results(self) -> list[EvaluationRecord]:
         records: list[EvaluationRecord] = []
@@ -445,15 +439,16 @@ class _Reader:
         self.read_links()
         results = self.results()
         harness_table = self.result_table("JP Language Model Evaluation Harness")
+        bibliography = paper_bibliography(TITLE)
         metadata = PaperMetadata(
             title=front.title,
             authors=front.authors,
             affiliations=front.affiliations,
-            venue=VENUE,
-            year=YEAR,
-            arxiv_id=ARXIV_ID,
-            url=f"https://arxiv.org/abs/{ARXIV_ID}",
-            metadata_origin=METADATA_ORIGIN,
+            venue=bibliography.venue,
+            year=bibliography.year,
+            arxiv_id=bibliography.arxiv_id,
+            url=bibliography.url,
+            metadata_origin=bibliography.origin,
         )
         orgs = unique([name.partition("/")[0] for name in self.released])
         return PaperDocument(
