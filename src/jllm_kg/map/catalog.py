@@ -247,12 +247,14 @@ class Catalog:
             add(CURATED_GRAPH, iri, str(JLLM.foreignModel), boolean(True))
         return iri
 
-    def mentioned_model(self, label: str, size: str | None, graph: str, lang: str) -> str:
-        """A model named as a parent that no row or curated table knows: kept as a label."""
+    def mentioned_model(self, label: str, size: str | None, graph: str, lang: str,
+                        written: str | None = None) -> str:
+        """A model named as a parent that no row or curated table knows: kept as a label (the
+        node is named after ``label``, its canonical name; labelled as ``written``)."""
         iri = resource_iri("model", slugify(label))
         if self._once(graph, iri):
             self.sink.add(graph, iri, RDF_TYPE, str(JLLM.Model))
-            self.sink.add(graph, iri, RDFS_LABEL, text(label))
+            self.sink.add(graph, iri, RDFS_LABEL, text(written or label))
         return iri
 
     # -- benchmarks and papers ---------------------------------------------------------------

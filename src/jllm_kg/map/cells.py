@@ -7,7 +7,7 @@ that the mapper itself never parses text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -15,6 +15,7 @@ from typing import Any
 
 from jllm_kg.ingest.records import Cell, Checkpoint
 from jllm_kg.map.identity import ModelNode
+from jllm_kg.map.siblings import stages_of
 from jllm_kg.normalize import quantities
 from jllm_kg.normalize.architectures import parse_architecture_cell
 from jllm_kg.normalize.base_models import parse_base_cell
@@ -73,6 +74,38 @@ def assign(statements: Sequence[Any], models: Sequence[ModelNode]) -> dict[int, 
         for model in models
     ]
     return assign_by_selector(wrapped, names)
+
+
+_TUNING_PHASES = frozenset({"instruction-tuning", "preference-tuning"})
+
+
+def assign_training(statements: Sequence[Any], models: Sequence[ModelNode]
+                    ) -> dict[int, list[Any]]:
+    """Which training-data statements describe which model (by index)."""
+    tuned = {i for i, model in enumerate(models) if stages_of(model.name)}
+    assigned: dict[int, list[Any]] = {}
+    for index, chosen in assign(statements, models).items():
+        # An unselected tuning line of a row that names tuned checkpoints describes those
+        # checkpoints, not the base one ("Instruction Tuning: …" under 100b and 100b-instruct).
+        assigned[index] = [
+            statement for statement in chosen
+            if not (statement.phase in _TUNING_PHASES and statement.selector is None
+                    and tuned and index not in tuned)
+        ]
+    return assigned
+
+
+def model_sizes(row_cells: Mapping[str, Cell], models: Sequence[ModelNode]) -> dict[int, Any]:
+    """The parameter size of each model of a row (by index), where the row states it."""
+    architecture_sizes = bold_sizes(row_cells.get("architecture"))
+    sizes: dict[int, Any] = {}
+    for index, model in enumerate(models):
+        size = checkpoint_size(model.checkpoint, model.name)
+        if size is None and len(models) == 1 and len(architecture_sizes) == 1:
+            size = architecture_sizes[0]
+        if size is not None:
+            sizes[index] = size
+    return sizes
 
 
 def lines(cell: Cell) -> list[str]:

@@ -63,7 +63,6 @@ PHASE_PROPERTIES = {
     "instruction-tuning": JLLM.instructionTunedOn,
     "preference-tuning": JLLM.preferenceTunedOn,
 }
-_TUNING_PHASES = frozenset({"instruction-tuning", "preference-tuning"})
 MENTION_DERIVATIONS = {
     "continual": "ContinualPretrainingDerivation",
     "fine-tune": "FineTuning",
@@ -244,11 +243,9 @@ class ListMapper:
                 self._add(ctx, model.iri, str(JLLM.architecture), iri)
 
     def _map_sizes(self, ctx: _RowContext) -> None:
-        architecture_sizes = cells.bold_sizes(ctx.cell("architecture"))
-        for model in ctx.models:
-            size = cells.checkpoint_size(model.checkpoint, model.name)
-            if size is None and len(ctx.models) == 1 and len(architecture_sizes) == 1:
-                size = architecture_sizes[0]
+        sizes = cells.model_sizes(ctx.row.row.cells, ctx.models)
+        for index, model in enumerate(ctx.models):
+            size = sizes.get(index)
             if size is None:
                 continue
             if size.value is not None:
@@ -284,16 +281,9 @@ class ListMapper:
             return []
         statements = cells.training_statements(cell, ctx.row.category.approach)
         mentions: list[cells.ParentMention] = []
-        tuned = {i for i, model in enumerate(ctx.models) if stages_of(model.name)}
-        for index, chosen in cells.assign(statements, ctx.models).items():
+        for index, chosen in cells.assign_training(statements, ctx.models).items():
             model = ctx.models[index]
             for statement in chosen:
-                # An unselected tuning line of a row that names tuned checkpoints describes
-                # those checkpoints, not the base one ("Instruction Tuning: …" under 100b and
-                # 100b-instruct).
-                if (statement.phase in _TUNING_PHASES and statement.selector is None
-                        and tuned and index not in tuned):
-                    continue
                 if statement.undisclosed:
                     self._add(ctx, model.iri, str(JLLM.undisclosedTrainingData), boolean(True))
                 phase_property = PHASE_PROPERTIES.get(statement.phase)
@@ -372,6 +362,7 @@ class ListMapper:
     def _resolve_parent(self, ctx: _RowContext, label: str, child: ModelNode, *,
                         size: str | None = None, japanese: bool | None = None) -> list[str]:
         """IRIs of the model(s) a free-text parent label names, seen from ``child``."""
+        written = label
         label, stated_size = split_label_size(resolve_model_alias(label))
         size = size or stated_size
         if japanese is not True:
@@ -387,7 +378,8 @@ class ListMapper:
         if japanese is False:
             return []
         self.unresolved_parents.append((ctx.graph, ctx.row.row.line, label))
-        return [self.catalog.mentioned_model(label, size, ctx.graph, ctx.lang)]
+        return [self.catalog.mentioned_model(label, size, ctx.graph, ctx.lang,
+                                             written=split_label_size(written)[0])]
 
     def _resolve_japanese(self, ctx: _RowContext, label: str, size: str | None,
                           child: ModelNode) -> list[ModelNode]:
