@@ -410,15 +410,20 @@ class ListMapper:
                       label: str) -> list[ModelNode]:
         """The parent checkpoint(s) among a row's ``nodes``: the named size (the one matching
         the child's own size when several are named), base checkpoints unless the label names
-        a tuned one."""
-        if wanted_sizes:
-            sized = [n for n in nodes if size_tokens(n.name) & wanted_sizes]
+        a tuned one. Without a usable size, checkpoints of several sizes are told apart by the
+        child's own size (stormy-7b from open-calm-7b); none matching it is ambiguous: no parent
+        rather than a guess."""
+        sized = [n for n in nodes if size_tokens(n.name) & wanted_sizes]
+        if sized:
             if len(wanted_sizes) > 1:
                 child_sizes = size_tokens(child.name)
                 matching = [n for n in sized
                             if any(s in t for t in child_sizes for s in size_tokens(n.name))]
                 sized = matching or sized
-            nodes = sized or nodes
+            nodes = sized
+        elif len({frozenset(size_tokens(n.name)) for n in nodes}) > 1:
+            child_sizes = size_tokens(child.name)
+            nodes = [n for n in nodes if size_tokens(n.name) & child_sizes]
         wants_tuned = bool(stages_of(label))
         preferred = [n for n in nodes if bool(stages_of(n.name)) == wants_tuned]
         nodes = preferred or nodes
@@ -426,7 +431,10 @@ class ListMapper:
             return []
         # One parent per named size; several rows/sources name the same checkpoints.
         by_size: dict[frozenset[str], ModelNode] = {}
-        for node in sorted(nodes, key=lambda n: (n.stage_count, len(n.name), n.iri)):
+        # the row's order, not the shortest name: a name without a size means the row's first
+        # (original) checkpoint, not bert-large-japanese because its repo name is short
+        order = {node.iri: position for position, node in enumerate(nodes)}
+        for node in sorted(nodes, key=lambda n: (n.stage_count, order[n.iri])):
             by_size.setdefault(frozenset(size_tokens(node.name) & wanted_sizes), node)
         return list(by_size.values())
 

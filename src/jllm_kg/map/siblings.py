@@ -17,6 +17,16 @@ Swallow-70b-NVE-instruct-hf <- Swallow-70b-NVE-hf InstructionTuning
 llama-3-youko-70b-instruct <- llama-3-youko-70b InstructionTuning
 llama-3-youko-70b-gptq <- llama-3-youko-70b Quantization
 llama-3-youko-70b-instruct-gptq <- llama-3-youko-70b-instruct Quantization
+>>> names = ["youri-7b", "youri-7b-instruction", "youri-7b-chat", "youri-7b-chat-gptq",
+...          "llm-jp-13b-v1.0", "llm-jp-13b-instruct-lora-jaster-v1.0",
+...          "llm-jp-13b-instruct-full-jaster-v1.0"]
+>>> for child, parent, kind in sibling_parents(names):
+...     print(names[child], "<-", names[parent], kind)
+youri-7b-instruction <- youri-7b InstructionTuning
+youri-7b-chat <- youri-7b InstructionTuning
+youri-7b-chat-gptq <- youri-7b-chat Quantization
+llm-jp-13b-instruct-lora-jaster-v1.0 <- llm-jp-13b-v1.0 Adapter
+llm-jp-13b-instruct-full-jaster-v1.0 <- llm-jp-13b-v1.0 InstructionTuning
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ from functools import cache
 from jllm_kg.normalize.curated import load_curated
 
 _SIZE_TOKEN = re.compile(r"^(\d+x)?\d+(\.\d+)?[bm]$")
+_ADAPTER_TUNED = frozenset({"instruction", "preference", "adapter"})
 
 
 @dataclass(frozen=True)
@@ -78,22 +89,29 @@ def sibling_parents(names: Sequence[str]) -> list[tuple[int, int, str]]:
     """
     stages = [stages_of(name) for name in names]
     cores = [_core(name) for name in names]
+    tokens = [set(name_tokens(name)) for name in names]
     result: list[tuple[int, int, str]] = []
     for child, child_stages in enumerate(stages):
         if not child_stages:
             continue
         child_core = set(cores[child])
+        # An adapter is how its tuning was done ("instruct-lora" is a LoRA instruction tuning
+        # of the base), so its parent has none of the tuning stages it shows.
+        ceiling = (frozenset(s for s in child_stages if s.name not in _ADAPTER_TUNED)
+                   if any(s.name == "adapter" for s in child_stages) else child_stages)
         best: tuple[tuple[int, int, int], int] | None = None
         for parent, parent_stages in enumerate(stages):
-            if parent == child or not parent_stages < child_stages:
+            if parent == child or not parent_stages < child_stages or not parent_stages <= ceiling:
                 continue
             parent_core = set(cores[parent])
             if _sizes(cores[parent]) != _sizes(cores[child]):
                 continue
-            shared = len(child_core & parent_core)
-            if shared == 0:
+            if not child_core & parent_core:
                 continue
-            score = (len(parent_stages), shared, -len(parent_core - child_core))
+            # similarity over whole names, markers included: youri-7b-chat-gptq is the
+            # quantized youri-7b-chat, not youri-7b-instruction
+            shared = len(tokens[child] & tokens[parent])
+            score = (len(parent_stages), shared, -len(tokens[parent] - tokens[child]))
             if best is None or score > best[0]:
                 best = (score, parent)
         if best is not None:
