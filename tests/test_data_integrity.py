@@ -684,3 +684,34 @@ def test_rinna_paper_baseline_training_data_is_curated(kg) -> None:
     assert kg.values(
         f"SELECT DISTINCT ?v WHERE {{ GRAPH <{G004}> {{ ?v jllm:trainedOn <{DATASET}laion-5b> }} }}"
     ) == {MODEL + "laion-clip-base", MODEL + "laion-clip-large"}
+
+
+def test_vlm_components_named_in_the_architecture_cell(kg) -> None:
+    """000 L400 (H11): "LLaVA (Llama-3.1-Swallow-70B-Instruct-v0.3 + Qwen2-VL-7B-Instruct)" —
+    the VLM is initialised from both components; 000 L403 "microsoft/phi-4 + …siglip…" names
+    components, not an architecture."""
+    ricoh = "r-g2-2024/Llama-3.1-70B-Instruct-multimodal-JP-Graph-v0.1"
+    assert kg.model_values(ricoh, "jllm:initializedFrom", G000) == {
+        MODEL + "tokyotech-llm--Llama-3.1-Swallow-70B-Instruct-v0.3",
+        MODEL + "Qwen--Qwen2-VL-7B-Instruct",
+    }
+    assert kg.model_values(ricoh, "jllm:architecture", G000) == {ARCH + "llava"}
+    assert kg.model_values("nablasinc/NABLA-VL", "jllm:architecture", G000) == set()
+    assert MODEL + "microsoft--phi-4" in kg.model_values(
+        "nablasinc/NABLA-VL", "prov:wasDerivedFrom", G000)
+
+
+def test_unsized_parent_matches_the_child_size(kg) -> None:
+    """003 L90: Stormy is tuned from "OpenCALM (6.8b)", i.e. open-calm-7b (6.8B actual);
+    the English list (002) names OpenCALM without a size: the child's own size decides."""
+    for graph in (G003, G002):
+        assert kg.model_values("izumi-lab/stormy-7b-10ep", "prov:wasDerivedFrom", graph) == {
+            MODEL + "cyberagent--open-calm-7b"
+        }
+
+
+def test_lora_instruction_checkpoints_are_adapters_of_the_base(kg) -> None:
+    """003 L83: llm-jp-13b-instruct-lora-jaster-v1.0 is a LoRA instruction tuning of
+    llm-jp-13b-v1.0, not of the fully tuned sibling."""
+    assert kg.model_values("llm-jp/llm-jp-13b-instruct-lora-jaster-v1.0", "jllm:adapterOf",
+                           G003) == {MODEL + "llm-jp--llm-jp-13b-v1.0"}

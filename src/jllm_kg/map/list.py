@@ -239,8 +239,16 @@ class ListMapper:
             chosen = (architectures_of_checkpoint(references, model.name)
                       if model.hf_id else references)
             for architecture in chosen:
-                iri = self.catalog.architecture(architecture, ctx.graph, ctx.lang)
-                self._add(ctx, model.iri, str(JLLM.architecture), iri)
+                components = architecture.components
+                # "microsoft/phi-4 + …siglip…" names components, not an architecture
+                if architecture.architecture.curated or not components:
+                    iri = self.catalog.architecture(architecture, ctx.graph, ctx.lang)
+                    self._add(ctx, model.iri, str(JLLM.architecture), iri)
+                # a VLM built from named models ("LLaVA (Llama-3.1-Swallow-70B-Instruct-v0.3
+                # + Qwen2-VL-7B-Instruct)") is initialised from each one the graph knows
+                for component in components:
+                    for parent in self._resolve_parent(ctx, component, model, unknown=False):
+                        self._derive(ctx, model, parent, "Initialization", cell.text)
 
     def _map_sizes(self, ctx: _RowContext) -> None:
         sizes = cells.model_sizes(ctx.row.row.cells, ctx.models)
@@ -360,8 +368,10 @@ class ListMapper:
                     self._derive(ctx, ctx.models[index], parent, "Merge", cell.text)
 
     def _resolve_parent(self, ctx: _RowContext, label: str, child: ModelNode, *,
-                        size: str | None = None, japanese: bool | None = None) -> list[str]:
-        """IRIs of the model(s) a free-text parent label names, seen from ``child``."""
+                        size: str | None = None, japanese: bool | None = None,
+                        unknown: bool = True) -> list[str]:
+        """IRIs of the model(s) a free-text parent label names, seen from ``child``; a label
+        nothing knows becomes a labelled model when ``unknown``, else nothing."""
         written = label
         label, stated_size = split_label_size(resolve_model_alias(label))
         size = size or stated_size
@@ -375,7 +385,7 @@ class ListMapper:
         named = self.index.models_named(label)
         if named:
             return [named[0].iri]
-        if japanese is False:
+        if japanese is False or not unknown:
             return []
         self.unresolved_parents.append((ctx.graph, ctx.row.row.line, label))
         return [self.catalog.mentioned_model(label, size, ctx.graph, ctx.lang,
