@@ -715,3 +715,29 @@ def test_lora_instruction_checkpoints_are_adapters_of_the_base(kg) -> None:
     llm-jp-13b-v1.0, not of the fully tuned sibling."""
     assert kg.model_values("llm-jp/llm-jp-13b-instruct-lora-jaster-v1.0", "jllm:adapterOf",
                            G003) == {MODEL + "llm-jp--llm-jp-13b-v1.0"}
+
+
+def test_reference_papers_link_series_and_families(kg) -> None:
+    """003 L504 "Swallow" names the series of rows Swallow 7B/13B/70B; 003 L487 the Llama 2 paper
+    describes the Llama 2 family, not the Llama architecture (the LLaMA paper does)."""
+    swallow = kg.values(
+        f"SELECT DISTINCT ?v WHERE {{ GRAPH <{G003}> {{ "
+        f"?v jllm:paper <{ID}paper/arxiv-2404.17790> }} }}"
+    )
+    assert {ID + f"family/swallow-{size}" for size in ("7b", "13b", "70b")} <= swallow
+    llama2 = kg.values(
+        f"SELECT DISTINCT ?v WHERE {{ GRAPH <{G003}> {{ "
+        f"?v jllm:paper <{ID}paper/arxiv-2307.09288> }} }}"
+    )
+    assert llama2 == {ID + "family/llama-2"}
+    assert ID + "paper/arxiv-2302.13971" in kg.values(
+        f"SELECT DISTINCT ?v WHERE {{ <{ARCH}llama> jllm:paper ?v }}")
+
+
+def test_one_benchmark_node_across_languages(kg) -> None:
+    """003 L437 "LLaVA-Bench (COCO) Japanese" and 000 L610 "… Japonais" are one benchmark."""
+    graphs = kg.values(
+        f"SELECT DISTINCT ?v WHERE {{ GRAPH ?v {{ "
+        f"<{ID}benchmark/llava-bench-coco-ja> a jllm:Benchmark }} }}"
+    )
+    assert {G003, G000} <= graphs

@@ -25,11 +25,17 @@ from jllm_kg.map.graph import (
 )
 from jllm_kg.map.identity import ModelIndex, hf_model_iri
 from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
-from jllm_kg.normalize.base_models import resolve_foreign_model
+from jllm_kg.normalize.base_models import (
+    ForeignFamily,
+    foreign_family_catalogue,
+    resolve_foreign_family,
+    resolve_foreign_model,
+)
 from jllm_kg.normalize.benchmarks import BenchmarkFact, benchmark_catalogue, resolve_benchmark
 from jllm_kg.normalize.curated import load_curated
 from jllm_kg.normalize.datasets import dataset_catalogue
 from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
+from jllm_kg.normalize.text import match_key
 from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, XSD, resource_iri, slugify
 
 CURATED_GRAPH = resource_iri("source", "curated")
@@ -239,12 +245,23 @@ class Catalog:
                 add(CURATED_GRAPH, iri, str(JLLM.architecture),
                     self.architecture(architecture, CURATED_GRAPH, "en"))
             if getattr(model, "family", None):
-                family = resource_iri("family", model.family)
-                add(CURATED_GRAPH, iri, str(JLLM.family), family)
-                add(CURATED_GRAPH, family, RDF_TYPE, str(JLLM.ModelFamily))
-                add(CURATED_GRAPH, family, RDFS_LABEL, text(getattr(model, "family_label", None)
-                                                             or model.family))
+                family = foreign_family_catalogue().get(model.family)
+                family_iri = (self.foreign_family(family) if family is not None
+                              else resource_iri("family", model.family))
+                add(CURATED_GRAPH, iri, str(JLLM.family), family_iri)
+                if family is None:
+                    add(CURATED_GRAPH, family_iri, RDF_TYPE, str(JLLM.ModelFamily))
+                    add(CURATED_GRAPH, family_iri, RDFS_LABEL,
+                        text(getattr(model, "family_label", None) or model.family))
             add(CURATED_GRAPH, iri, str(JLLM.foreignModel), boolean(True))
+        return iri
+
+    def foreign_family(self, family: ForeignFamily) -> str:
+        """A curated foreign model family (Llama 2, Qwen2.5 …) in the curated graph."""
+        iri = resource_iri("family", family.key)
+        if self._once(CURATED_GRAPH, iri):
+            self.sink.add(CURATED_GRAPH, iri, RDF_TYPE, str(JLLM.ModelFamily))
+            self.sink.add(CURATED_GRAPH, iri, RDFS_LABEL, text(family.label))
         return iri
 
     def mentioned_model(self, label: str, size: str | None, graph: str, lang: str,
@@ -343,11 +360,18 @@ class Catalog:
 
     def _link_subject(self, subject: str, paper: str, graph: str, lang: str,
                       index: ModelIndex) -> None:
-        for entry in index.entries_for(subject):
+        for entry in index.entries_for(subject) or index.series_entries(subject):
             self.sink.add(graph, entry.family, str(JLLM.paper), paper)
+        family = resolve_foreign_family(subject)
+        if family is not None:
+            self.sink.add(graph, self.foreign_family(family), str(JLLM.paper), paper)
         for reference in parse_architecture_cell(subject):
             architecture = getattr(reference, "architecture", reference)
-            if getattr(architecture, "curated", True):
+            # "Llama 2", "Code Llama" are families with a paper of their own, not the paper of
+            # the Llama architecture; "LLaMA", "GPT-NeoX", "Qwen" name both
+            names_it = match_key(subject) in {match_key(architecture.label),
+                                              match_key(architecture.key)}
+            if getattr(architecture, "curated", True) and (family is None or names_it):
                 self.sink.add(graph, self.architecture(reference, graph, lang), str(JLLM.paper),
                               paper)
 

@@ -112,6 +112,9 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+_SERIES_SIZE = re.compile(r"[\s-]+\d+(\.\d+)?[bBmM]\s*$")
+
+
 def _label_keys(label: str) -> list[str]:
     """Matching keys of a row label: the whole label, and the label without a parenthesis."""
     keys = [matching_key(label)]
@@ -205,6 +208,15 @@ class ModelIndex:
                 if entry not in found:
                     found.append(entry)
         return found
+
+    def series_entries(self, name: str) -> list[RowEntry]:
+        """Rows that are sizes of one series ``name`` ("Swallow" → the rows "Swallow 7B",
+        "Swallow 13B", "Swallow 70B"; not "Swallow-MS 7B"): a reference table's subject."""
+        key = matching_key(name)
+        if not key:
+            return []
+        return [entry for entry in self.entries
+                if matching_key(_SERIES_SIZE.sub("", entry.row.label)) == key]
 
     def models_with_prefix(self, prefix: str, sizes: set[str]) -> list[ModelNode]:
         """Checkpoints whose repo name starts with ``prefix`` and states one of ``sizes``
