@@ -11,7 +11,10 @@ graph of the same shape with ``--synthetic N``) on loopback. The same query mixe
   unique comment so that no cache can answer them.
 
 For each mix and client count it prints requests/s, p50 and p99 latency per server and the
-ratio ours/reference (throughput). Run: ``.venv/bin/python bench/bench.py [--duration 10]``.
+ratio ours/reference (throughput). Ours queries the merge of all graphs as its default graph (a
+set), the reference its union (a bag): a lookup gets each triple once from ours and once per
+graph stating it from the reference (and a ``COUNT(*)`` counts statements there).
+Run: ``.venv/bin/python bench/bench.py [--duration 10]``.
 """
 
 from __future__ import annotations

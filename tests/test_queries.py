@@ -8,12 +8,18 @@ in the mapper or in the query.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 import pytest
 
 from jllm_kg.paths import queries_dir
+
+if TYPE_CHECKING:  # the session helper class (tests/conftest.py), for annotations only
+    from conftest import KG
 
 QUERY_FILES = sorted(queries_dir().glob("*.rq"))
 MODEL = "https://w3id.org/jllm-kg/id/model/"
@@ -201,3 +207,156 @@ def test_source_contradictions_has_waseda_gpt(store: ox.Store) -> None:
         "https://w3id.org/jllm-kg/id/architecture/gpt",
         "https://w3id.org/jllm-kg/id/architecture/gpt-neox",
     }
+
+
+# --- no duplicates: Oxigraph's union default graph is a bag ----------------------------------
+#
+# A triple stated in the ja, en and fr lists is matched three times by a pattern over the
+# default graph, so a query without DISTINCT repeats rows and a plain COUNT / AVG / GROUP_CONCAT
+# counts a fact once per source. Each saved query must give every answer once and count facts,
+# not statements; the counts are checked against Python-side counts over distinct facts.
+
+
+def run_terms(store: ox.Store, name: str) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Variables and rows of a saved query, every term in N-Triples form (language tags and
+    datatypes kept, so that "x"@en and "x"@ja are different values)."""
+    text = (queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    solutions = store.query(text, use_default_graph_as_union=True)
+    assert isinstance(solutions, ox.QuerySolutions), f"{name}.rq is not a SELECT query"
+    names = [variable.value for variable in solutions.variables]
+    return names, [tuple(str(row[n]) if row[n] is not None else "" for n in names)
+                   for row in solutions]
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_no_result_row_is_duplicated(store: ox.Store, path: Path) -> None:
+    """Every row of every saved query is different from every other one."""
+    _, rows = run_terms(store, path.stem)
+    repeated = {row: n for row, n in Counter(rows).items() if n > 1}
+    assert not repeated, f"{path.name}: rows returned more than once: {list(repeated)[:3]}"
+
+
+_AGGREGATE = re.compile(r"\b(COUNT|GROUP_CONCAT|SUM|AVG)\s*\(\s*(DISTINCT\b)?", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
+def test_aggregates_count_distinct_facts(path: Path) -> None:
+    """COUNT and GROUP_CONCAT use DISTINCT; SUM and AVG run over a SELECT DISTINCT subquery
+    (a DISTINCT inside AVG would merge two models of the same size)."""
+    text = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
+                     for line in path.read_text(encoding="utf-8").splitlines())
+    for match in _AGGREGATE.finditer(text):
+        function = match.group(1).upper()
+        if function in {"COUNT", "GROUP_CONCAT"}:
+            assert match.group(2), f"{path.name}: {function}( without DISTINCT counts statements"
+        else:
+            assert re.search(r"SELECT\s+DISTINCT", text, re.IGNORECASE), (
+                f"{path.name}: {function} needs a SELECT DISTINCT subquery over the facts")
+
+
+_CONCAT = re.compile(
+    r'GROUP_CONCAT\s*\(\s*DISTINCT\s+[^;]+;\s*separator\s*=\s*"([^"]+)"\s*\)\s*AS\s+\?(\w+)',
+    re.IGNORECASE)
+
+
+CONCATENATING = [p for p in QUERY_FILES if _CONCAT.search(p.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("path", CONCATENATING, ids=lambda p: p.stem)
+def test_concatenated_lists_name_each_value_once(store: ox.Store, path: Path) -> None:
+    """A GROUP_CONCAT(DISTINCT …) list repeats no name: DISTINCT compares RDF terms, so the same
+    text in two languages ("Swallow"@en, "Swallow"@ja) would otherwise appear twice."""
+    concatenated = dict((var, sep) for sep, var in
+                        _CONCAT.findall(path.read_text(encoding="utf-8")))
+    for row in run_saved(store, path.stem):
+        for variable, separator in concatenated.items():
+            items = row[variable].split(separator) if row[variable] else []
+            assert len(items) == len(set(items)), f"{path.name} ?{variable}: {row[variable]!r}"
+
+
+def distinct_pairs(kg: KG, query: str) -> set[tuple[str, str]]:
+    """Distinct ``(?a, ?b)`` value pairs of a plain SELECT (DISTINCT applied in Python)."""
+    return {(row["a"].value, row["b"].value) for row in kg.select(query)}
+
+
+def per_key(pairs: set[tuple[str, str]]) -> Counter[str]:
+    return Counter(a for a, _ in pairs)
+
+
+def test_developers_by_models_counts_distinct_models(store: ox.Store, kg: KG) -> None:
+    """models = the number of distinct models stating that developer, in any source."""
+    expected = per_key({(d, m) for m, d in distinct_pairs(
+        kg, "SELECT ?a ?b WHERE { ?a a jllm:Model ; jllm:developer ?b }")})
+    got = {r["developer"]: int(r["models"]) for r in run_saved(store, "developers-by-models")}
+    assert got == dict(expected)
+
+
+def test_models_per_architecture_counts_distinct_models(store: ox.Store, kg: KG) -> None:
+    expected = per_key({(a, m) for m, a in distinct_pairs(
+        kg, "SELECT ?a ?b WHERE { ?a a jllm:Model ; jllm:architecture ?b }")})
+    got = {r["architecture"]: int(r["models"])
+           for r in run_saved(store, "models-per-architecture")}
+    assert got == dict(expected)
+
+
+def test_instruction_datasets_counts_distinct_models(store: ox.Store, kg: KG) -> None:
+    """The 30 listed datasets carry their distinct-model counts and are the 30 most used."""
+    expected = per_key({(d, m) for m, d in distinct_pairs(
+        kg, "SELECT ?a ?b WHERE { ?a jllm:instructionTunedOn ?b }")})
+    got = {r["dataset"]: int(r["models"]) for r in run_saved(store, "instruction-datasets")}
+    assert len(got) == min(30, len(expected))
+    assert all(expected[d] == n for d, n in got.items()), got
+    assert all(n <= min(got.values()) for d, n in expected.items() if d not in got)
+
+
+def test_merges_count_every_distinct_parent(store: ox.Store, kg: KG) -> None:
+    """parentCount = the distinct jllm:mergedFrom parents, labelled or not; every merge is
+    listed."""
+    expected = per_key(distinct_pairs(kg, "SELECT ?a ?b WHERE { ?a jllm:mergedFrom ?b }"))
+    got = {r["merge"]: int(r["parentCount"]) for r in run_saved(store, "merges")}
+    assert got == dict(expected)
+    for row in run_saved(store, "merges"):
+        assert len(row["parents"].split(" | ")) == int(row["parentCount"]), row
+
+
+def test_parameters_by_year_aggregates_distinct_facts(store: ox.Store, kg: KG) -> None:
+    """Per year: distinct models, and min / average / max over the distinct (model, size)
+    facts — not weighted by how many sources repeat a fact."""
+    facts = {(row["m"].value, row["d"].value[:4], Decimal(row["c"].value)) for row in kg.select(
+        "SELECT ?m ?d ?c WHERE { ?m a jllm:Model ; jllm:releaseDate|jllm:releaseYear ?d ; "
+        "jllm:parameterCount ?c }")}
+    by_year: dict[str, list[tuple[str, Decimal]]] = {}
+    for model, year, count in facts:
+        by_year.setdefault(year, []).append((model, count / Decimal(10**9)))
+    rows = {r["year"]: r for r in run_saved(store, "parameters-by-year")}
+    assert set(rows) == set(by_year)
+    for year, values in by_year.items():
+        sizes = [size for _, size in values]
+        row = rows[year]
+        assert int(row["models"]) == len({model for model, _ in values}), year
+        assert Decimal(row["smallest"]) == min(sizes) and Decimal(row["largest"]) == max(sizes)
+        average = sum(sizes) / len(sizes)
+        assert abs(Decimal(row["average"]) - average) < Decimal("1e-6"), (year, average)
+
+
+def test_swallow_lineage_lists_every_source_of_each_step(store: ox.Store, kg: KG) -> None:
+    """?sources names exactly the graphs holding a qualified derivation for the step."""
+    for row in run_saved(store, "swallow-lineage"):
+        graphs = kg.values(
+            f"SELECT DISTINCT ?v WHERE {{ GRAPH ?v {{ <{row['child']}> prov:qualifiedDerivation "
+            f"?d . ?d prov:entity <{row['parent']}> }} }}")
+        assert set(row["sources"].split()) == graphs, row
+
+
+def test_commercial_use_lists_models_whose_every_license_allows_it(
+    store: ox.Store, kg: KG
+) -> None:
+    """Computed from the distinct (model, license) facts: every license of the model says
+    jllm:allowsCommercialUse true."""
+    licenses = distinct_pairs(kg, "SELECT ?a ?b WHERE { ?a a jllm:Model ; jllm:license ?b }")
+    allowed = kg.values("SELECT ?v WHERE { ?v jllm:allowsCommercialUse true }")
+    by_model: dict[str, set[str]] = {}
+    for model, license_ in licenses:
+        by_model.setdefault(model, set()).add(license_)
+    expected = {m for m, ls in by_model.items() if ls <= allowed}
+    assert set(column(run_saved(store, "commercial-use"), "model")) == expected

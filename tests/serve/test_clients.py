@@ -53,3 +53,39 @@ def test_rdflib_sparqlstore(base: str) -> None:
     labels = {str(o) for o in graph.objects(rdflib.URIRef(INSTRUCT), rdflib.RDFS.label)}
     assert "Swallow 70B 指示チューニング版" in labels
     assert graph.query(f"ASK {{ <{INSTRUCT}> ?p ?o }}").askAnswer is True
+
+
+def test_sparqlwrapper_every_graph_format(base: str) -> None:
+    """SPARQLWrapper sends its return format as a ``format`` / ``output`` parameter too
+    (``rdf+xml``, ``n3``, ``json-ld``): each is understood, not refused as unknown."""
+    from SPARQLWrapper import JSONLD, N3, RDFXML
+
+    query = f"CONSTRUCT {{ <{INSTRUCT}> ?p ?o }} WHERE {{ <{INSTRUCT}> ?p ?o }}"
+    for fmt, media_type in ((RDFXML, "application/rdf+xml"), (N3, "text/turtle"),
+                            (JSONLD, "application/ld+json"), (TURTLE, "text/turtle")):
+        client = SPARQLWrapper(f"{base}/sparql")
+        client.setQuery(query)
+        client.setReturnFormat(fmt)
+        result = client.query()
+        assert result.response.headers["Content-Type"].startswith(media_type), fmt
+        graph = result.convert()  # a graph for RDF/XML and JSON-LD, the text for N3 / Turtle
+        if not isinstance(graph, rdflib.Graph):
+            graph = rdflib.Graph().parse(data=graph, format="turtle")
+        assert (rdflib.URIRef(INSTRUCT), rdflib.namespace.PROV.wasDerivedFrom,
+                rdflib.URIRef(ANCESTORS[1])) in graph, fmt
+
+
+def test_rdflib_sparqlstore_gets_each_triple_once_and_named_graphs(base: str) -> None:
+    """The Japanese label is stated once, the English "Swallow 70B" by both lists: rdflib sees
+    each triple once (the default graph is a merge, not a bag), and the named graphs."""
+    store = SPARQLStore(query_endpoint=f"{base}/sparql")
+    graph = rdflib.Graph(store=store)
+    swallow = rdflib.URIRef(ANCESTORS[1])
+    labels = list(graph.objects(swallow, rdflib.RDFS.label))
+    assert rdflib.Literal("Swallow 70B", lang="en") in labels
+    assert len(labels) == len(set(labels))
+    construct = graph.query(f"CONSTRUCT WHERE {{ <{INSTRUCT}> ?p ?o }}").graph
+    assert (rdflib.URIRef(INSTRUCT), rdflib.namespace.PROV.wasDerivedFrom, swallow) in construct
+    names = {str(c) for c in store.contexts()}
+    assert {"https://w3id.org/jllm-kg/id/source/list-ja",
+            "https://w3id.org/jllm-kg/id/source/list-en"} <= names

@@ -82,10 +82,17 @@ def test_lineage_diagram_shows_ancestors_descendants_and_derivation_types(base: 
     assert "Llama 2 70B" in svg                      # ancestor
     assert "Swallow 70B Instruct" in svg              # descendant
     assert "Swallow &lt;script&gt;" in svg            # grand-descendant (a merge), escaped
-    # llama→swallow→instruct→merge; the merge's other parent is not a relative: not drawn
-    assert svg.count('class="edge"') == 3
+    # llama→swallow→instruct→merge, and the merge's other parent (a co-parent, not a relative
+    # of Swallow 70B) with its edge into the merge: a merge is drawn with all its parents
+    assert svg.count('class="edge"') == 4
+    chat = "https://w3id.org/jllm-kg/id/model/meta-llama--Llama-2-70b-chat-hf"
+    merge = "https://w3id.org/jllm-kg/id/model/example--Swallow-Merge-70b"
+    assert f'data-child="{merge}" data-parent="{chat}"' in svg
+    assert f'class="node co-parent" data-iri="{chat}"' in svg
+    assert "Llama 2 70B Chat" in svg
     assert "continual pre-training" in svg.lower() or "continued pre-training" in svg.lower()
     assert 'href="/id/model/meta-llama--Llama-2-70b-hf"' in svg
+    assert "Dashed boxes" in r.text  # the legend of co-parents
 
 
 def test_html_is_escaped(base: str) -> None:
@@ -158,3 +165,17 @@ def test_ontology_page_and_rdf(base: str) -> None:
     graph = rdflib.Graph().parse(data=r.content, format="turtle")
     assert (rdflib.URIRef("https://w3id.org/jllm-kg/ontology#Model"), rdflib.RDF.type,
             rdflib.OWL.Class) in graph
+
+
+def test_cors_preflight_on_pages(base: str) -> None:
+    """A script on another origin that sends Accept-Language needs a preflight answer."""
+    r = requests.options(base + MODEL, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "Accept-Language"})
+    assert r.status_code in {200, 204}
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in r.headers["Access-Control-Allow-Methods"]
+    assert "Accept-Language" in r.headers["Access-Control-Allow-Headers"]
+    r = requests.get(base + MODEL, headers={"Origin": "https://example.org",
+                                            "Accept": "text/turtle"})
+    assert r.headers["Access-Control-Allow-Origin"] == "*"

@@ -231,6 +231,13 @@ def _register(app: Flask, service: GraphService, config: ServeConfig,
     def _cors(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if request.method == "OPTIONS":
+            # a preflight (a script that sends Accept-Language, say) must be told what it may do
+            response.headers["Access-Control-Allow-Methods"] = response.headers.get(
+                "Allow", "GET, HEAD, OPTIONS")
+            response.headers["Access-Control-Allow-Headers"] = (
+                "Content-Type, Accept, Accept-Language")
+            response.headers["Access-Control-Max-Age"] = "86400"
         return response
 
     @app.errorhandler(ClientError)
@@ -320,7 +327,9 @@ def _register(app: Flask, service: GraphService, config: ServeConfig,
         snapshot = service.snapshot
         if snapshot is None or name != snapshot.dump.name or not snapshot.dump.is_file():
             abort(404)
-        return send_file(snapshot.dump, mimetype="application/n-quads", as_attachment=True,
+        # gzip bytes: labelled as such (not as N-Quads with a Content-Encoding, which clients
+        # would silently decompress into a file still named .nq.gz)
+        return send_file(snapshot.dump, mimetype="application/gzip", as_attachment=True,
                          download_name=name, conditional=True, max_age=300,
                          etag=True)
 
@@ -601,8 +610,8 @@ def _register(app: Flask, service: GraphService, config: ServeConfig,
             wanted.update((row["s"]["value"], row["p"]["value"]))
         for row in derivations:
             wanted.update(v["value"] for v in row.values() if v["type"] == "uri")
-        for child, parent, kind_iri, prop in edges:
-            wanted.update(x for x in (child, parent, kind_iri, prop) if x)
+        for child, parent, types, props in edges:
+            wanted.update((child, parent, *types, *props))
         labels = _labels(service, wanted)
 
         def name(x: str) -> str:
@@ -638,8 +647,10 @@ def _register(app: Flask, service: GraphService, config: ServeConfig,
         if edges:
             svg = lineage_svg(
                 iri,
-                [Edge(child, parent, name(kind_iri or prop) if (kind_iri or prop) else "")
-                 for child, parent, kind_iri, prop in edges],
+                # the derivation type(s) of the qualified derivations; else the specific
+                # sub-property of prov:wasDerivedFrom
+                [Edge(child, parent, " / ".join(sorted({name(x) for x in (types or props)})))
+                 for child, parent, types, props in edges],
                 {node: name(node) for c, p, _, _ in edges for node in (c, p)} | {iri: title},
                 links.href,
                 title=f"{ui('lineage', languages[0])}: {title}",
@@ -662,22 +673,29 @@ def _register(app: Flask, service: GraphService, config: ServeConfig,
             formats=[(o.name, f"{request.path}?format={o.name}") for o in DOCUMENT_OFFERS[:4]],
         )
 
-    def _lineage_edges(ref: str) -> list[tuple[str, str, str, str]]:
+    def _lineage_edges(ref: str) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
+        """``(child, parent, derivation types, derivation properties)`` around ``ref``: every
+        step among its ancestors, and every parent of each of its descendants — for a merge
+        that includes its other parents (co-parents), so that a merge is never drawn with only
+        the parent that happens to be a relative."""
         rows = service.select(
             "PREFIX prov: <http://www.w3.org/ns/prov#> "
             f"PREFIX jllm: <{JLLM_NS}> "
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-            "SELECT ?child ?parent (SAMPLE(?t) AS ?type) (SAMPLE(?sp) AS ?prop) WHERE { "
+            "SELECT ?child ?parent (GROUP_CONCAT(DISTINCT STR(?t); separator=\" \") AS ?types) "
+            "(GROUP_CONCAT(DISTINCT STR(?sp); separator=\" \") AS ?props) WHERE { "
             f"{{ {ref} prov:wasDerivedFrom* ?child . ?child prov:wasDerivedFrom ?parent . }} "
-            f"UNION {{ ?parent prov:wasDerivedFrom* {ref} . "
-            "?child prov:wasDerivedFrom ?parent . } "
+            f"UNION {{ ?child prov:wasDerivedFrom+ {ref} . ?child prov:wasDerivedFrom ?parent . }} "
             "OPTIONAL { ?child prov:qualifiedDerivation ?d . ?d prov:entity ?parent ; "
             "jllm:derivationType ?t . } "
-            "OPTIONAL { ?child ?sp ?parent . ?sp rdfs:subPropertyOf+ prov:wasDerivedFrom . } "
-            f"}} GROUP BY ?child ?parent LIMIT {config.lineage_max_nodes * 3}"
+            "OPTIONAL { ?child ?sp ?parent . ?sp rdfs:subPropertyOf+ prov:wasDerivedFrom . "
+            f"FILTER(STRSTARTS(STR(?sp), {sparql_string(JLLM_NS)})) }} "
+            f"}} GROUP BY ?child ?parent ORDER BY ?child ?parent "
+            f"LIMIT {config.lineage_max_nodes * 3}"
         )
         return [(r["child"]["value"], r["parent"]["value"],
-                 r.get("type", {}).get("value", ""), r.get("prop", {}).get("value", ""))
+                 tuple(sorted(r.get("types", {}).get("value", "").split())),
+                 tuple(sorted(r.get("props", {}).get("value", "").split())))
                 for r in rows if r["child"]["type"] == "uri" and r["parent"]["type"] == "uri"]
 
     @app.route("/ontology")

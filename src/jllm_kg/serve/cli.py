@@ -1,6 +1,6 @@
 """``jllm-kg serve``: the endpoint on gunicorn, with killable query workers behind it.
 
-Process layout (see bench/README.md for why):
+Process layout (the README's "Serve" section says why):
 
 - the gunicorn master parses the RDF once into a snapshot (a malformed file stops the start-up
   with a message naming it) and, on ``SIGHUP``, rebuilds it — keeping the previous snapshot
@@ -42,6 +42,15 @@ def _size(text: str) -> int:
     return int(text)
 
 
+def _iri(text: str) -> str:
+    try:
+        import pyoxigraph
+
+        return pyoxigraph.NamedNode(text).value
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an absolute IRI: {text!r} ({error})") from error
+
+
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``jllm-kg serve`` to ``parser``."""
     parser.add_argument("--host", default="127.0.0.1",
@@ -80,6 +89,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", metavar="URL",
                         help="public URL of this server, used in VoID and the service "
                              "description (default: from each request)")
+    parser.add_argument("--dataset-license", metavar="IRI", type=_iri,
+                        help="license of the served data, stated in VoID as dcterms:license "
+                             "(default: none asserted; VoID states what is known as "
+                             "dcterms:rights)")
     parser.add_argument("--resource-base", metavar="IRI", default=None,
                         help="IRI namespace served at /id/ (default: https://w3id.org/jllm-kg/id/)")
     parser.add_argument("--queries", type=Path, metavar="DIR",
@@ -96,6 +109,8 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         extra["queries_dir"] = args.queries
     if args.resource_base:
         extra["resource_base"] = args.resource_base
+    if args.dataset_license:
+        extra["dataset_license"] = args.dataset_license
     return ServeConfig(
         timeout=args.timeout,
         workers=args.workers,

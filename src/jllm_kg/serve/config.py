@@ -8,6 +8,18 @@ from pathlib import Path
 from jllm_kg import paths
 from jllm_kg.vocab import ID_BASE
 
+DATASET_RIGHTS = (
+    "No license is asserted for this dataset. Its facts are read from the community list "
+    "llm-jp/awesome-japanese-llm (https://github.com/llm-jp/awesome-japanese-llm) and from the "
+    "papers named as sources (dcterms:source); no license covering the list's text was found in "
+    "the sources or verified in its repository (only the package.json of the repository's web "
+    "site declares Apache-2.0). The licenses in the graph are those of the models and datasets "
+    "described, not of this dataset."
+)
+"""The default ``dcterms:rights`` statement: what is known about the terms of the data, and no
+more (checked: the seeds state no license of the list; the upstream repository's only license
+declaration found is the ``"license": "Apache-2.0"`` field of its ``package.json``)."""
+
 
 @dataclass(frozen=True)
 class ServeConfig:
@@ -36,7 +48,11 @@ class ServeConfig:
     cache_bytes: int = 64 * 1024 * 1024
     queries_dir: Path = field(default_factory=paths.queries_dir)
     """Saved queries (``*.rq`` with ``# title:`` / ``# description:`` headers)."""
-    dataset_license: str = "https://www.apache.org/licenses/LICENSE-2.0"
-    """License of the data (the community list it is built from is under Apache-2.0)."""
+    dataset_license: str | None = None
+    """IRI of the data's license, stated as ``dcterms:license`` in VoID only when the operator
+    gives one (``--dataset-license``). None is asserted by default: no license of the
+    community list's text could be verified (see :data:`DATASET_RIGHTS`)."""
+    dataset_rights: str = DATASET_RIGHTS
+    """What VoID says, as ``dcterms:rights``, about the terms of the data."""
     dataset_title: str = "jllm-kg: the knowledge graph of the Japanese LLM ecosystem"
     lineage_max_nodes: int = 150

@@ -68,6 +68,7 @@ FORMAT_NAMES: dict[str, Format] = {
     "tsv": TSV,
     "ttl": TURTLE,
     "turtle": TURTLE,
+    "n3": TURTLE,  # Turtle is N3 (SPARQLWrapper's N3 asks for format=n3)
     "nt": NTRIPLES,
     "ntriples": NTRIPLES,
     "n-triples": NTRIPLES,
@@ -78,11 +79,13 @@ FORMAT_NAMES: dict[str, Format] = {
     "jsonld": JSONLD,
     "json-ld": JSONLD,
     "rdfxml": RDFXML,
+    "rdf+xml": RDFXML,
     "rdf": RDFXML,
     "owl": RDFXML,
     "html": HTML,
 }
-"""``format=`` values; ``json`` and ``xml`` mean the JSON/XML flavour that fits the query form."""
+"""``format=`` values (those SPARQLWrapper sends included: ``json-ld``, ``rdf+xml``, ``n3``);
+``json`` and ``xml`` mean the JSON/XML flavour that fits the query form."""
 
 _GRAPH_EQUIVALENT = {"json": JSONLD, "srj": JSONLD, "xml": RDFXML, "srx": RDFXML}
 

@@ -7,6 +7,7 @@ The VoID numbers are counted with SPARQL over the served graph (once per snapsho
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -21,6 +22,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 FORMATS = "http://www.w3.org/ns/formats/"
 FOAF = "http://xmlns.com/foaf/0.1/"
+SCHEMA_URL = "https://schema.org/url"
 
 DATASET_IRI = "https://w3id.org/jllm-kg/"
 """The IRI of the dataset as a whole (``void:Dataset``)."""
@@ -57,7 +59,9 @@ def _count(service: GraphService, query: str) -> int:
 
 
 def graph_statistics(service: GraphService) -> dict[str, object]:
-    """Counts of the served graph: triples, entities, classes, properties and named graphs."""
+    """Counts of the served graph: distinct triples, entities (subjects in the resource
+    namespace), distinct subjects and objects, classes, properties, named graphs, and the
+    source documents it was read from (with their home pages)."""
 
     def compute() -> dict[str, object]:
         base = service.config.resource_base
@@ -83,6 +87,16 @@ def graph_statistics(service: GraphService) -> dict[str, object]:
                 " GROUP BY ?p ORDER BY ?p"
             )
         ]
+        subjects = _count(service, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+        objects = _count(service, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")
+        sources = sorted({
+            (row["d"]["value"], row["u"]["value"] if "u" in row else "")
+            for row in service.select(
+                "SELECT DISTINCT ?d ?u WHERE { "
+                f"?d a <{JLLM_NS}SourceDocument> OPTIONAL {{ ?d <{SCHEMA_URL}> ?u }} }}"
+            )
+            if row["d"]["type"] == "uri" and row.get("u", {"type": "uri"})["type"] == "uri"
+        })
         graphs = [
             (row["g"]["value"], int(row["n"]["value"]))
             for row in service.select(
@@ -94,6 +108,9 @@ def graph_statistics(service: GraphService) -> dict[str, object]:
         return {
             "triples": triples,
             "entities": entities,
+            "subjects": subjects,
+            "objects": objects,
+            "sources": sources,
             "classes": classes,
             "properties": properties,
             "graphs": graphs,
@@ -151,7 +168,9 @@ def _int(value: object) -> ox.Literal:
 
 
 def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
-    """The VoID description of the dataset: counts, partitions, license, dumps, endpoint."""
+    """The VoID description of the dataset: counts, class / property / graph partitions, the
+    terms of use (``dcterms:rights``; ``dcterms:license`` only when configured), sources, dump,
+    endpoint and last modification."""
     stats = graph_statistics(service)
     config = service.config
     ds = _n(DATASET_IRI)
@@ -168,9 +187,8 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
                 language="en",
             ),
         ),
-        ox.Triple(ds, _n(DCT + "license"), _n(config.dataset_license)),
+        ox.Triple(ds, _n(DCT + "rights"), ox.Literal(config.dataset_rights, language="en")),
         ox.Triple(ds, _n(VOID + "sparqlEndpoint"), _n(f"{base_url}/sparql")),
-        ox.Triple(ds, _n(VOID + "dataDump"), _n(f"{base_url}/dumps/jllm-kg.nq.gz")),
         ox.Triple(ds, _n(VOID + "uriSpace"), ox.Literal(config.resource_base)),
         ox.Triple(ds, _n(VOID + "rootResource"), _n(f"{base_url}/")),
         ox.Triple(ds, _n(VOID + "vocabulary"), _n(JLLM_NS)),
@@ -181,17 +199,27 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
         ox.Triple(
             ds, _n(VOID + "properties"), _int(len(stats["properties"]))  # type: ignore[arg-type]
         ),
-        ox.Triple(ds, _n(VOID + "distinctSubjects"), _int(stats["entities"])),
+        ox.Triple(ds, _n(VOID + "distinctSubjects"), _int(stats["subjects"])),
+        ox.Triple(ds, _n(VOID + "distinctObjects"), _int(stats["objects"])),
         ox.Triple(ds, _n(FOAF + "homepage"), _n(f"{base_url}/")),
     ]
+    if config.dataset_license:
+        triples.append(ox.Triple(ds, _n(DCT + "license"), _n(config.dataset_license)))
     if service.snapshot is not None:
-        triples.append(
+        # the dump is a file of the snapshot; an embedded app without one has no dump to offer
+        triples += [
             ox.Triple(
                 ds,
                 _n(DCT + "modified"),
                 ox.Literal(service.snapshot.modified, datatype=_n(XSD + "dateTime")),
-            )
-        )
+            ),
+            ox.Triple(ds, _n(VOID + "dataDump"),
+                      _n(f"{base_url}/dumps/{quote(service.snapshot.dump.name)}")),
+        ]
+    for document, url in stats["sources"]:  # type: ignore[misc]
+        triples.append(ox.Triple(ds, _n(DCT + "source"), _n(document)))
+        if url:
+            triples.append(ox.Triple(_n(document), _n(SCHEMA_URL), _n(url)))
     for namespace in ("http://www.w3.org/ns/prov#", "https://schema.org/", "https://w3id.org/fair4ml#"):
         triples.append(ox.Triple(ds, _n(VOID + "vocabulary"), _n(namespace)))
     for index, (cls, count) in enumerate(stats["classes"]):  # type: ignore[arg-type]

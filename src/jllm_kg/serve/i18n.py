@@ -78,6 +78,15 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "property": {"en": "Property", "ja": "プロパティ", "fr": "Propriété"},
     "value": {"en": "Value", "ja": "値", "fr": "Valeur"},
     "open_editor": {"en": "Open in editor", "ja": "エディタで開く", "fr": "Ouvrir dans l'éditeur"},
+    "derivations": {"en": "Derivations", "ja": "派生", "fr": "Dérivations"},
+    "derived_from": {"en": "from", "ja": "派生元", "fr": "depuis"},
+    "derivation_type": {"en": "type", "ja": "種類", "fr": "type"},
+    "evidence": {"en": "evidence", "ja": "根拠", "fr": "justification"},
+    "co_parent_note": {
+        "en": "Dashed boxes: other parents of a merged descendant.",
+        "ja": "破線の枠：マージされた子孫の他の親モデル。",
+        "fr": "Cadres en pointillés : autres parents d'un descendant fusionné.",
+    },
     "no_lineage": {
         "en": "No recorded derivation.",
         "ja": "派生関係の記録はありません。",

@@ -2,8 +2,10 @@
 
 Columns are generations (oldest on the left, the model in the middle column, descendants on
 the right), placed by longest path so that every edge points rightwards; each edge goes from
-parent to child and carries the derivation type. Every text is escaped: labels come from
-outside sources.
+parent to child and carries the derivation type(s). A merge has several parents: when a
+descendant of the model is a merge, its other parents (*co-parents*, not relatives of the model
+themselves) are drawn too, one column left of the merge, with a dashed border. Every text is
+escaped: labels come from outside sources.
 
 >>> svg = lineage_svg("b", [Edge("b", "a", "fine-tuning")], {"a": "A <1>", "b": "B"},
 ...                   lambda n: f"/id/model/{n}")
@@ -20,7 +22,7 @@ from html import escape
 
 NODE_WIDTH = 200
 NODE_HEIGHT = 38
-COLUMN_GAP = 100
+COLUMN_GAP = 150
 ROW_GAP = 14
 MARGIN = 12
 MAX_LABEL = 27
@@ -65,7 +67,42 @@ def _levels(focus: str, edges: list[Edge]) -> dict[str, int]:
         if not changed:
             break
         frontier = changed
+    # Co-parents: the other parents of a descendant (a merge) are not reached from the focus;
+    # each goes one column left of its leftmost placed child.
+    for edge in sorted(edges, key=lambda e: (e.parent, e.child)):
+        if edge.parent not in level and edge.child in level and level[edge.child] > 0:
+            level[edge.parent] = min(
+                level[c] for c in children[edge.parent] if c in level
+            ) - 1
     return level
+
+
+def co_parents(focus: str, edges: list[Edge]) -> set[str]:
+    """The nodes of ``edges`` that are neither ancestors nor descendants of ``focus``: the other
+    parents of a descendant that is a merge.
+
+    >>> sorted(co_parents("a", [Edge("m", "a", "merge"), Edge("m", "x", "merge")]))
+    ['x']
+    """
+    parents: dict[str, set[str]] = defaultdict(set)
+    children: dict[str, set[str]] = defaultdict(set)
+    for edge in edges:
+        parents[edge.child].add(edge.parent)
+        children[edge.parent].add(edge.child)
+
+    def reach(start: str, step: dict[str, set[str]]) -> set[str]:
+        seen = {start}
+        todo = [start]
+        while todo:
+            for nxt in step[todo.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    relatives = reach(focus, parents) | reach(focus, children)
+    nodes = {n for e in edges for n in (e.child, e.parent)}
+    return nodes - relatives
 
 
 def _truncate(text: str) -> str:
@@ -86,6 +123,7 @@ def lineage_svg(
     """
     level = _levels(focus, edges)
     edges = [e for e in edges if e.child in level and e.parent in level]
+    others = co_parents(focus, edges)
     columns: dict[int, list[str]] = defaultdict(list)
     for node, lvl in level.items():
         columns[lvl].append(node)
@@ -125,34 +163,57 @@ def lineage_svg(
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'fill="#667"/></marker></defs>',
     ]
+    fan_in: dict[str, int] = defaultdict(int)
+    fan_out: dict[str, int] = defaultdict(int)
+    for edge in edges:
+        fan_in[edge.child] += 1
+        fan_out[edge.parent] += 1
     for edge in sorted(edges, key=lambda e: (e.parent, e.child, e.kind)):
         px, py = position[edge.parent]
         cx, cy = position[edge.child]
         x1, y1 = px + NODE_WIDTH, py + NODE_HEIGHT / 2
         x2, y2 = cx, cy + NODE_HEIGHT / 2
         mid = (x1 + x2) / 2
+        child_name = labels.get(edge.child, edge.child)
+        parent_name = labels.get(edge.parent, edge.parent)
         out.append(
-            f'<path class="edge" d="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} '
+            f'<path class="edge" data-child="{escape(edge.child)}" '
+            f'data-parent="{escape(edge.parent)}" '
+            f'd="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} '
             f'{x2 - 2:.1f},{y2:.1f}" fill="none" stroke="#667" stroke-width="1.4" '
-            'marker-end="url(#arrow)"/>'
+            'marker-end="url(#arrow)">'
+            f"<title>{escape(child_name)} ← {escape(edge.kind or '?')} ← "
+            f"{escape(parent_name)}</title></path>"
         )
         if edge.kind:
+            # Where several edges meet (a merge's parents, a base's many children) labels at
+            # the curve's middle would pile up: put them on the side where the edges fan out.
+            t = 0.5
+            if fan_in[edge.child] > 1 and fan_in[edge.child] >= fan_out[edge.parent]:
+                t = 0.3
+            elif fan_out[edge.parent] > 1:
+                t = 0.7
+            lx = (1 - t) ** 3 * x1 + 3 * (1 - t) * t * mid + t**3 * x2
+            ly = ((1 - t) ** 3 + 3 * (1 - t) ** 2 * t) * y1 + (3 * (1 - t) * t**2 + t**3) * y2
             out.append(
-                f'<text class="edge-label" x="{mid:.1f}" y="{(y1 + y2) / 2 - 4:.1f}" '
+                f'<text class="edge-label" x="{lx:.1f}" y="{ly - 4:.1f}" '
                 'text-anchor="middle" font-size="11" fill="#334" stroke="#fff" '
                 f'stroke-width="3" paint-order="stroke">{escape(_truncate(edge.kind))}</text>'
             )
     for node, (x, y) in sorted(position.items()):
         label = labels.get(node, node)
         is_focus = node == focus
+        is_other = node in others
         link = href(node)
-        fill = "#ffe8a8" if is_focus else "#eef3fb"
+        fill = "#ffe8a8" if is_focus else ("#f6f6f6" if is_other else "#eef3fb")
         stroke = "#b07d00" if is_focus else "#6b86b3"
+        role = " focus" if is_focus else (" co-parent" if is_other else "")
+        dash = ' stroke-dasharray="4 3"' if is_other else ""
         group = (
-            f'<g class="node{" focus" if is_focus else ""}"><title>{escape(label)}\n'
+            f'<g class="node{role}" data-iri="{escape(node)}"><title>{escape(label)}\n'
             f"{escape(node)}</title>"
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if is_focus else 1}"/>'
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if is_focus else 1}"{dash}/>'
             f'<text x="{x + NODE_WIDTH / 2:.1f}" y="{y + NODE_HEIGHT / 2 + 4:.1f}" '
             f'text-anchor="middle" fill="#111">{escape(_truncate(label))}</text></g>'
         )

@@ -14,6 +14,14 @@ Two kinds:
 
 Each snapshot also holds the gzipped N-Quads dump that ``/dumps/`` serves and the VoID
 ``dcterms:modified`` date (the newest input file).
+
+**The default graph is the RDF merge of all graphs.** Oxigraph's "default graph as union" is a
+bag: a triple stated by the ja, en and fr lists matches a pattern three times, so a plain
+``SELECT ?label { <x> rdfs:label ?label }`` repeats rows and ``COUNT(*)`` counts statements.
+A snapshot therefore stores, next to the named graphs, their merge (each distinct triple once)
+as the real default graph, and the workers query that instead of the union: clients get the
+set semantics that ``sd:UnionDefaultGraph`` promises ("the RDF merge of all named graphs").
+The dump holds the named graphs only (the data as the sources state it).
 """
 
 from __future__ import annotations
@@ -35,7 +43,7 @@ from jllm_kg.store import StoreLoadError, build_store, iter_input_files
 DUMP_NAME = "jllm-kg.nq.gz"
 _META = "snapshot.json"
 _STORE_SUBDIR = "oxigraph"
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2  # 2: the default graph holds the merge of all graphs
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,9 @@ class Snapshot:
     modified: str
     """ISO 8601 date-time of the newest input file (the dataset's last modification)."""
     sources: tuple[str, ...] = field(default=())
+    merged_default_graph: bool = False
+    """Whether the store's default graph holds the merge of all graphs (see the module doc); if
+    not, queries use Oxigraph's union of all graphs (a bag) instead."""
 
     def open(self) -> ox.Store:
         """A store with the graph: loaded into memory, or the on-disk store opened read-only."""
@@ -80,6 +91,11 @@ def _write_dump(store: ox.Store, target: Path) -> None:
     tmp.replace(target)
 
 
+def merge_into_default_graph(store: ox.Store) -> None:
+    """Add every triple of every named graph, once, to the default graph of ``store``."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
 def build_memory_snapshot(
     data_paths: Sequence[Path] | None, work_dir: Path | None = None
 ) -> Snapshot:
@@ -89,17 +105,24 @@ def build_memory_snapshot(
     """
     files = list(iter_input_files(data_paths))
     store = build_store(data_paths=data_paths)
+    return _memory_snapshot(store, work_dir, _modified(files), tuple(str(f) for f in files))
+
+
+def _memory_snapshot(store: ox.Store, work_dir: Path | None, modified: str,
+                     sources: tuple[str, ...]) -> Snapshot:
     folder = Path(tempfile.mkdtemp(prefix="jllm-kg-snapshot-", dir=work_dir))
+    dump = folder / DUMP_NAME
+    _write_dump(store, dump)  # before the merge: the dump is the data as stated
+    merge_into_default_graph(store)
     nquads = folder / "graph.nq"
     store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
-    dump = folder / DUMP_NAME
-    _write_dump(store, dump)
     return Snapshot(
         kind="memory",
         path=nquads,
         dump=dump,
-        modified=_modified(files),
-        sources=tuple(str(f) for f in files),
+        modified=modified,
+        sources=sources,
+        merged_default_graph=True,
     )
 
 
@@ -126,6 +149,7 @@ def open_disk_snapshot(
                 dump=store_dir / DUMP_NAME,
                 modified=str(meta["modified"]),
                 sources=tuple(str(f) for f in files),
+                merged_default_graph=True,
             )
     if store_dir.exists() and any(store_dir.iterdir()) and not meta_path.is_file():
         raise StoreLoadError(
@@ -138,6 +162,8 @@ def open_disk_snapshot(
     try:
         store = build_store(data_paths=data_paths, location=staging / _STORE_SUBDIR)
         _write_dump(store, staging / DUMP_NAME)
+        merge_into_default_graph(store)
+        store.flush()
         del store  # release RocksDB's lock before the folder moves
         modified = _modified(files)
         (staging / _META).write_text(
@@ -159,18 +185,17 @@ def open_disk_snapshot(
         dump=store_dir / DUMP_NAME,
         modified=modified,
         sources=tuple(str(f) for f in files),
+        merged_default_graph=True,
     )
 
 
 def snapshot_from_store(store: ox.Store, work_dir: Path | None = None) -> Snapshot:
-    """A memory snapshot of an existing store (for embedding and tests)."""
-    folder = Path(tempfile.mkdtemp(prefix="jllm-kg-snapshot-", dir=work_dir))
-    nquads = folder / "graph.nq"
-    store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
-    dump = folder / DUMP_NAME
-    _write_dump(store, dump)
+    """A memory snapshot of an existing store (for embedding and tests; ``store`` itself is
+    left as it is)."""
+    copy = ox.Store()
+    copy.extend(store)
     now = dt.datetime.now(tz=dt.UTC).replace(microsecond=0).isoformat()
-    return Snapshot(kind="memory", path=nquads, dump=dump, modified=now)
+    return _memory_snapshot(copy, work_dir, now, ())
 
 
 def discard_snapshot(snapshot: Snapshot) -> None:

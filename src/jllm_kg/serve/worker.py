@@ -85,14 +85,20 @@ def _as_quads(triples: ox.QueryTriples) -> object:
     return (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
 
-def execute(store: ox.Store, request: QueryRequest) -> Reply:
-    """Run ``request`` on ``store`` and serialize the whole result (never raises)."""
+def execute(store: ox.Store, request: QueryRequest, *, merged_default_graph: bool = False
+            ) -> Reply:
+    """Run ``request`` on ``store`` and serialize the whole result (never raises).
+
+    ``merged_default_graph``: the store's default graph already is the merge of all graphs
+    (a snapshot's), so a union request queries it as it is rather than Oxigraph's union (a bag
+    that repeats a triple once per graph stating it).
+    """
     buffer = _BoundedBuffer(request.max_result_bytes)
     try:
         kwargs: dict[str, object] = {}
         if request.default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-        elif request.union_default_graph:
+        elif request.union_default_graph and not merged_default_graph:
             kwargs["use_default_graph_as_union"] = True
         if request.named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
@@ -152,4 +158,4 @@ def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None) 
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, request))
+        conn.send(execute(store, request, merged_default_graph=snapshot.merged_default_graph))
