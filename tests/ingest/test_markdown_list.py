@@ -458,7 +458,7 @@ def test_entity_hyphens_inside_urls_give_two_distinct_ids() -> None:
     assert row.checkpoints[0].url == "https://huggingface.co/matsuo-lab/weblab-10b-instruction-sft"
     assert row.checkpoints[0].label == "10b\u2011instruction\u2011sft"
     assert row.row.cells["architecture"].lines[1].bold == ("10b", "10b")
-    assert row.category == Category("text-generation", "unknown", "general")
+    assert row.category == Category("text-generation", "scratch", "general")
 
 
 @pytest.mark.parametrize(

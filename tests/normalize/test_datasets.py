@@ -314,3 +314,24 @@ def test_every_seed_training_cell_parses() -> None:
         assert key not in {slug.replace(" ", "-") for slug in model_labels}, key
     # every dataset named in two or more cells is curated
     assert not [key for key, count in uncurated.items() if count >= 2 and key != "japanese-cc"]
+
+
+def test_selected_lines_say_whether_they_add_to_the_row_data() -> None:
+    """003 L84 "(NCモデルでは … Alpaca Dataset も含めて学習)" and L93 "(1b 以降のモデルでは さらに
+    Japanese mC4 を追加)" add; L125 "*v0.1モデルでは OASST1, OASST2 を使用" does not."""
+    plamo = parse_training_data_cell(
+        ["Instruction Tuning: Dolly Dataset, OASST1 "
+         "(NCモデルでは商用利用不可の Alpaca Dataset も含めて学習)"], section_approach="scratch")
+    rinna = parse_training_data_cell(
+        ["日本語 Wikipedia ", " (1b 以降のモデルでは", "さらに Japanese mC4 を追加)"],
+        section_approach="scratch")
+    swallow = parse_training_data_cell(
+        ["Instruction Tuning: Dolly Dataset, HH RLHF, OASST1",
+         "*v0.1モデルでは OASST1, OASST2 を使用"], section_approach="continual")
+    french = parse_training_data_cell(
+        ["Instruction Tuning: Dolly, HH RLHF, OASST1, wikinews (+Alpaca in NC model)"],
+        section_approach="scratch")
+    assert [(s.selector_text, s.additive) for s in plamo] == [(None, False), ("NC", True)]
+    assert [(s.selector_text, s.additive) for s in rinna] == [(None, False), ("1b 以降", True)]
+    assert [(s.selector_text, s.additive) for s in swallow] == [(None, False), ("v0.1", False)]
+    assert [(s.selector_text, s.additive) for s in french] == [(None, False), ("NC", True)]

@@ -181,3 +181,19 @@ def test_base_note() -> None:
     fr = split_base_note('*Le modèle sans "Instruct" dans son nom est basé sur Mixtral-8x7B-v0.1')
     assert fr is not None and fr[0].negated == ("instruct",) and fr[1] == "Mixtral-8x7B-v0.1"
     assert split_base_note("Llama 2 (7b)") is None
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["1b 以降",  # 003 L93 "(1b 以降のモデルでは さらに Japanese mC4 を追加)"
+     "1b and up",  # 002 L46 "(1b and up models add Japanese mC4)"
+     "1b et plus"],  # 000 L84 "(1b et plus modèles à ajouter Japanese mC4)"
+)
+def test_size_bound_selects_checkpoints_at_least_that_large(phrase: str) -> None:
+    selector = parse_selector(phrase)
+    covered = [name for name in ("japanese-gpt2-xsmall", "japanese-gpt2-medium",
+                                 "japanese-gpt-1b", "japanese-gpt-neox-small",
+                                 "japanese-gpt-neox-3.6b", "japanese-gpt-neox-3.6b-instruction-sft")
+               if selector_matches(selector, name, f"rinna/{name}")]
+    assert covered == ["japanese-gpt-1b", "japanese-gpt-neox-3.6b",
+                       "japanese-gpt-neox-3.6b-instruction-sft"]

@@ -53,6 +53,7 @@ DERIVATION_PROPERTIES = {
     "Distillation": JLLM.distilledFrom,
     "ChatVector": JLLM.chatVectorFrom,
     "Initialization": JLLM.initializedFrom,
+    "UnspecifiedDerivation": PROV.wasDerivedFrom,
 }
 
 _ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.IGNORECASE)

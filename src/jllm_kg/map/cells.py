@@ -7,15 +7,16 @@ that the mapper itself never parses text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from jllm_kg.ingest.records import Cell, Checkpoint
 from jllm_kg.map.identity import ModelNode
-from jllm_kg.map.siblings import stages_of
+from jllm_kg.map.siblings import name_tokens, stages_of
 from jllm_kg.normalize import quantities
 from jllm_kg.normalize.architectures import parse_architecture_cell
 from jllm_kg.normalize.base_models import parse_base_cell
@@ -77,35 +78,269 @@ def assign(statements: Sequence[Any], models: Sequence[ModelNode]) -> dict[int, 
 
 
 _TUNING_PHASES = frozenset({"instruction-tuning", "preference-tuning"})
+_PRETRAINING_PHASES = frozenset({"pretraining", "continual-pretraining"})
+# Stages that do not change what the weights were trained on: a quantization of a checkpoint
+# is trained on exactly what that checkpoint is trained on.
+_WEIGHT_PRESERVING_STAGES = frozenset({"quantization"})
+
+
+def _training_stages(models: Sequence[ModelNode]) -> list[frozenset[str]]:
+    """The training stages each checkpoint's name shows (instruction, preference, adapter), its
+    quantization left out: ``youri-7b-gptq`` is the base ``youri-7b``. In a row whose names
+    show no stage but call one checkpoint ``base``, the others are the tuned ones
+    (``shisa-base-7b-v1`` / ``shisa-7b-v1``)."""
+    stages = [frozenset(stage.name for stage in stages_of(model.name)
+                        if stage.name not in _WEIGHT_PRESERVING_STAGES) for model in models]
+    if any(stages):
+        return stages
+    literal_base = ["base" in name_tokens(model.name) for model in models]
+    if any(literal_base) and not all(literal_base):
+        return [frozenset() if is_base else frozenset({"instruction"})
+                for is_base in literal_base]
+    return stages
+
+
+def _statement_phases(statement: Any) -> frozenset[str]:
+    return frozenset(getattr(statement, "phases", ()) or (statement.phase,))
+
+
+def _default_targets(statement: Any, stages: Sequence[frozenset[str]]) -> set[int]:
+    """The checkpoints an unselected statement describes, from its phase(s).
+
+    Pre-training (and any statement naming a non-tuning phase) describes every checkpoint of the
+    row; an instruction-tuning line the tuned ones; a preference-tuning line (DPO, PPO …) the
+    ones whose name shows a preference stage, else the tuned ones. A row with no such
+    checkpoint is one model described by every line (``suzume-llama-3-8B-japanese``, whose
+    only other checkpoint is its gguf).
+    """
+    everyone = set(range(len(stages)))
+    phases = _statement_phases(statement)
+    if not phases or not phases <= _TUNING_PHASES:
+        return everyone
+    tuned = {i for i, s in enumerate(stages) if s}
+    if phases == {"preference-tuning"}:
+        preferred = {i for i, s in enumerate(stages) if "preference" in s}
+        return preferred or tuned or everyone
+    return tuned or everyone
+
+
+def _phase_key(statement: Any) -> frozenset[str]:
+    phases = _statement_phases(statement)
+    # "Pre-training:" in a continual section and the section default are the same phase
+    return frozenset("pretraining" if p in _PRETRAINING_PHASES else p for p in phases)
+
+
+def _without(statement: Any, excluded: set[str]) -> Any:
+    kept = tuple(d for d in statement.datasets if d.key not in excluded)
+    return statement if len(kept) == len(statement.datasets) else replace(statement, datasets=kept)
 
 
 def assign_training(statements: Sequence[Any], models: Sequence[ModelNode]
                     ) -> dict[int, list[Any]]:
-    """Which training-data statements describe which model (by index)."""
-    tuned = {i for i, model in enumerate(models) if stages_of(model.name)}
-    assigned: dict[int, list[Any]] = {}
-    for index, chosen in assign(statements, models).items():
-        # An unselected tuning line of a row that names tuned checkpoints describes those
-        # checkpoints, not the base one ("Instruction Tuning: …" under 100b and 100b-instruct).
-        assigned[index] = [
-            statement for statement in chosen
-            if not (statement.phase in _TUNING_PHASES and statement.selector is None
-                    and tuned and index not in tuned)
-        ]
-    return assigned
+    """Which training-data statements describe which model (by index).
+
+    Why not :func:`assign` (most specific selector wins): a training cell describes a pipeline,
+    so a selected line speaks of one phase only and never removes the data of another phase
+    (``*instruction-sft モデルでは …`` leaves the pre-training data of the sft checkpoint). Rules:
+
+    - unselected statements go to the checkpoints their phase describes (:func:`_default_targets`);
+      a quantized checkpoint counts as the checkpoint it quantizes and gets its data;
+    - selected statements of one phase are matched like any per-variant value (most specific
+      selector of that phase wins, ``others`` = not covered by another selector of that phase);
+    - a selected statement that names datasets *replaces* the unselected ones of its phase for
+      the checkpoints it selects (``*v0.1モデルでは OASST1, OASST2 を使用``), unless it says it
+      adds to them (``additive``: "さらに … を追加", "も含めて", "+Alpaca in NC model");
+    - exclusions (``v2では … Alpaca Dataset を除外``, "discarded in v2") remove those datasets
+      from every statement of the checkpoints they select.
+    Returned statements are the parser's statements (exclusions applied as copies); every
+    model index is present.
+    """
+    names = [
+        CheckpointName(label=model.checkpoint.label if model.checkpoint else model.name,
+                       hf_id=model.hf_id)
+        for model in models
+    ]
+    stages = _training_stages(models)
+    chosen: dict[int, list[Any]] = {i: [] for i in range(len(models))}
+    exclusions: dict[int, set[str]] = {i: set() for i in range(len(models))}
+
+    selected = [s for s in statements if _selector_of(s) is not None]
+    for statement in selected:
+        if statement.excluded and not statement.datasets:
+            hits = assign_by_selector([_selected(statement)], names)
+            for index, found in hits.items():
+                if found:
+                    exclusions[index].update(d.key for d in statement.excluded)
+    by_phase: dict[frozenset[str], list[Any]] = {}
+    for statement in selected:
+        if not (statement.excluded and not statement.datasets):
+            by_phase.setdefault(_phase_key(statement), []).append(statement)
+    replaced: dict[int, set[frozenset[str]]] = {i: set() for i in range(len(models))}
+    selected_hits: dict[int, list[Any]] = {i: [] for i in range(len(models))}
+    for phase, group in by_phase.items():
+        for index, found in assign_by_selector([_selected(s) for s in group], names).items():
+            for wrapped in found:
+                selected_hits[index].append(wrapped.value)
+                if wrapped.value.datasets and not getattr(wrapped.value, "additive", False):
+                    replaced[index].add(phase)
+
+    for statement in statements:
+        if _selector_of(statement) is not None:
+            continue
+        for index in sorted(_default_targets(statement, stages)):
+            if _phase_key(statement) not in replaced[index]:
+                chosen[index].append(statement)
+    for index, extra in selected_hits.items():
+        chosen[index].extend(s for s in extra if s not in chosen[index])
+    order = {id(s): n for n, s in enumerate(statements)}
+    return {
+        index: [_without(s, exclusions[index])
+                for s in sorted(found, key=lambda s: order[id(s)])]
+        for index, found in chosen.items()
+    }
+
+
+def _selector_of(statement: Any) -> Selector | None:
+    return _selected(statement).selector
 
 
 def model_sizes(row_cells: Mapping[str, Cell], models: Sequence[ModelNode]) -> dict[int, Any]:
-    """The parameter size of each model of a row (by index), where the row states it."""
-    architecture_sizes = bold_sizes(row_cells.get("architecture"))
+    """The parameter size of each model of a row (by index), where the row states it.
+
+    In order, the first that gives a size:
+
+    1. the checkpoint's own link: its bold size or a label that is only a size
+       (``[**13b**-instruct]``, ``[**4b(3.8b)**]``);
+    2. a ``word(size)`` item of the architecture / base cell named like the checkpoint's label
+       (002: ``small(160M), medium(400M)`` for the links ``small``, ``medium``);
+    3. the sizes the architecture / base cell states in bold outside links (``Llama 3
+       (**70b**)``, ``Mixtral-8x7B-Instruct-v0.1 (**46.7b**)``, ``MoE (**47b**)``). With one
+       stated size, a checkpoint whose name has a size token agreeing with it (the same size
+       within rounding, or an MoE ``8x7b`` whose total lies between 7b and 56b) gets it, and
+       so does the only model of a one-model row; not when some checkpoint of the row names a
+       size that disagrees (Rakuten ``8x7B`` on ``Mistral-7B-v0.1 (**7b**)``: the cell gives
+       the base's size, not the row's). With several stated sizes, a checkpoint gets the one
+       equal to the size token of its own name, if exactly one is;
+    4. an explicit size token in billions in the checkpoint's link label or repo name
+       (``1.3b-v1.0``, ``Swallow-70b-hf``); ``M`` tokens (``…-scratch-2m``) and MoE tokens
+       (``8x7b``, no total) are not sizes enough to publish.
+    Nothing is guessed: a checkpoint none of these covers has no size.
+    """
+    stated_cells = [row_cells.get(key) for key in ("architecture", "base")]
+    named = _named_item_sizes(stated_cells)
+    stated = _distinct([size for cell in stated_cells for size in _bold_outside_links(cell)])
+    tokens = [_name_size_tokens(model) for model in models]
+    single = stated[0] if len(stated) == 1 else None
+    if single is not None and not all(_agrees(single, t) for t in tokens):
+        single = None
     sizes: dict[int, Any] = {}
     for index, model in enumerate(models):
         size = checkpoint_size(model.checkpoint, model.name)
-        if size is None and len(models) == 1 and len(architecture_sizes) == 1:
-            size = architecture_sizes[0]
+        if size is None and model.checkpoint is not None:
+            size = named.get(_label_key(model.checkpoint.label))
+        if size is None and single is not None and (tokens[index] or len(models) == 1):
+            # a checkpoint of a several-model row must name the size itself: "(large,
+            # **2.7b**)" sizes gpt-neox-japanese-2.7b, not gpt2-large
+            size = single
+        if size is None and len(stated) > 1:
+            matching = [s for s in stated if any(_same_size(s.value, t) for t in tokens[index]
+                                                 if t.experts is None)]
+            size = matching[0] if len(matching) == 1 else None
+        if size is None:
+            plain = _distinct([t for t in tokens[index]
+                               if t.experts is None and t.text.lower().endswith("b")])
+            size = plain[0] if len(plain) == 1 else None
         if size is not None:
             sizes[index] = size
     return sizes
+
+
+_NAME_SIZE_TOKEN = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[bm]$", re.IGNORECASE)
+_NAMED_ITEM = re.compile(
+    r"(?<![\w.])(?P<name>[A-Za-z][\w-]*)\s*\(\s*(?P<size>\d+(?:\.\d+)?\s*[MmBb])\s*\)"
+)
+
+
+def _label_key(label: str) -> str:
+    return match_key(label.replace("\u2011", "-")).strip()
+
+
+def _name_size_tokens(model: ModelNode) -> list[Any]:
+    """Size tokens standing alone (between ``-``) in a checkpoint's link label and repo name;
+    ``japanese-stablelm-2-1_6b`` has none (``1_6b`` is not a size notation)."""
+    names = [model.name]
+    if model.checkpoint is not None:
+        names.append(model.checkpoint.label)
+    found: list[Any] = []
+    for name in names:
+        for token in re.split(r"[-\s/()\u2011]+", name):
+            if not _NAME_SIZE_TOKEN.match(token):
+                continue
+            size = _size(token)
+            if size is None:
+                moe = quantities.parse_parameter_size(token)
+                size = moe if moe is not None and moe.experts is not None else None
+            if size is not None:
+                found.append(size)
+    return found
+
+
+def _same_size(a: Decimal | None, b: Any) -> bool:
+    """Equal within the rounding of a nominal size (``7b`` names a 6.7b model)."""
+    value = b.value if not isinstance(b, Decimal) else b
+    return a is not None and value is not None and abs(a - value) <= Decimal("0.1") * a
+
+
+def _agrees(stated: Any, tokens: Sequence[Any]) -> bool:
+    """Whether every size token of a checkpoint's name is compatible with a stated size."""
+    for token in tokens:
+        if token.experts is not None and token.expert_size is not None:
+            if not token.expert_size < stated.value <= token.experts * token.expert_size:
+                return False
+        elif not _same_size(stated.value, token):
+            return False
+    return True
+
+
+def _distinct(sizes: Sequence[Any]) -> list[Any]:
+    seen: dict[tuple[Any, Any, Any], Any] = {}
+    for size in sizes:
+        seen.setdefault((size.value, size.nominal, size.active), size)
+    return list(seen.values())
+
+
+def _bold_outside_links(cell: Cell | None) -> list[Any]:
+    """Sizes a cell writes in bold outside its links (a link's bold size is its own)."""
+    if cell is None:
+        return []
+    sizes = []
+    for line in cell.lines:
+        inside = [span for link in line.links for span in link.bold]
+        for span in line.bold:
+            if span in inside:
+                inside.remove(span)
+                continue
+            size = _size(span)
+            if size is not None:
+                sizes.append(size)
+    return sizes
+
+
+def _named_item_sizes(cells_: Sequence[Cell | None]) -> dict[str, Any]:
+    """``word(size)`` items written outside links (``small(160M)``, ``xl(1.5b)``), by word."""
+    found: dict[str, Any] = {}
+    for cell in cells_:
+        if cell is None:
+            continue
+        for line in cell.lines:
+            text = line.text
+            for link in line.links:
+                text = text.replace(link.text, " ")
+            for match in _NAMED_ITEM.finditer(text):
+                size = _size(match["size"])
+                if size is not None:
+                    found.setdefault(_label_key(match["name"]), size)
+    return found
 
 
 def lines(cell: Cell) -> list[str]:

@@ -345,7 +345,9 @@ class ListMapper:
         base_cell = ctx.cell("base")
         if base_cell is None or base_cell.is_empty:
             return
-        kind = BASE_DERIVATION.get(approach, "FineTuning")
+        # a section that does not say how (the 2023 English list's "english-based models"
+        # mixes continual pre-training and tuning): the derivation's type stays unspecified
+        kind = BASE_DERIVATION.get(approach, "UnspecifiedDerivation")
         references = cells.base_references(base_cell)
         assigned = cells.assign(references, models)
         for index in roots:

@@ -160,6 +160,9 @@ class TrainingStatement:
     selector_text: str | None = None  # the selector as written, for normalize.selectors
     other_data: tuple[DatasetMention, ...] = ()  # proprietary data and descriptions
     excluded: tuple[DatasetMention, ...] = ()  # datasets removed for the selected variants
+    # a selected statement that says its data comes on top of the row's ("さらに … を追加",
+    # "も含めて", "+Alpaca in NC model", "also", "également"), rather than instead of it
+    additive: bool = False
 
 
 @dataclass
@@ -202,6 +205,7 @@ class _Builder:
             selector_text=self.selector_text,
             other_data=tuple(self.other),
             excluded=tuple(self.excluded),
+            additive=bool(self.selector_text) and bool(_tables().additive.search(self.text)),
         )
 
 
@@ -238,6 +242,7 @@ class _Tables:
     relations: tuple[_Relation, ...]
     prose_selectors: tuple[re.Pattern[str], ...]
     exclusion: re.Pattern[str]
+    additive: re.Pattern[str]
     item_exclusions: tuple[re.Pattern[str], ...]
     prose_markers: re.Pattern[str]
     continued_line: re.Pattern[str]
@@ -326,6 +331,7 @@ def _tables() -> _Tables:
             _compile(p, _PHASES_FILE) for p in _require(phases, "prose_selectors", _PHASES_FILE)
         ),
         exclusion=_compile(_require(phases, "exclusion_words", _PHASES_FILE), _PHASES_FILE),
+        additive=_compile(_require(phases, "additive_words", _PHASES_FILE), _PHASES_FILE),
         item_exclusions=tuple(
             _compile(p, _PHASES_FILE) for p in _require(phases, "item_exclusions", _PHASES_FILE)
         ),

@@ -17,6 +17,9 @@ Matching rules (why they are what they are):
 - ``v1`` also matches a checkpoint without any version token (``instruct-alpha-7b`` is v1 next
   to ``instruct-alpha-7b-v2``);
 - ``他`` / ``others`` covers the checkpoints no other selector of the cell covers;
+- a size bound (``1b 以降``, ``1b and up``, ``1b et plus``) covers the checkpoints whose name
+  has a size token at least that large; a checkpoint without a size token in its name
+  (``xsmall``, ``medium``) is not covered: its size is not known to be above the bound;
 - when several statements match one checkpoint, the most specific one wins (most matched
   tokens); unselected statements are the default; additive ones ("also") are always added.
 
@@ -44,6 +47,9 @@ from jllm_kg.normalize.text import match_key, split_top_level
 _FILE = "selectors.yaml"
 _VERSION = re.compile(r"^v\d+(?:\.\d+)*$")
 _TOKEN_SPLIT = re.compile(r"[^\w.]+|_")
+_AT_LEAST = ">="  # prefix of a size-bound token ("1b 以降" → ">=1b")
+_SIZE_TOKEN = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>[mb])$", re.IGNORECASE)
+_SIZE_UNITS = {"m": 10**6, "b": 10**9}
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,7 @@ class _Vocabulary:
     line_patterns: tuple[tuple[re.Pattern[str], bool], ...]
     negation_patterns: tuple[re.Pattern[str], ...]
     base_note_patterns: tuple[re.Pattern[str], ...]
+    at_least_patterns: tuple[re.Pattern[str], ...]
 
 
 @cache
@@ -126,6 +133,7 @@ def _vocabulary() -> _Vocabulary:
             ),
             negation_patterns=tuple(re.compile(p, re.I) for p in data["negation_patterns"]),
             base_note_patterns=tuple(re.compile(p, re.I) for p in data["base_note_patterns"]),
+            at_least_patterns=tuple(re.compile(p, re.I) for p in data["at_least_patterns"]),
         )
     except (KeyError, TypeError, re.error) as error:
         raise CuratedDataError(f"{_FILE}: malformed selector vocabulary ({error!r})") from error
@@ -162,6 +170,10 @@ def _tokens(text: str) -> tuple[str, ...]:
 def parse_selector(phrase: str) -> Selector:
     """Turn a variant phrase (``instruct モデル (v1)``, ``7b, 13b``, ``他``) into a Selector."""
     vocabulary = _vocabulary()
+    for pattern in vocabulary.at_least_patterns:
+        bound = pattern.match(unicodedata.normalize("NFKC", phrase).strip())
+        if bound and _size_value(bound["size"]) is not None:
+            return Selector(phrase.strip(), ((f"{_AT_LEAST}{bound['size'].lower()}",),))
     for pattern in vocabulary.negation_patterns:
         found = pattern.search(unicodedata.normalize("NFKC", phrase))
         if found:
@@ -230,9 +242,21 @@ def checkpoint_tokens(label: str, hf_id: str | None) -> frozenset[str]:
     return frozenset(tokens)
 
 
+def _size_value(token: str) -> float | None:
+    """Parameters of a plain size token (``1b``, ``3.6b``, ``160m``); None otherwise."""
+    match = _SIZE_TOKEN.match(token)
+    if match is None:
+        return None
+    return float(match["number"]) * _SIZE_UNITS[match["unit"].lower()]
+
+
 def _token_matches(wanted: str, tokens: frozenset[str], literal_base: bool) -> bool:
     if wanted in tokens:
         return True
+    if wanted.startswith(_AT_LEAST):
+        bound = _size_value(wanted[len(_AT_LEAST):])
+        sizes = [value for value in map(_size_value, tokens) if value is not None]
+        return bound is not None and any(value >= bound for value in sizes)
     if wanted == "base" and not literal_base:
         return not (tokens & _vocabulary().derived) and not _has_derived_prefix(tokens)
     if wanted == "derived":
