@@ -9,6 +9,7 @@ names it, in that source's graph, with the label as written — nothing is lost,
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -77,7 +78,8 @@ class Derivations:
         self.count = 0
 
     def add(self, graph: str, child: str, parent: str, kind: str, evidence: str,
-            location: str) -> None:
+            location: str) -> str:
+        """Write one derivation; returns its qualified node."""
         if kind not in DERIVATION_PROPERTIES:
             raise ValueError(f"unknown derivation type {kind!r}")
         add = self.sink.add
@@ -92,6 +94,7 @@ class Derivations:
         add(graph, node, str(JLLM.evidence), text(evidence))
         add(graph, node, str(JLLM.sourceLocation), location)
         self.count += 1
+        return node
 
 
 class Catalog:
@@ -232,28 +235,19 @@ class Catalog:
                 add(CURATED_GRAPH, iri, str(JLLM.parameterCount),
                     decimal(Decimal(str(model.parameters))))
             if getattr(model, "developer", None):
-                developer = developer_catalogue().get(model.developer)
-                if developer is None:
-                    raise ValueError(f"foreign_models.yaml: {model.key}: developer "
-                                     f"{model.developer!r} is not in developers.yaml")
+                developer = _catalogued(developer_catalogue(), model.developer,
+                                        f"foreign_models.yaml: {model.key}", "developer")
                 add(CURATED_GRAPH, iri, str(JLLM.developer),
                     self.developer(developer, CURATED_GRAPH, "en"))
             if getattr(model, "architecture", None):
-                architecture = architecture_catalogue().get(model.architecture)
-                if architecture is None:
-                    raise ValueError(f"foreign_models.yaml: {model.key}: architecture "
-                                     f"{model.architecture!r} is not in architectures.yaml")
+                architecture = _catalogued(architecture_catalogue(), model.architecture,
+                                           f"foreign_models.yaml: {model.key}", "architecture")
                 add(CURATED_GRAPH, iri, str(JLLM.architecture),
                     self.architecture(architecture, CURATED_GRAPH, "en"))
             if getattr(model, "family", None):
-                family = foreign_family_catalogue().get(model.family)
-                family_iri = (self.foreign_family(family) if family is not None
-                              else resource_iri("family", model.family))
-                add(CURATED_GRAPH, iri, str(JLLM.family), family_iri)
-                if family is None:
-                    add(CURATED_GRAPH, family_iri, RDF_TYPE, str(JLLM.ModelFamily))
-                    add(CURATED_GRAPH, family_iri, RDFS_LABEL,
-                        text(getattr(model, "family_label", None) or model.family))
+                # the catalogue rejects a model whose family it does not list
+                family = foreign_family_catalogue()[model.family]
+                add(CURATED_GRAPH, iri, str(JLLM.family), self.foreign_family(family))
             add(CURATED_GRAPH, iri, str(JLLM.foreignModel), boolean(True))
         return iri
 
@@ -284,10 +278,8 @@ class Catalog:
         self._describe(CURATED_GRAPH, iri, str(JLLM.Benchmark), fact, None, "en")
         if self._once(CURATED_GRAPH, iri + "#facts"):
             if fact.developer:
-                developer = developer_catalogue().get(fact.developer)
-                if developer is None:
-                    raise ValueError(f"benchmarks.yaml: {fact.key}: developer "
-                                     f"{fact.developer!r} is not in developers.yaml")
+                developer = _catalogued(developer_catalogue(), fact.developer,
+                                        f"benchmarks.yaml: {fact.key}", "developer")
                 self.sink.add(CURATED_GRAPH, iri, str(JLLM.developer),
                               self.developer(developer, CURATED_GRAPH, "en"))
             suite = benchmark_catalogue().get(fact.part_of) if fact.part_of else None
@@ -375,6 +367,15 @@ class Catalog:
             if getattr(architecture, "curated", True) and (family is None or names_it):
                 self.sink.add(graph, self.architecture(reference, graph, lang), str(JLLM.paper),
                               paper)
+
+
+def _catalogued(table: Mapping[str, Any], key: str, owner: str, what: str) -> Any:
+    """The entry ``key`` of the curated ``{what}s.yaml`` that another curated entry
+    (``owner``) refers to; an error naming both when it is missing."""
+    entry = table.get(key)
+    if entry is None:
+        raise ValueError(f"{owner}: {what} {key!r} is not in {what}s.yaml")
+    return entry
 
 
 class _Uncurated:

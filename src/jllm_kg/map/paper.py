@@ -369,14 +369,9 @@ class PaperMapper:
         child = self.model(statement.child)
         parent = self.model(statement.parent)
         location = self.location(statement.line)
-        kind = statement.relation
-        self.derivations.add(self.graph, child, parent, kind, statement.evidence, location)
-        self.add(self._derivation_node(child, parent, kind), JLLM.source, self.graph)
-
-    def _derivation_node(self, child: str, parent: str, kind: str) -> str:
-        # Must equal the node Derivations.add mints, so that jllm:source lands on it.
-        parent_slug = slugify(parent.rsplit("/", 1)[-1])
-        return f"{child}#derivation-{parent_slug}-{kind}-{self.doc.source.slug}"
+        node = self.derivations.add(self.graph, child, parent, statement.relation,
+                                    statement.evidence, location)
+        self.add(node, JLLM.source, self.graph)
 
     def map_training_data(self, statement: TrainingDataStatement) -> None:
         phase_property = PHASE_PROPERTIES[statement.phase]
