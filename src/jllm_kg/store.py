@@ -30,6 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from jllm_kg import paths
+from jllm_kg.sparql_text import analyze_query
 from jllm_kg.vocab import ID_BASE, slugify
 
 ONTOLOGY_GRAPH = "https://w3id.org/jllm-kg/ontology"
@@ -184,8 +185,6 @@ def declares_dataset(query: str) -> bool:
     Oxigraph's ``use_default_graph_as_union`` overrides them, so it is only set when the query
     does not choose its dataset itself.
     """
-    from jllm_kg.serve.sparql_text import analyze_query
-
     return analyze_query(query).has_dataset_clause
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from jllm_kg.curated import CuratedDataError
 from jllm_kg.ingest.papers.bibliography import paper_bibliography
-from jllm_kg.normalize.curated import CuratedDataError
 
 
 def test_title_matches_across_whitespace_and_case() -> None:

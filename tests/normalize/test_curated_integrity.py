@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from jllm_kg.curated import load_curated
 from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
 from jllm_kg.normalize.base_models import (
     foreign_family_catalogue,
@@ -17,7 +18,6 @@ from jllm_kg.normalize.base_models import (
     resolve_foreign_model,
 )
 from jllm_kg.normalize.benchmarks import benchmark_catalogue
-from jllm_kg.normalize.curated import load_curated
 from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
 from jllm_kg.normalize.licenses import is_valid_spdx_id, license_catalogue, parse_license_cell
 from jllm_kg.normalize.text import loose_key, match_key

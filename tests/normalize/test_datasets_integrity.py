@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from jllm_kg.normalize.curated import load_curated
+from jllm_kg.curated import load_curated
 from jllm_kg.normalize.datasets import PHASES, RELATIONS, dataset_catalogue
 from jllm_kg.normalize.text import match_key
 from jllm_kg.vocab import slugify

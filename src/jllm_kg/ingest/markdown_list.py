@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 
+from jllm_kg.curated import load_curated
 from jllm_kg.ingest.decode import unescape_entities, url_text
 from jllm_kg.ingest.records import (
     BenchmarkBullet,
@@ -46,7 +47,6 @@ from jllm_kg.ingest.records import (
     SourceDocument,
     TableRow,
 )
-from jllm_kg.normalize.curated import load_curated
 from jllm_kg.vocab import slugify
 
 __all__ = [

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from jllm_kg.curated import load_curated
 from jllm_kg.ingest.records import BenchmarkBullet, BenchmarkRow, ReferenceRow, SourceDocument
 from jllm_kg.map.graph import (
     RDF_TYPE,
@@ -33,7 +34,6 @@ from jllm_kg.normalize.base_models import (
     resolve_foreign_model,
 )
 from jllm_kg.normalize.benchmarks import BenchmarkFact, benchmark_catalogue, resolve_benchmark
-from jllm_kg.normalize.curated import load_curated
 from jllm_kg.normalize.datasets import dataset_catalogue
 from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
 from jllm_kg.normalize.text import match_key

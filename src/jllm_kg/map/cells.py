@@ -14,13 +14,13 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from jllm_kg.curated import load_curated
 from jllm_kg.ingest.records import Cell, Checkpoint
 from jllm_kg.map.identity import ModelNode
 from jllm_kg.map.siblings import name_tokens, stages_of
 from jllm_kg.normalize import quantities
 from jllm_kg.normalize.architectures import parse_architecture_cell
 from jllm_kg.normalize.base_models import parse_base_cell
-from jllm_kg.normalize.curated import load_curated
 from jllm_kg.normalize.datasets import parse_training_data_cell
 from jllm_kg.normalize.developers import parse_developer_cell
 from jllm_kg.normalize.licenses import LicenseStatement, parse_license_cell

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from jllm_kg.curated import load_curated
 from jllm_kg.ingest.records import Checkpoint, ListDocument, ModelRow
 from jllm_kg.map.siblings import name_tokens, stages_of
-from jllm_kg.normalize.curated import load_curated
 from jllm_kg.normalize.text import loose_key as matching_key
 from jllm_kg.vocab import hf_slug, resource_iri, slugify
 

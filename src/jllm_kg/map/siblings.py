@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from jllm_kg.normalize.curated import load_curated
+from jllm_kg.curated import load_curated
 
 _SIZE_TOKEN = re.compile(r"^(\d+x)?\d+(\.\d+)?[bm]$")
 _ADAPTER_TUNED = frozenset({"instruction", "preference", "adapter"})

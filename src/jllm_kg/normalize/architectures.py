@@ -20,7 +20,7 @@ from functools import cache
 from types import MappingProxyType
 from typing import Any
 
-from jllm_kg.normalize.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_curated
 from jllm_kg.normalize.text import (
     index_names,
     is_unknown_marker,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from jllm_kg.normalize.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_curated
 from jllm_kg.normalize.selectors import Selector, split_base_note
 from jllm_kg.normalize.text import (
     is_unknown_marker,

@@ -49,8 +49,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Final, Literal
 
+from jllm_kg.curated import CuratedDataError, load_curated
 from jllm_kg.ingest.records import CellLine
-from jllm_kg.normalize.curated import CuratedDataError, load_curated
 from jllm_kg.normalize.quantities import (
     Amount,
     TokenCount,

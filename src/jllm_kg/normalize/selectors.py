@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from jllm_kg.normalize.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_curated
 from jllm_kg.normalize.text import match_key, split_top_level
 
 _FILE = "selectors.yaml"

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from jllm_kg.normalize.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_curated
 
 # Dashes and minus signs that all mean "-" in names (NFKC keeps most of them distinct).
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")

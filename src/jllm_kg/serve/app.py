@@ -36,8 +36,8 @@ from jllm_kg.serve.protocol import (
 from jllm_kg.serve.saved import SavedQuery, load_saved_queries
 from jllm_kg.serve.service import Binding, GraphService, QueryFailed
 from jllm_kg.serve.snapshot import Snapshot, snapshot_from_store
-from jllm_kg.serve.sparql_text import QueryInfo, analyze_query, sparql_iri, sparql_string
 from jllm_kg.serve.worker import QueryRequest, Reply
+from jllm_kg.sparql_text import QueryInfo, analyze_query, sparql_iri, sparql_string
 from jllm_kg.store import ONTOLOGY_GRAPH
 from jllm_kg.vocab import JLLM_NS, PREFIXES, RESOURCE_KINDS
 

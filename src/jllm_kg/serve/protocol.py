@@ -26,8 +26,8 @@ from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.describe import serialize_triples, service_description
 from jllm_kg.serve.pool import QueryStopped
 from jllm_kg.serve.service import GraphService
-from jllm_kg.serve.sparql_text import QueryInfo, analyze_query, sparql_iri
 from jllm_kg.serve.worker import QueryRequest, Reply
+from jllm_kg.sparql_text import QueryInfo, analyze_query, sparql_iri
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
-from jllm_kg.normalize.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_curated
 
 _FILE: Final = "papers.yaml"
 
