@@ -7,12 +7,13 @@ file is from its content, and hand it to the parser for its kind.
 from __future__ import annotations
 
 import hashlib
-import importlib
 from pathlib import Path
 
 from jllm_kg.ingest.decode import decode_source
 from jllm_kg.ingest.detect import detect_source
 from jllm_kg.ingest.markdown_list import list_title, parse_list
+from jllm_kg.ingest.paper_records import PaperDocument
+from jllm_kg.ingest.papers.registry import parse_paper
 from jllm_kg.ingest.records import Language, ListDocument, SourceDocument, SourceKind
 from jllm_kg.vocab import slugify
 
@@ -46,9 +47,9 @@ def source_document(
     )
 
 
-def read_source(path: Path) -> ListDocument | object:
-    """Read one source file into its records: a ListDocument for the list, the paper parser's
-    result for the paper (``jllm_kg.ingest.paper.parse_paper``).
+def read_source(path: Path) -> ListDocument | PaperDocument:
+    """Read one source file into its records: a ListDocument for the list, a PaperDocument for
+    a paper (read by its parser, :mod:`jllm_kg.ingest.papers.registry`).
 
     Raises ValueError subclasses naming the file for undecodable or unrecognised content.
     """
@@ -58,6 +59,4 @@ def read_source(path: Path) -> ListDocument | object:
     source = source_document(data, decoded.text, str(path), kind, language, decoded.repaired)
     if kind == "list":
         return parse_list(decoded.text, source, folder=Path(path).resolve().parent)
-    # Imported lazily: the paper parser is a separate module with its own dependencies.
-    paper = importlib.import_module("jllm_kg.ingest.paper")
-    return paper.parse_paper(decoded.text, source)
+    return parse_paper(decoded.text, source)
