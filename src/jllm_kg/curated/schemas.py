@@ -228,7 +228,6 @@ class DatasetEntry(Strict):
 
 class DatasetsFile(Table):
     proprietary: list[Text]
-    undisclosed: list[Text]
     description_words: Regex
     datasets: Annotated[list[DatasetEntry], _unique_keys("dataset")]
 
@@ -342,8 +341,11 @@ class LinePattern(Strict):
     additive: bool = False
 
 
+class UnknownMarkersFile(Table):
+    markers: list[Text]
+
+
 class SelectorsFile(Table):
-    unknown_markers: list[Text]
     filler_words: list[Text]
     alternative_separators: list[str]
     synonyms: dict[Text, list[Text]]
@@ -418,5 +420,6 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "selectors.yaml": SelectorsFile,
     "sources.yaml": SourcesFile,
     "training_phases.yaml": TrainingPhasesFile,
+    "unknown_markers.yaml": UnknownMarkersFile,
 }
 """File name in ``data/curated/`` → the model its content must validate against."""
