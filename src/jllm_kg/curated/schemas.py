@@ -306,6 +306,18 @@ class ListHeadersFile(Table):
     positional: dict[Literal["model", "benchmark", "reference"], list[ColumnKey]] = {}
 
 
+class ListVocabularyFile(Table):
+    """``list_vocabulary.yaml``: what the list reader recognises inside cells."""
+
+    huggingface_hosts: list[Annotated[str, Field(pattern=r"^[a-z0-9\-]+(\.[a-z0-9\-]+)+$")]]
+    huggingface_non_model_segments: list[Slug]
+    checkpoint_columns: list[ColumnKey]
+    unnamed_first_column: dict[Literal["model", "benchmark", "reference"], ColumnKey]
+    item_separators: list[Annotated[str, Field(min_length=1, max_length=1)]]
+    open_list_markers: list[Text]
+    empty_values: list[Text]
+
+
 class CheckpointStage(Strict):
     order: Annotated[int, Field(ge=1)]
     derivation: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]*$")]  # a jllm concept local name
@@ -415,6 +427,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "licenses.yaml": LicensesFile,
     "list_headers.yaml": ListHeadersFile,
     "list_sections.yaml": ListSectionsFile,
+    "list_vocabulary.yaml": ListVocabularyFile,
     "model_aliases.yaml": ModelAliasesFile,
     "papers.yaml": PapersFile,
     "selectors.yaml": SelectorsFile,

@@ -21,12 +21,18 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Final, Literal, cast, get_args
+from typing import TYPE_CHECKING, Final, Literal
 
-from jllm_kg.curated import load_curated
-from jllm_kg.ingest.markdown_list.errors import ListParseError
+from jllm_kg.curated import load_table
 from jllm_kg.ingest.markdown_list.syntax import BR, FOOTNOTE_REF, collapse
 from jllm_kg.ingest.records import Category, ColumnKey
+
+if TYPE_CHECKING:
+    from jllm_kg.curated.schemas import SectionAnchor
+
+# The schemas (jllm_kg.curated.schemas) are imported inside the loaders: they use
+# jllm_kg.ingest.records, and importing that runs this package's __init__, which imports this
+# module; at call time every module is loaded.
 
 __all__ = [
     "HEADERS_FILE",
@@ -38,6 +44,7 @@ __all__ = [
     "SectionKind",
     "SectionTable",
     "Subsection",
+    "TableKind",
     "header_dictionary",
     "list_vocabulary",
     "norm_key",
@@ -50,8 +57,6 @@ VOCABULARY_FILE: Final = "list_vocabulary.yaml"
 
 SectionKind = Literal["model", "benchmark", "reference", "none"]
 TableKind = Literal["model", "benchmark", "reference"]
-_TABLE_KINDS: Final[tuple[TableKind, ...]] = get_args(TableKind)
-_COLUMN_KEYS: Final[frozenset[str]] = frozenset(get_args(ColumnKey))
 
 
 def norm_key(text: str) -> str:
@@ -59,37 +64,6 @@ def norm_key(text: str) -> str:
     text = FOOTNOTE_REF.sub("", BR.sub("", text))
     text = unicodedata.normalize("NFKC", text).casefold()
     return collapse(text).rstrip("? ").strip()
-
-
-def _curated_error(name: str, message: str) -> ListParseError:
-    return ListParseError(f"data/curated/{name}: {message}")
-
-
-def _column_key(name: str, value: object, where: str) -> ColumnKey:
-    if value not in _COLUMN_KEYS:
-        raise _curated_error(name, f"{where}: {value!r} is not a column key")
-    return cast(ColumnKey, value)
-
-
-def _mapping(name: str, value: object, where: str) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise _curated_error(name, f"{where}: expected a mapping")
-    return value
-
-
-def _strings(name: str, value: object, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _curated_error(name, f"{where}: expected a list of strings")
-    return tuple(value)
-
-
-def _characters(name: str, value: object, where: str) -> frozenset[str]:
-    items = _strings(name, value, where)
-    if not all(len(item) == 1 for item in items):
-        raise _curated_error(name, f"{where}: expected single characters")
-    return frozenset(items)
 
 
 # --------------------------------------------------------------------------- headers
@@ -101,27 +75,27 @@ class HeaderDictionary:
     header row is empty."""
 
     by_kind: Mapping[TableKind, Mapping[str, ColumnKey]]
-    positional: Mapping[str, tuple[ColumnKey, ...]]
+    positional: Mapping[TableKind, tuple[ColumnKey, ...]]
 
 
 @cache
 def header_dictionary() -> HeaderDictionary:
     """``list_headers.yaml``: the spellings of ``common`` apply to every table kind."""
-    raw = _mapping(HEADERS_FILE, load_curated(HEADERS_FILE), "top level")
-    common = _mapping(HEADERS_FILE, raw.get("common"), "common")
+    from jllm_kg.curated.schemas import ListHeadersFile
+
+    table = load_table(HEADERS_FILE, ListHeadersFile)
     by_kind: dict[TableKind, dict[str, ColumnKey]] = {}
-    for kind in _TABLE_KINDS:
-        table: dict[str, ColumnKey] = {}
-        for section in (common, _mapping(HEADERS_FILE, raw.get(kind), kind)):
-            for key, spellings in section.items():
-                column = _column_key(HEADERS_FILE, key, kind)
-                for spelling in spellings:
-                    table[norm_key(str(spelling))] = column
-        by_kind[kind] = table
-    positional = {
-        str(kind): tuple(_column_key(HEADERS_FILE, key, f"positional.{kind}") for key in keys)
-        for kind, keys in _mapping(HEADERS_FILE, raw.get("positional"), "positional").items()
-    }
+    kinds: tuple[tuple[TableKind, Mapping[ColumnKey, list[str]]], ...] = (
+        ("model", table.model), ("benchmark", table.benchmark), ("reference", table.reference),
+    )  # fmt: skip
+    for kind, own in kinds:
+        spellings: dict[str, ColumnKey] = {}
+        for section in (table.common, own):
+            for key, texts in section.items():
+                for text in texts:
+                    spellings[norm_key(text)] = key
+        by_kind[kind] = spellings
+    positional = {kind: tuple(keys) for kind, keys in table.positional.items()}
     return HeaderDictionary(by_kind=by_kind, positional=positional)
 
 
@@ -150,36 +124,26 @@ class SectionTable:
     subsections: Mapping[str, Subsection]  # normalised heading text → part
 
 
-def _section_info(anchor: str, entry: Mapping[str, Any]) -> SectionInfo:
-    kind = entry.get("kind")
-    if kind not in get_args(SectionKind):
-        raise _curated_error(SECTIONS_FILE, f"anchor {anchor!r}: bad kind {kind!r}")
+def _section_info(anchor: SectionAnchor) -> SectionInfo:
     category = None
-    if kind == "model":
-        try:
-            category = Category(
-                modality=entry["modality"], approach=entry["approach"], scope=entry["scope"]
-            )
-        except KeyError as error:
-            raise _curated_error(SECTIONS_FILE, f"anchor {anchor!r}: missing {error}") from None
-    return SectionInfo(kind=cast(SectionKind, kind), category=category)
+    # The schema guarantees all three for a model section and none for the others.
+    if anchor.modality is not None and anchor.approach is not None and anchor.scope is not None:
+        category = Category(modality=anchor.modality, approach=anchor.approach, scope=anchor.scope)
+    return SectionInfo(kind=anchor.kind, category=category)
 
 
 @cache
 def section_table() -> SectionTable:
     """``list_sections.yaml``: anchors and sub-headings."""
-    raw = _mapping(SECTIONS_FILE, load_curated(SECTIONS_FILE), "top level")
-    if "anchors" not in raw:
-        raise _curated_error(SECTIONS_FILE, "expected a mapping with 'anchors'")
-    anchors = {
-        str(anchor): _section_info(str(anchor), _mapping(SECTIONS_FILE, entry, str(anchor)))
-        for anchor, entry in _mapping(SECTIONS_FILE, raw["anchors"], "anchors").items()
-    }
+    from jllm_kg.curated.schemas import ListSectionsFile
+
+    table = load_table(SECTIONS_FILE, ListSectionsFile)
+    anchors = {name: _section_info(anchor) for name, anchor in table.anchors.items()}
     subsections: dict[str, Subsection] = {}
-    for entry in raw.get("subsections") or []:
-        part = Subsection(key=str(entry["key"]), overrides=dict(entry.get("set") or {}))
-        for text in entry.get("texts") or []:
-            subsections[norm_key(str(text))] = part
+    for entry in table.subsections:
+        part = Subsection(key=entry.key, overrides=entry.set.model_dump(exclude_none=True))
+        for text in entry.texts:
+            subsections[norm_key(text)] = part
     return SectionTable(anchors=anchors, subsections=subsections)
 
 
@@ -193,40 +157,24 @@ class ListVocabulary:
     hf_hosts: frozenset[str]
     hf_non_model_segments: frozenset[str]
     checkpoint_columns: tuple[ColumnKey, ...]
-    unnamed_first_column: Mapping[str, ColumnKey]  # table kind → key of an empty first header
-    item_separators: frozenset[str]
+    unnamed_first_column: Mapping[TableKind, ColumnKey]  # the key of an empty first header
+    item_separators: frozenset[str]  # single characters
     open_list_markers: frozenset[str]  # case-folded
     empty_values: frozenset[str]
 
 
 @cache
 def list_vocabulary() -> ListVocabulary:
-    """The cell vocabulary, with a clear error naming the file for a malformed entry."""
-    name = VOCABULARY_FILE
-    raw = _mapping(name, load_curated(name), "top level")
-    huggingface = _mapping(name, raw.get("huggingface"), "huggingface")
-    try:
-        return ListVocabulary(
-            hf_hosts=frozenset(_strings(name, huggingface["hosts"], "huggingface.hosts")),
-            hf_non_model_segments=frozenset(
-                _strings(name, huggingface["non_model_segments"], "huggingface.non_model_segments")
-            ),
-            checkpoint_columns=tuple(
-                _column_key(name, key, "checkpoint_columns")
-                for key in _strings(name, raw["checkpoint_columns"], "checkpoint_columns")
-            ),
-            unnamed_first_column={
-                str(kind): _column_key(name, key, f"unnamed_first_column.{kind}")
-                for kind, key in _mapping(
-                    name, raw["unnamed_first_column"], "unnamed_first_column"
-                ).items()
-            },
-            item_separators=_characters(name, raw["item_separators"], "item_separators"),
-            open_list_markers=frozenset(
-                marker.casefold()
-                for marker in _strings(name, raw["open_list_markers"], "open_list_markers")
-            ),
-            empty_values=frozenset(_strings(name, raw["empty_values"], "empty_values")),
-        )
-    except KeyError as error:
-        raise _curated_error(name, f"missing {error}") from None
+    """The cell vocabulary of ``list_vocabulary.yaml``."""
+    from jllm_kg.curated.schemas import ListVocabularyFile
+
+    table = load_table(VOCABULARY_FILE, ListVocabularyFile)
+    return ListVocabulary(
+        hf_hosts=frozenset(table.huggingface_hosts),
+        hf_non_model_segments=frozenset(table.huggingface_non_model_segments),
+        checkpoint_columns=tuple(table.checkpoint_columns),
+        unnamed_first_column=dict(table.unnamed_first_column),
+        item_separators=frozenset(table.item_separators),
+        open_list_markers=frozenset(marker.casefold() for marker in table.open_list_markers),
+        empty_values=frozenset(table.empty_values),
+    )
