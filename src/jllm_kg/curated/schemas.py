@@ -318,6 +318,17 @@ class ListVocabularyFile(Table):
     empty_values: list[Text]
 
 
+class SourceDetectionFile(Table):
+    """``source_detection.yaml``: what tells the list from a paper, and the list's language."""
+
+    list_min_anchors: Annotated[int, Field(ge=1)]
+    list_min_tables: Annotated[int, Field(ge=1)]
+    paper_headings: list[Regex]
+    function_words: dict[Literal["fr", "en"], list[Regex]]
+    japanese_share_of_list: Annotated[float, Field(gt=0, lt=1)]
+    japanese_share_of_paper: Annotated[float, Field(gt=0, lt=1)]
+
+
 class CheckpointStage(Strict):
     order: Annotated[int, Field(ge=1)]
     derivation: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]*$")]  # a jllm concept local name
@@ -431,6 +442,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "model_aliases.yaml": ModelAliasesFile,
     "papers.yaml": PapersFile,
     "selectors.yaml": SelectorsFile,
+    "source_detection.yaml": SourceDetectionFile,
     "sources.yaml": SourcesFile,
     "training_phases.yaml": TrainingPhasesFile,
     "unknown_markers.yaml": UnknownMarkersFile,
