@@ -1,11 +1,15 @@
 """The ingest package's imports run one way: no cycle between its modules, the shared paper
 helpers know no particular paper, and paper parsers never import their registry.
 
-Read from the source with ``ast`` (every import, also those inside functions)."""
+Read from the source with ``ast`` (every import, also those inside functions), and checked in a
+fresh interpreter for what importing the records loads."""
 
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
@@ -59,3 +63,17 @@ def test_shared_paper_helpers_know_no_paper_and_parsers_not_their_registry() -> 
     assert not graph[f"{PACKAGE}.paper"] & parsers
     for parser in parsers - {f"{PACKAGE}.papers.registry"}:
         assert f"{PACKAGE}.papers.registry" not in graph[parser], parser
+
+
+def test_importing_the_records_loads_no_parser() -> None:
+    # The curated schemas import the records and the parsers import the schemas: the package
+    # must not load its parsers when only its records are imported.
+    code = (
+        "import json, sys, jllm_kg.curated.schemas\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('jllm_kg.ingest'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [PACKAGE, f"{PACKAGE}.records"]

@@ -23,6 +23,7 @@ from functools import cache
 from typing import Final
 
 from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import SourceDetectionFile
 from jllm_kg.ingest.records import Language, SourceKind
 
 _ANCHOR: Final = re.compile(r'<a\s+id="[^"]+"\s*>\s*</a>')
@@ -51,9 +52,6 @@ def _words(patterns: list[str]) -> re.Pattern[str]:
 
 @cache
 def _rules() -> _Rules:
-    # Imported here: the schemas use jllm_kg.ingest.records, whose package imports this module.
-    from jllm_kg.curated.schemas import SourceDetectionFile
-
     table = load_table(DETECTION_FILE, SourceDetectionFile)
     return _Rules(
         min_anchors=table.list_min_anchors,

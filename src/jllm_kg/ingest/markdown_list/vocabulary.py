@@ -21,18 +21,17 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Final, Literal
+from typing import Final, Literal
 
 from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import (
+    ListHeadersFile,
+    ListSectionsFile,
+    ListVocabularyFile,
+    SectionAnchor,
+)
 from jllm_kg.ingest.markdown_list.syntax import BR, FOOTNOTE_REF, collapse
 from jllm_kg.ingest.records import Category, ColumnKey
-
-if TYPE_CHECKING:
-    from jllm_kg.curated.schemas import SectionAnchor
-
-# The schemas (jllm_kg.curated.schemas) are imported inside the loaders: they use
-# jllm_kg.ingest.records, and importing that runs this package's __init__, which imports this
-# module; at call time every module is loaded.
 
 __all__ = [
     "HEADERS_FILE",
@@ -81,8 +80,6 @@ class HeaderDictionary:
 @cache
 def header_dictionary() -> HeaderDictionary:
     """``list_headers.yaml``: the spellings of ``common`` apply to every table kind."""
-    from jllm_kg.curated.schemas import ListHeadersFile
-
     table = load_table(HEADERS_FILE, ListHeadersFile)
     by_kind: dict[TableKind, dict[str, ColumnKey]] = {}
     kinds: tuple[tuple[TableKind, Mapping[ColumnKey, list[str]]], ...] = (
@@ -135,8 +132,6 @@ def _section_info(anchor: SectionAnchor) -> SectionInfo:
 @cache
 def section_table() -> SectionTable:
     """``list_sections.yaml``: anchors and sub-headings."""
-    from jllm_kg.curated.schemas import ListSectionsFile
-
     table = load_table(SECTIONS_FILE, ListSectionsFile)
     anchors = {name: _section_info(anchor) for name, anchor in table.anchors.items()}
     subsections: dict[str, Subsection] = {}
@@ -166,8 +161,6 @@ class ListVocabulary:
 @cache
 def list_vocabulary() -> ListVocabulary:
     """The cell vocabulary of ``list_vocabulary.yaml``."""
-    from jllm_kg.curated.schemas import ListVocabularyFile
-
     table = load_table(VOCABULARY_FILE, ListVocabularyFile)
     return ListVocabulary(
         hf_hosts=frozenset(table.huggingface_hosts),
