@@ -59,7 +59,6 @@ class PaperParser:
 
 _ITALIC: Final = re.compile(r"<i>\s*(?P<a>[^<]+?)\s*</i>|(?<![*\w])\*(?P<b>[^*\s][^*]*?)\*(?!\*)")
 _FOOTNOTE: Final = re.compile(r"^<sup>(?P<n>\d+)</sup>\s*<(?P<url>https?://[^>\s]+)>", re.M)
-_HEADING: Final = re.compile(r"^(#{1,6})\s+(?P<text>.+?)\s*$", re.M)
 
 
 def italic_names(text: str) -> list[str]:
@@ -120,11 +119,6 @@ def read_front_matter(text: str, *, path: str = "<paper>") -> FrontMatter:
         affiliations=affiliations,
         emails=emails,
     )
-
-
-def headings(text: str) -> list[tuple[int, str]]:
-    """(line, heading text) of every markdown heading."""
-    return [(_line_of(text, m.start()), m.group("text")) for m in _HEADING.finditer(text)]
 
 
 # --------------------------------------------------------------------------------------------
