@@ -1,5 +1,5 @@
 """Property-based tests of the list reader's splitters: table rows → cells, cells → ``<br>``
-lines, subject lists → items (hypothesis).
+lines, subject lists → items, links → Hugging Face ids (hypothesis).
 
 Rows and cells are generated from the constructs the list really writes (links whose label or
 URL holds a ``|``, escaped pipes ``\\|``, code spans with ``|``, empty cells, ``<br>`` in its
@@ -14,9 +14,10 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jllm_kg.ingest.markdown_list import parse_cell, split_row
+from jllm_kg.ingest.markdown_list import hf_model_id, parse_cell, split_row
 from jllm_kg.ingest.markdown_list.inline import split_br
 from jllm_kg.ingest.markdown_list.rows import split_outside_parens
+from jllm_kg.ingest.markdown_list.vocabulary import list_vocabulary
 
 PROPERTIES = settings(
     max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
@@ -176,3 +177,30 @@ def test_a_separator_inside_parentheses_does_not_split(head: str, inner: list[st
         result = split_outside_parens(text, {",", "、"})
         assert len(result) == 2
         assert result[1] == "last"
+
+
+# ------------------------------------------------------------------------------ Hugging Face ids
+
+
+_REPO_PART = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._\-]{0,20}", fullmatch=True)
+
+
+@PROPERTIES
+@given(st.text(max_size=60))
+def test_hf_model_id_never_fails(url: str) -> None:
+    found = hf_model_id(url)
+    assert found is None or found.count("/") == 1
+
+
+@PROPERTIES
+@given(
+    st.sampled_from(["https://huggingface.co", "http://www.huggingface.co", "https://hf.co"]),
+    _REPO_PART.filter(lambda org: org not in list_vocabulary().hf_non_model_segments),
+    _REPO_PART,
+    st.sampled_from(["", "/", "/tree/main", "/blob/main/README.md?x=1", "#model-card"]),
+)
+def test_hf_model_id_of_a_repo_url_is_org_and_name(
+    site: str, org: str, name: str, rest: str
+) -> None:
+    assert hf_model_id(f"{site}/{org}/{name}{rest}") == f"{org}/{name}"
+    assert hf_model_id(f"{site}/datasets/{org}/{name}{rest}") is None
