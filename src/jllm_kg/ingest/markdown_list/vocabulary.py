@@ -1,4 +1,4 @@
-"""The curated tables the list reader is driven by, loaded once and checked.
+"""The curated tables the list reader is driven by, validated by their schemas and loaded once.
 
 - ``data/curated/list_headers.yaml``: header text → column meaning, per table kind;
 - ``data/curated/list_sections.yaml``: section anchor → table kind and category, and the
