@@ -92,3 +92,13 @@ def test_unknown_content_is_an_error_naming_the_file() -> None:
         detect_source(RENDERED, path="001_rendered.txt")
     with pytest.raises(ValueError, match=r"empty\.md"):
         detect_source("", path="empty.md")
+
+
+def test_a_paper_without_references_names_the_missing_heading() -> None:
+    without_references = PAPER.replace("## 7. Bibliographical References\n", "## 7. Conclusion\n")
+    with pytest.raises(SourceDetectionError) as caught:
+        detect_source(without_references, path="paper.txt")
+    message = str(caught.value)
+    assert message.startswith("paper.txt: unknown content")
+    assert "references" in message and "introduction" not in message
+    assert "source_detection.yaml" in message

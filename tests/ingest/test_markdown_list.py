@@ -598,3 +598,60 @@ def test_unknown_header_is_kept_as_other() -> None:
     )
     assert row.row.cells["other"].text == "値"
     assert row.row.cells["other"].header == "新しい列"
+
+
+# ---------------------------------------------------------------- document structure
+
+
+SPEECH_TABLE = (
+    "|    |  アーキテクチャ  |  開発元  | ライセンス |\n|:---|:---:|:---:|:---:|\n"
+    "| [Kotoba-Whisper](https://huggingface.co/kotoba-tech/kotoba-whisper-v1.0) | Distil-Whisper | Kotoba Technologies | MIT |\n"
+)
+
+
+def test_fenced_code_and_multiline_comments_hide_what_they_contain() -> None:
+    # 003 L526-542: the citation section quotes BibTeX in a fence; a table inside a fence or
+    # a multi-line comment is no table of the list.
+    document = parse(
+        '<a id="speech-asr"></a>\n### 音声認識\n\n'
+        "```\n" + SPEECH_TABLE + "```\n\n"
+        "<!--\n" + SPEECH_TABLE + "-->\n\n" + SPEECH_TABLE
+    )
+    (model,) = document.models
+    assert model.row.line == 18  # the third copy: header L16, delimiter L17, row L18
+
+
+def test_anchor_directly_above_a_table_names_its_section() -> None:
+    document = parse('## 音声\n\n<a id="speech-asr"></a>\n' + SPEECH_TABLE)
+    (model,) = document.models
+    assert model.row.section == "speech-asr"
+    assert model.category.modality == "speech"
+
+
+def test_table_in_a_section_without_data_tables_is_an_error() -> None:
+    # list_sections.yaml: "citation" never holds a data table.
+    with pytest.raises(ListParseError, match=r"snippet.md:4: a table in section 'citation'"):
+        parse('<a id="citation"></a>\n## 引用\n\n' + SPEECH_TABLE)
+
+
+def test_table_outside_known_sections_is_read_by_its_headers() -> None:
+    # A reference table (paper column) or benchmark table (description column) before any
+    # anchor: its headers say what it is.
+    document = parse(
+        "# t\n\n| Model/Architecture | Date | Meeting/Journal | Paper |\n|:---|:---|:---|:--|\n"
+        "| Transformer | 2017.06.12 | NIPS(NeurIPS) 2017 | [Attention Is All You Need](https://arxiv.org/abs/1706.03762) |\n"
+        "\n|   | Description | Developer |\n|:---|:---|:---|\n"
+        "| [JGLUE](https://github.com/yahoojapan/JGLUE) | Japanese GLUE | Waseda and Yahoo |\n"
+    )
+    assert [reference.subjects for reference in document.references] == [("Transformer",)]
+    assert [benchmark.label for benchmark in document.benchmarks] == ["JGLUE"]
+
+
+def test_a_second_column_with_the_same_meaning_is_kept_apart() -> None:
+    row = only_model(
+        '<a id="speech-asr"></a>\n### 音声認識\n\n'
+        "|    |  アーキテクチャ  |  開発元  | Developer |\n|:---|:---:|:---:|:---:|\n"
+        "| [Kotoba-Whisper](https://huggingface.co/kotoba-tech/kotoba-whisper-v1.0) | Distil-Whisper | Kotoba Technologies | Kotoba |\n"
+    )
+    assert row.row.cells["developer"].text == "Kotoba Technologies"
+    assert [(cell.header, cell.text) for cell in row.row.extra_cells] == [("Developer", "Kotoba")]

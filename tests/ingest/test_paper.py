@@ -16,13 +16,13 @@ from jllm_kg.ingest.paper import (
     PaperFormatError,
     Prose,
     italic_names,
-    parse_paper,
     read_footnotes,
     read_front_matter,
     read_tsv_tables,
     split_series,
 )
 from jllm_kg.ingest.paper_records import ModelRef, PaperDocument
+from jllm_kg.ingest.papers.registry import parse_paper
 from jllm_kg.ingest.records import SourceDocument
 from jllm_kg.paths import default_seeds_dir
 

@@ -1,63 +1,28 @@
 """Ingest: source files → typed records (``records.py``); knows markdown and text, not RDF.
 
-``read_source`` is the one entry point: decode the bytes (repairing mojibake), detect what the
-file is from its content, and hand it to the parser for its kind.
+:func:`read_source` (:mod:`jllm_kg.ingest.sources`) is the one entry point: decode the bytes
+(repairing mojibake), detect what the file is from its content, and hand it to the parser for
+its kind (:mod:`jllm_kg.ingest.markdown_list` for the list, :mod:`jllm_kg.ingest.papers.registry`
+for a paper).
+
+The entry points are loaded on first use (PEP 562): every later stage and the curated schemas
+import :mod:`jllm_kg.ingest.records`, and importing it must not load the parsers, whose curated
+tables are validated by those schemas.
 """
 
 from __future__ import annotations
 
-import hashlib
-import importlib
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from jllm_kg.ingest.decode import decode_source
-from jllm_kg.ingest.detect import detect_source
-from jllm_kg.ingest.markdown_list import list_title, parse_list
-from jllm_kg.ingest.records import Language, ListDocument, SourceDocument, SourceKind
-from jllm_kg.vocab import slugify
+if TYPE_CHECKING:
+    from jllm_kg.ingest.sources import read_source, source_document
 
 __all__ = ["read_source", "source_document"]
 
 
-def source_document(
-    data: bytes,
-    text: str,
-    path: str,
-    kind: SourceKind,
-    language: Language,
-    repaired: bool,
-) -> SourceDocument:
-    """The SourceDocument of a decoded file: content hash, title, slug (the slugified stem).
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from jllm_kg.ingest import sources
 
-    ``path`` may be a full path; only its basename is kept (the record names the file, not
-    where it happened to lie).
-    """
-    name = Path(path).name
-    title = list_title(text)
-    return SourceDocument(
-        path=name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        kind=kind,
-        language=language,
-        title=title,
-        slug=slugify(Path(name).stem),
-        line_count=len(text.splitlines()),
-        repaired_mojibake=repaired,
-    )
-
-
-def read_source(path: Path) -> ListDocument | object:
-    """Read one source file into its records: a ListDocument for the list, the paper parser's
-    result for the paper (``jllm_kg.ingest.paper.parse_paper``).
-
-    Raises ValueError subclasses naming the file for undecodable or unrecognised content.
-    """
-    data = Path(path).read_bytes()
-    decoded = decode_source(data, path=str(path))
-    kind, language = detect_source(decoded.text, path=str(path))
-    source = source_document(data, decoded.text, str(path), kind, language, decoded.repaired)
-    if kind == "list":
-        return parse_list(decoded.text, source, folder=Path(path).resolve().parent)
-    # Imported lazily: the paper parser is a separate module with its own dependencies.
-    paper = importlib.import_module("jllm_kg.ingest.paper")
-    return paper.parse_paper(decoded.text, source)
+        return getattr(sources, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,8 @@ looks at the text: the list is markdown with language-independent section anchor
 sections and references. The list exists in ja/en/fr; its language is decided by its headings
 (the share written in Japanese script) and then by French vs English function words, because
 every version mixes in fragments of the other languages (the oldest English list has Japanese
-headings, the French list English training-data cells).
+headings, the French list English training-data cells). The thresholds, the paper's headings and
+the function words are in ``data/curated/source_detection.yaml``.
 
 >>> section = '<a id="x"></a>\\n## 汎用\\n\\n| | 開発元 |\\n|:--|:--|\\n| a | b |\\n'
 >>> detect_source("# 日本語LLMまとめ\\n" + section * 3, path="x.md")
@@ -17,28 +18,53 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
+from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import SourceDetectionFile
 from jllm_kg.ingest.records import Language, SourceKind
 
 _ANCHOR: Final = re.compile(r'<a\s+id="[^"]+"\s*>\s*</a>')
 _TABLE_DELIMITER: Final = re.compile(r"^\|?\s*:?-+:?\s*\|", re.MULTILINE)
 _HEADING: Final = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$", re.MULTILINE)
-_PAPER_SECTIONS: Final = (
-    re.compile(r"^#{1,6}\s*abstract\s*$", re.IGNORECASE | re.MULTILINE),
-    re.compile(r"^#{1,6}\s*(?:\d+\.?\s*)?introduction\s*$", re.IGNORECASE | re.MULTILINE),
-    re.compile(r"^#{1,6}\s*(?:\d+\.?\s*)?(?:bibliographical\s+)?references\b", re.I | re.M),
-)
-# Function words that only one of the two Latin-script languages uses often.
-_FRENCH_WORDS: Final = re.compile(
-    r"\b(?:les|des|du|une|pour|avec|sont|dans|sur|mod[eè]les|d[eé]velopp[eé]s?|à)\b", re.I
-)
-_ENGLISH_WORDS: Final = re.compile(
-    r"\b(?:the|and|with|for|are|from|this|models|built|trained|developer)\b", re.I
-)
-# A list needs a few anchors and tables; one stray anchor does not make a list.
-_MIN_ANCHORS: Final = 3
-_MIN_TABLES: Final = 2
+DETECTION_FILE: Final = "source_detection.yaml"
+_PAPER_HEADING_PREFIX: Final = r"^#{1,6}\s*"  # before each curated paper-heading pattern
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """``data/curated/source_detection.yaml``, compiled."""
+
+    min_anchors: int
+    min_tables: int
+    paper_headings: tuple[re.Pattern[str], ...]
+    french_words: re.Pattern[str]
+    english_words: re.Pattern[str]
+    japanese_list: float
+    japanese_paper: float
+
+
+def _words(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE)
+
+
+@cache
+def _rules() -> _Rules:
+    table = load_table(DETECTION_FILE, SourceDetectionFile)
+    return _Rules(
+        min_anchors=table.list_min_anchors,
+        min_tables=table.list_min_tables,
+        paper_headings=tuple(
+            re.compile(_PAPER_HEADING_PREFIX + heading, re.IGNORECASE | re.MULTILINE)
+            for heading in table.paper_headings
+        ),
+        french_words=_words(table.function_words["fr"]),
+        english_words=_words(table.function_words["en"]),
+        japanese_list=table.japanese_share_of_list,
+        japanese_paper=table.japanese_share_of_paper,
+    )
 
 
 class SourceDetectionError(ValueError):
@@ -60,17 +86,18 @@ def japanese_share(text: str) -> float:
 
 def list_language(text: str) -> Language:
     """The language of a version of the list: ja / en / fr."""
+    rules = _rules()
     headings = [m.group(2) for m in _HEADING.finditer(text)]
     if headings:
-        japanese = sum(1 for h in headings if japanese_share(h) > 0.5)
+        japanese = sum(1 for h in headings if japanese_share(h) > rules.japanese_list)
         if japanese * 2 > len(headings):
             return "ja"
-    elif japanese_share(text) > 0.5:
+    elif japanese_share(text) > rules.japanese_list:
         return "ja"
     # Prose and headings only: table cells mix languages (French lists quote English data).
     prose = "\n".join(line for line in text.splitlines() if "|" not in line)
-    french = len(_FRENCH_WORDS.findall(prose))
-    english = len(_ENGLISH_WORDS.findall(prose))
+    french = len(rules.french_words.findall(prose))
+    english = len(rules.english_words.findall(prose))
     return "fr" if french > english else "en"
 
 
@@ -80,20 +107,26 @@ def detect_source(text: str, *, path: str) -> tuple[SourceKind, Language]:
     Raises SourceDetectionError (a ValueError) naming ``path`` when the content matches
     neither, e.g. the list as rendered web-page text (no markdown tables, no anchors).
     """
+    rules = _rules()
     anchors = len(_ANCHOR.findall(text))
     tables = len(_TABLE_DELIMITER.findall(text))
-    if anchors >= _MIN_ANCHORS and tables >= _MIN_TABLES:
+    if anchors >= rules.min_anchors and tables >= rules.min_tables:
         return "list", list_language(text)
-    if all(pattern.search(text) for pattern in _PAPER_SECTIONS):
+    missing = [
+        heading.pattern.removeprefix(_PAPER_HEADING_PREFIX)
+        for heading in rules.paper_headings
+        if not heading.search(text)
+    ]
+    if not missing:
         # The only paper among the sources is written in English; a paper in another
         # language would need its own parser, so it is refused rather than mis-read.
-        if japanese_share(text) > 0.3 or len(_FRENCH_WORDS.findall(text)) > len(
-            _ENGLISH_WORDS.findall(text)
-        ):
+        if japanese_share(text) > rules.japanese_paper or len(
+            rules.french_words.findall(text)
+        ) > len(rules.english_words.findall(text)):
             raise SourceDetectionError(f"{path}: a paper, but not in English; not supported")
         return "paper", "en"
     raise SourceDetectionError(
         f"{path}: unknown content: neither the list's markdown ({anchors} section anchors, "
-        f"{tables} tables; need >= {_MIN_ANCHORS} and >= {_MIN_TABLES}) nor a paper "
-        "(Abstract / Introduction / References headings)"
+        f"{tables} tables; need >= {rules.min_anchors} and >= {rules.min_tables}) nor a paper "
+        f"(no heading {' / '.join(repr(m) for m in missing)}, data/curated/{DETECTION_FILE})"
     )

@@ -1,8 +1,11 @@
-"""Papers (PDF turned to text) → :class:`~jllm_kg.ingest.paper_records.PaperDocument`.
+"""What every paper converted to text shares, for the paper-specific parsers.
 
-``parse_paper`` picks the parser of the paper from its content (each parser in
-``jllm_kg.ingest.papers`` says whether it recognises a text) and runs it. What every paper
-converted to text shares lives here, so that the next paper costs a small parser:
+A paper parser (a module of ``jllm_kg.ingest.papers``, listed in
+:mod:`jllm_kg.ingest.papers.registry`) reads one paper into a
+:class:`~jllm_kg.ingest.paper_records.PaperDocument`; this module knows no particular paper,
+so that the next paper costs a small parser:
+
+- :class:`PaperParser`: what a parser module exposes (a detector and a reader);
 
 - :func:`read_tsv_tables`: tables as TAB-separated lines, with *group-header rows* (a first cell
   and nothing else: "Language model"), *entity-header rows* (a model in ``<i>…</i>`` and nothing
@@ -32,7 +35,6 @@ __all__ = [
     "TsvRow",
     "TsvTable",
     "italic_names",
-    "parse_paper",
     "read_footnotes",
     "read_front_matter",
     "read_tsv_tables",
@@ -52,34 +54,11 @@ class PaperParser:
     parse: Callable[[str, SourceDocument], PaperDocument]
 
 
-def _parsers() -> tuple[PaperParser, ...]:
-    # Imported here: the parser modules import the helpers of this module.
-    from jllm_kg.ingest.papers import rinna
-
-    return (rinna.PARSER,)
-
-
-def parse_paper(text: str, source: SourceDocument) -> PaperDocument:
-    """Read a paper into records, with the parser that recognises its content.
-
-    Raises :class:`PaperFormatError` naming the file when no parser knows the paper, rather
-    than guessing tables of an unknown layout.
-    """
-    for parser in _parsers():
-        if parser.matches(text):
-            return parser.parse(text, source)
-    raise PaperFormatError(
-        f"{source.path}: no paper parser recognises this paper (title {source.title!r}); "
-        "add one to jllm_kg.ingest.papers"
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # names, footnotes, front matter
 
 _ITALIC: Final = re.compile(r"<i>\s*(?P<a>[^<]+?)\s*</i>|(?<![*\w])\*(?P<b>[^*\s][^*]*?)\*(?!\*)")
 _FOOTNOTE: Final = re.compile(r"^<sup>(?P<n>\d+)</sup>\s*<(?P<url>https?://[^>\s]+)>", re.M)
-_HEADING: Final = re.compile(r"^(#{1,6})\s+(?P<text>.+?)\s*$", re.M)
 
 
 def italic_names(text: str) -> list[str]:
@@ -140,11 +119,6 @@ def read_front_matter(text: str, *, path: str = "<paper>") -> FrontMatter:
         affiliations=affiliations,
         emails=emails,
     )
-
-
-def headings(text: str) -> list[tuple[int, str]]:
-    """(line, heading text) of every markdown heading."""
-    return [(_line_of(text, m.start()), m.group("text")) for m in _HEADING.finditer(text)]
 
 
 # --------------------------------------------------------------------------------------------

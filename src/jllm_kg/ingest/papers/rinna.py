@@ -228,6 +228,7 @@ class _Reader:
             tasks = self.harness_tasks() if spec.metric == "average score" else ()
             value_columns = list(range(1, len(table.header)))
             for row in table.rows:
+                setting: str | None
                 if row.entity is not None:
                     model, setting = row.entity, row.first
                 else:
