@@ -57,6 +57,11 @@ def _spdx_symbols() -> dict[str, str]:
     return {key.lower(): symbol.key for key, symbol in symbols.items()}
 
 
+def is_spdx_license_id(value: str) -> bool:
+    """Whether *value* is an id of the SPDX License List, exactly as listed there."""
+    return _spdx_symbols().get(value.lower()) == value
+
+
 def _spdx_id(value: str) -> str:
     listed = _spdx_symbols().get(value.lower())
     if listed is None:
@@ -135,6 +140,7 @@ class ArchitectureEntry(Strict):
 
 
 class ArchitecturesFile(Table):
+    alternative_separators: list[str]
     architectures: Annotated[list[ArchitectureEntry], _unique_keys("architecture")]
 
 
@@ -163,6 +169,8 @@ class DeveloperEntry(Strict):
 
 
 class DevelopersFile(Table):
+    cell_separators: list[str]
+    individual_words: list[Text]
     developers: Annotated[list[DeveloperEntry], _unique_keys("developer")]
 
 
@@ -179,6 +187,7 @@ class LicenseEntry(Strict):
 
 
 class LicensesFile(Table):
+    joiners: list[str]
     licenses: Annotated[list[LicenseEntry], _unique_keys("licence")]
 
     @field_validator("licenses")
@@ -204,7 +213,8 @@ class ForeignModel(Strict):
     label: Text
     family: Slug | None = None
     sizes: list[Text] = []
-    parameters: Text | None = None
+    # A number as YAML 1.1 leaves it a string ("7.24e9"): nominal or actual parameter count.
+    parameters: Annotated[str, Field(pattern=r"^\d+(?:\.\d+)?(?:e\d+)?$")] | None = None
     aliases: Aliases = []
     hf_id: HfId | None = None
     developer: Slug | None = None
