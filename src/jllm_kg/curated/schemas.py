@@ -223,6 +223,7 @@ class ForeignModel(Strict):
 
 class ForeignModelsFile(Table):
     lineage_phrases: list[Text]
+    list_separators: list[str]
     families: Annotated[list[ForeignFamily], _unique_keys("family")]
     models: Annotated[list[ForeignModel], _unique_keys("model")]
 
