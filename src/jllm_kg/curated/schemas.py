@@ -347,6 +347,40 @@ class ModelAliasesFile(Table):
 # --------------------------------------------------------------------------- cell vocabulary
 
 
+CorpusUnit = Literal[
+    "sentences", "pages", "articles", "lines", "questions", "hours", "captions", "images",
+    "pairs", "items", "websites", "datasets",
+]
+Exponent = Annotated[int, Field(ge=0, le=18)]
+Word = Annotated[str, Field(pattern=r"^\S(?:.*\S)?$")]  # no surrounding spaces
+
+
+class QuantitiesFile(Table):
+    letter_scales: dict[Annotated[str, Field(pattern=r"^[a-z]$")], Exponent]
+    japanese_scales: dict[Annotated[str, Field(pattern=r"^.$")], Exponent]
+    word_scales: dict[Word, Exponent]
+    byte_units: dict[Word, Exponent]
+    units: dict[Literal["tokens"] | CorpusUnit, Regex]
+    approximate_words: list[Word]
+    total_words: list[Word]
+    threshold_words: list[Word]
+    context_connectors: list[Word]
+    context_bound_words: list[Word]
+    context_range_separators: list[Word]
+    selector_separators: list[Word]
+    selector_fillers: list[Word]
+
+    @model_validator(mode="after")
+    def _lower_case(self) -> QuantitiesFile:
+        # Text is case-folded before matching: an upper-case entry could never match.
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            words = list(value) if isinstance(value, dict) else value
+            if name != "units" and any(word != word.casefold() for word in words):
+                raise ValueError(f"{name}: write entries in lower case")
+        return self
+
+
 class LinePattern(Strict):
     pattern: Regex
     additive: bool = False
@@ -428,6 +462,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "list_sections.yaml": ListSectionsFile,
     "model_aliases.yaml": ModelAliasesFile,
     "papers.yaml": PapersFile,
+    "quantities.yaml": QuantitiesFile,
     "selectors.yaml": SelectorsFile,
     "sources.yaml": SourcesFile,
     "training_phases.yaml": TrainingPhasesFile,
