@@ -386,6 +386,13 @@ class LinePattern(Strict):
     additive: bool = False
 
 
+Char = Annotated[str, Field(min_length=1, max_length=1)]
+
+
+class TextFoldingFile(Table):
+    folds: dict[Char, list[Char]]  # replacement ← characters folded to it
+
+
 class UnknownMarkersFile(Table):
     markers: list[Text]
 
@@ -465,6 +472,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "quantities.yaml": QuantitiesFile,
     "selectors.yaml": SelectorsFile,
     "sources.yaml": SourcesFile,
+    "text_folding.yaml": TextFoldingFile,
     "training_phases.yaml": TrainingPhasesFile,
     "unknown_markers.yaml": UnknownMarkersFile,
 }

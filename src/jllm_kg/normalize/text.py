@@ -23,21 +23,25 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from jllm_kg.curated import CuratedDataError, load_table
-from jllm_kg.curated.schemas import UnknownMarkersFile
+from jllm_kg.curated.schemas import TextFoldingFile, UnknownMarkersFile
 
-# Dashes and minus signs that all mean "-" in names (NFKC keeps most of them distinct).
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
-_FOLD = {**_DASHES, ord("\u00d7"): "x", ord("\u2715"): "x"}
 _SPACES = re.compile(r"\s+")
 # Spaces next to brackets are not significant: "（β）" and "(β)" and "( β )" compare equal.
 _INNER_PAREN_SPACE = re.compile(r"\(\s+|\s+\)")
 _LOOSE_DROP = re.compile(r"[\s\-_]+")
 
 
+@cache
+def _folds() -> dict[int, str]:
+    """``str.translate`` table of ``text_folding.yaml`` (dashes → ``-``, ``×`` → ``x``)."""
+    folds = load_table("text_folding.yaml", TextFoldingFile).folds
+    return {ord(char): target for target, chars in folds.items() for char in chars}
+
+
 def match_key(text: str) -> str:
     """Fold *text* for exact alias matching: NFKC, dashes → ``-``, ``×`` → ``x``, case-fold,
     whitespace collapsed and stripped; a space is kept before ``(`` so words stay separated."""
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    folded = unicodedata.normalize("NFKC", text).translate(_folds()).casefold()
     folded = _SPACES.sub(" ", folded).strip()
     folded = _INNER_PAREN_SPACE.sub(lambda m: m.group(0).strip(), folded)
     return re.sub(r"(?<=[^\s(])\(", " (", folded)
