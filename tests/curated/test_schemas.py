@@ -157,3 +157,24 @@ def test_missing_and_malformed_files(tmp_path: Path) -> None:
     (tmp_path / "papers.yaml").write_text("papers: [\n", encoding="utf-8")
     with pytest.raises(CuratedDataError, match=r"papers\.yaml: while parsing"):
         read_curated_file(tmp_path / "papers.yaml")
+
+
+def test_catalogue_entries_need_an_english_label(tmp_path: Path) -> None:
+    path = _edited_copy(
+        tmp_path,
+        "licenses.yaml",
+        "labels: {en: Creative Commons Attribution-NonCommercial 4.0 International}",
+        "labels: {ja: クリエイティブ・コモンズ 表示-非営利 4.0}",
+    )
+    with pytest.raises(
+        CuratedDataError, match=r"licenses\[6\] \(key 'cc-by-nc-4.0'\)\.labels: needs an English"
+    ):
+        read_curated_file(path)
+
+
+def test_a_paper_is_described_once(tmp_path: Path) -> None:
+    text = (curated_dir() / "papers.yaml").read_text(encoding="utf-8")
+    entry = text[text.index("  - title:"):]
+    (tmp_path / "papers.yaml").write_text(text + entry, encoding="utf-8")
+    with pytest.raises(CuratedDataError, match=r"papers: paper title\(s\) given twice"):
+        read_curated_file(tmp_path / "papers.yaml")

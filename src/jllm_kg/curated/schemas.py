@@ -85,7 +85,14 @@ HfOrg = Annotated[str, Field(pattern=r"^[\w.\-]+$")]
 Regex = Annotated[str, AfterValidator(_regex)]
 SpdxId = Annotated[str, AfterValidator(_spdx_id)]
 Language = Literal["ja", "en", "fr"]
-Labels = dict[Language, Text]
+def _has_english(labels: dict[Language, str]) -> dict[Language, str]:
+    if "en" not in labels:
+        raise ValueError("needs an English label (en), the fallback of every other language")
+    return labels
+
+
+Labels = Annotated[dict[Language, Text], Field(min_length=1)]
+EnglishLabels = Annotated[dict[Language, Text], AfterValidator(_has_english)]
 Aliases = list[Text]
 TrainingPhase = Literal[
     "pretraining",
@@ -146,7 +153,7 @@ class ArchitecturesFile(Table):
 
 class BenchmarkEntry(Strict):
     key: Slug
-    labels: Labels
+    labels: EnglishLabels
     developer: Slug | None = None
     part_of: Slug | None = None
     url: Url | None = None
@@ -176,7 +183,7 @@ class DevelopersFile(Table):
 
 class LicenseEntry(Strict):
     key: Slug
-    labels: Labels
+    labels: EnglishLabels
     # Explicit nulls are meaningful (the licence was looked at: no SPDX id, commercial use
     # unclear), so these keys stay allowed with null rather than required to be absent.
     spdx_id: SpdxId | None = None
@@ -230,7 +237,7 @@ class ForeignModelsFile(Table):
 
 class DatasetEntry(Strict):
     key: Slug
-    labels: Labels
+    labels: EnglishLabels
     aliases: Aliases
     url: Url | None = None
     hf: HfId | None = None
@@ -253,6 +260,15 @@ class PaperEntry(Strict):
 
 class PapersFile(Table):
     papers: list[PaperEntry]
+
+    @field_validator("papers")
+    @classmethod
+    def _one_entry_per_title(cls, papers: list[PaperEntry]) -> list[PaperEntry]:
+        titles = Counter(paper.title for paper in papers)
+        repeated = sorted(title for title, n in titles.items() if n > 1)
+        if repeated:
+            raise ValueError(f"paper title(s) given twice: {', '.join(map(repr, repeated))}")
+        return papers
 
 
 class SourceEntry(Strict):
