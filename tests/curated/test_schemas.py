@@ -178,3 +178,14 @@ def test_a_paper_is_described_once(tmp_path: Path) -> None:
     (tmp_path / "papers.yaml").write_text(text + entry, encoding="utf-8")
     with pytest.raises(CuratedDataError, match=r"papers: paper title\(s\) given twice"):
         read_curated_file(tmp_path / "papers.yaml")
+
+
+def test_a_wrong_mapping_key_is_named(tmp_path: Path) -> None:
+    path = _edited_copy(tmp_path, "checkpoint_markers.yaml", "  instruction:\n", "  Instruction:\n")
+    line = _line_of(path, "  Instruction:")
+    with pytest.raises(
+        CuratedDataError,
+        match=rf"checkpoint_markers\.yaml line {line}: stages\.Instruction \(the key\): String "
+        r"should match pattern",
+    ):
+        read_curated_file(path)

@@ -129,6 +129,9 @@ def _describe(path: Path, data: Any, root: yaml.Node | None, problem: Any) -> st
     line = node.start_mark.line + 1 if node is not None else None
     for depth, part in enumerate(loc):
         last = depth == len(loc) - 1
+        if part == "[key]":  # pydantic's marker: the mapping key itself is wrong
+            steps.append(" (the key)")
+            break
         if isinstance(value, list) and isinstance(part, int) and part < len(value):
             value = value[part]
             steps.append(f"[{part}]{_entry_name(value)}")
