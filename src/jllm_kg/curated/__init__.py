@@ -3,6 +3,7 @@
 Every file has a pydantic model in :mod:`jllm_kg.curated.schemas`; a file is parsed and
 validated once per process, and a wrong key or type raises :class:`CuratedDataError` naming
 the file, the line, the entry and the key. A file without a registered schema cannot be loaded.
+The tables are read from :func:`jllm_kg.paths.curated_dir` (``JLLM_KG_CURATED_DIR`` overrides it).
 
 >>> isinstance(curated_path("licenses.yaml"), Path)
 True
