@@ -195,6 +195,7 @@ class LicenseEntry(Strict):
 
 class LicensesFile(Table):
     joiners: list[str]
+    uncertainty_marks: list[Text]
     licenses: Annotated[list[LicenseEntry], _unique_keys("licence")]
 
     @field_validator("licenses")
@@ -405,8 +406,10 @@ class LinePattern(Strict):
 Char = Annotated[str, Field(min_length=1, max_length=1)]
 
 
-class TextFoldingFile(Table):
+class TextFile(Table):
     folds: dict[Char, list[Char]]  # replacement ← characters folded to it
+    opening_brackets: list[Char]
+    closing_brackets: list[Char]
 
 
 class UnknownMarkersFile(Table):
@@ -488,7 +491,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "quantities.yaml": QuantitiesFile,
     "selectors.yaml": SelectorsFile,
     "sources.yaml": SourcesFile,
-    "text_folding.yaml": TextFoldingFile,
+    "text.yaml": TextFile,
     "training_phases.yaml": TrainingPhasesFile,
     "unknown_markers.yaml": UnknownMarkersFile,
 }

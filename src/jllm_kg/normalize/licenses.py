@@ -36,7 +36,6 @@ from jllm_kg.normalize.text import (
 from jllm_kg.vocab import slugify
 
 _FILE = "licenses.yaml"
-_UNCERTAIN = re.compile(r"\s*[(（]\s*[?？]\s*[)）]\s*")
 
 
 class UnknownLicenseError(ValueError):
@@ -94,6 +93,13 @@ def _tables() -> tuple[Mapping[str, LicenseFact], dict[str, str], dict[str, str]
     return MappingProxyType(catalogue), exact, loose
 
 
+@cache
+def _uncertainty() -> re.Pattern[str]:
+    """An uncertainty mark in brackets ("(?)", "（？）"), with the spaces around it."""
+    marks = "|".join(map(re.escape, load_table(_FILE, LicensesFile).uncertainty_marks))
+    return re.compile(rf"\s*[(（]\s*(?:{marks})\s*[)）]\s*")
+
+
 def license_catalogue() -> Mapping[str, LicenseFact]:
     """All curated licences by key (read-only)."""
     return _tables()[0]
@@ -131,8 +137,8 @@ def resolve_license(name: str, *, strict: bool = False) -> LicenseFact | None:
 def _statements_for_value(
     value: str, selector: Selector | None, additive: bool, line: str
 ) -> list[LicenseStatement]:
-    uncertain = bool(_UNCERTAIN.search(value))
-    value = _UNCERTAIN.sub(" ", value).strip()
+    uncertain = bool(_uncertainty().search(value))
+    value = _uncertainty().sub(" ", value).strip()
     statements: list[LicenseStatement] = []
     for part in split_top_level(value, load_table(_FILE, LicensesFile).joiners):
         fact = resolve_license(part)
@@ -159,7 +165,7 @@ def parse_license_cell(lines: Sequence[str]) -> list[LicenseStatement]:
         if selector is None and line[:1] in "(（" and line[-1:] in ")）":
             # A parenthesised line that is not a variant note: keep what it names.
             inner = line[1:-1].strip()
-            if _UNCERTAIN.fullmatch(line):
+            if _uncertainty().fullmatch(line):
                 continue
             value = inner
         statements.extend(_statements_for_value(value, selector, additive, line))

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from jllm_kg.curated import CuratedDataError, load_table
-from jllm_kg.curated.schemas import TextFoldingFile, UnknownMarkersFile
+from jllm_kg.curated.schemas import TextFile, UnknownMarkersFile
 
 _SPACES = re.compile(r"\s+")
 # Spaces next to brackets are not significant: "（β）" and "(β)" and "( β )" compare equal.
@@ -33,8 +33,8 @@ _LOOSE_DROP = re.compile(r"[\s\-_]+")
 
 @cache
 def _folds() -> dict[int, str]:
-    """``str.translate`` table of ``text_folding.yaml`` (dashes → ``-``, ``×`` → ``x``)."""
-    folds = load_table("text_folding.yaml", TextFoldingFile).folds
+    """``str.translate`` table of the folds in ``text.yaml`` (dashes → ``-``, ``×`` → ``x``)."""
+    folds = load_table("text.yaml", TextFile).folds
     return {ord(char): target for target, chars in folds.items() for char in chars}
 
 
@@ -97,19 +97,26 @@ def is_unknown_marker(text: str | None) -> bool:
     return not bare or bare in _unknown_markers()
 
 
+@cache
+def _brackets() -> tuple[frozenset[str], frozenset[str]]:
+    table = load_table("text.yaml", TextFile)
+    return frozenset(table.opening_brackets), frozenset(table.closing_brackets)
+
+
 def split_top_level(text: str, separators: Iterable[str]) -> list[str]:
     """Split *text* on any of *separators* outside parentheses/brackets; pieces are stripped
     and empty pieces dropped. Longer separators win (`` et `` before ``e``)."""
     seps = sorted(separators, key=len, reverse=True)
+    opening, closing = _brackets()
     pieces: list[str] = []
     depth = 0
     start = 0
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch in "(（[「«":
+        if ch in opening:
             depth += 1
-        elif ch in ")）]」»":
+        elif ch in closing:
             depth = max(0, depth - 1)
         elif depth == 0:
             sep = next((s for s in seps if text.startswith(s, i)), None)
@@ -127,15 +134,16 @@ def split_with_separators(text: str, separators: Sequence[str]) -> list[tuple[in
     """Spans ``(start, end)`` of the top-level pieces of *text* (same rules as
     :func:`split_top_level`), so that callers can re-join adjacent pieces exactly as written."""
     seps = sorted(separators, key=len, reverse=True)
+    opening, closing = _brackets()
     spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch in "(（[「«":
+        if ch in opening:
             depth += 1
-        elif ch in ")）]」»":
+        elif ch in closing:
             depth = max(0, depth - 1)
         elif depth == 0:
             sep = next((s for s in seps if text.startswith(s, i)), None)
