@@ -17,6 +17,7 @@ from jllm_kg.curated.schemas import (
     HfRenamesFile,
     ListHeadersFile,
     ListSectionsFile,
+    TextFile,
     UnknownMarkersFile,
 )
 from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
@@ -221,6 +222,19 @@ def test_renamed_hf_orgs_belong_to_one_developer() -> None:
     owners = {org.casefold(): d.key for d in developer_catalogue().values() for org in d.hf_orgs}
     for old, new in renames.items():
         assert owners.get(old.casefold()) == owners.get(new.casefold()), (old, new)
+
+
+def test_each_character_folds_to_one_target() -> None:
+    folds = load_table("text.yaml", TextFile).folds
+    chars = [char for chars in folds.values() for char in chars]
+    assert len(chars) == len(set(chars))
+    assert not set(chars) & set(folds), "a folded character is itself a target"
+
+
+def test_brackets_pair_up() -> None:
+    table = load_table("text.yaml", TextFile)
+    assert len(table.opening_brackets) == len(table.closing_brackets)
+    assert not set(table.opening_brackets) & set(table.closing_brackets)
 
 
 # --- coverage of the seed documents --------------------------------------------------------
