@@ -1,4 +1,4 @@
-"""The vocabulary contract of DESIGN.md as Python names: namespaces and resource IRIs.
+"""The vocabulary contract (docs/design.md#vocabulary) as Python names: namespaces and IRIs.
 
 Every stage builds IRIs through this module, so that a renamed namespace is impossible to
 introduce by accident.

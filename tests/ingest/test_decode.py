@@ -15,7 +15,7 @@ from jllm_kg.ingest.decode import (
 # Seed 000, lines 1 and 47, as stored (UTF-8 decoded as Mac Roman, then re-encoded).
 MOJIBAKE_TITLE = "# Aper√ßu des grands mod√®les de langage (LLM) en japonais"
 MOJIBAKE_HEADING = "#### D'usage g√©n√©ral"
-# "日本語" read the same way (seeds README H1).
+# "日本語" read the same way (docs/design.md#h1).
 MOJIBAKE_JAPANESE = "Êó•Êú¨Ë™û"
 
 

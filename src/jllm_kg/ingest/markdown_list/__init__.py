@@ -2,7 +2,7 @@
 
 Design: a lenient line-based reader for the document structure, markdown-it-py for inline
 content. The list's tables break GFM in ways a GFM table parser either rejects or silently
-repairs differently from what the author meant (seeds README H15): rows without a leading or
+repairs differently from what the author meant (docs/design.md#h15): rows without a leading or
 trailing ``|``, blank separator rows ``||||``, a TAB inside a cell, a commented-out row
 ``<!-- | … | -->`` that ends its table, ``<a id>`` anchors glued to links, bold lines used as
 headings. A GFM parser also loses line numbers of rows, which every record needs as evidence.
