@@ -172,7 +172,7 @@ class KG:
 
     def values(self, query: str, variable: str = "v") -> set[str]:
         """The distinct string values (IRI or lexical form) of one variable of a SELECT."""
-        return {row[variable].value for row in self.select(query) if row[variable] is not None}
+        return {term.value for row in self.select(query) if (term := row[variable]) is not None}
 
     def model(self, hf_id_or_slug: str, graph: str | None = None) -> str:
         """The IRI of a model of the graph, failing the test when there is no such model.

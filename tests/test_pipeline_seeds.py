@@ -44,8 +44,8 @@ def assert_same_as(out_graph: Path, reference: Path) -> None:
     generated = sorted(p.name for p in out_graph.iterdir())
     expected = sorted(p.name for p in reference.iterdir() if p.suffix == ".nq")
     assert generated == expected, f"the ingest writes other files than {reference} holds"
-    problems = [first_difference(out_graph / name, reference / name) for name in generated]
-    problems = [p for p in problems if p]
+    problems = [p for name in generated if (p := first_difference(out_graph / name,
+                                                                  reference / name))]
     assert not problems, "stale or non-deterministic graph:\n" + "\n".join(problems)
 
 
