@@ -1,9 +1,12 @@
-"""Integrity of the committed graph (data/graph/*.nq + ontology), and spot facts from the seeds.
+"""Integrity of the graph built from the seeds (tests/conftest.py: the session's ingest + the
+ontology), and spot facts from the seeds.
 
 Spot facts are read from the seed documents (file and line in each docstring), never copied
-from the graph. A fact the graph gets wrong is marked ``xfail(strict=True)`` with the reason, so
-that the fix in the mapper turns it into a pass (and a strict xfail then reminds us to drop the
-marker).
+from the graph. Models are looked up through ``kg.model`` / ``kg.model_values``, which fail the
+test when the named model is not in the graph, so that a negative check ("X has no licence")
+cannot pass because X is misspelt. A fact the graph gets wrong is marked ``xfail(strict=True)``
+with the reason, so that the fix in the mapper turns it into a pass (and a strict xfail then
+reminds us to drop the marker).
 """
 
 from __future__ import annotations
@@ -236,6 +239,21 @@ def test_derivation_graph_is_acyclic(kg) -> None:
 
 def test_no_model_derives_from_itself_directly(kg) -> None:
     assert not kg.ask("ASK { ?m prov:wasDerivedFrom ?m }")
+
+
+def test_model_lookup_fails_on_a_misspelt_or_absent_model(kg) -> None:
+    """The guard of the negative checks: a misspelt HF id or slug, or a model looked up in a
+    source that does not list it (Fugaku-LLM, 2024, is not in the 2023 English list 002), fails
+    the test instead of giving an empty set; the same model in 003 L81 is found."""
+    fugaku = "Fugaku-LLM/Fugaku-LLM-13B"
+    with pytest.raises(pytest.fail.Exception, match="no model 'Fugaku-LLM/Fugaku-LLM-13b'"):
+        kg.model_values("Fugaku-LLM/Fugaku-LLM-13b", "jllm:license")
+    with pytest.raises(pytest.fail.Exception, match=f"no model '{fugaku}' in the graph <{G002}>"):
+        kg.model_values(fugaku, "jllm:license", G002)
+    with pytest.raises(pytest.fail.Exception, match="no model 'Fugaku-LLM--Fugaku-LLM-13'"):
+        kg.model("Fugaku-LLM--Fugaku-LLM-13")
+    assert kg.model(fugaku, G003) == kg.model("Fugaku-LLM--Fugaku-LLM-13B") == (
+        MODEL + "Fugaku-LLM--Fugaku-LLM-13B")
 
 
 # --- (g) spot facts from the seeds ------------------------------------------------------------
