@@ -67,7 +67,7 @@ def test_every_seed_hf_id_is_a_model(kg, seed_hf_ids) -> None:
 
 
 def test_hf_id_model_iri_matches_repo(kg) -> None:
-    """DESIGN.md: a model with a Hugging Face repo gets the slug of its repo id (org--name)."""
+    """docs/design.md#iris: a model with a Hugging Face repo gets the slug of its repo id."""
     rows = kg.select("SELECT DISTINCT ?m ?h WHERE { ?m a jllm:Model ; jllm:huggingFaceId ?h }")
     wrong = [
         (r["m"].value, r["h"].value)
@@ -193,8 +193,8 @@ def test_context_lengths_are_sane(kg) -> None:
 
 
 def test_every_derivation_is_qualified_in_the_same_graph(kg) -> None:
-    """DESIGN.md: each derivation has a qualified node with prov:entity = the parent, so that
-    the graph can say why X derives from Y — in the graph of the source that states it."""
+    """docs/design.md#derivations: each derivation has a qualified node (prov:entity: the parent),
+    so that the graph can say why X derives from Y — in the graph of the source that states it."""
     rows = kg.select(
         """SELECT DISTINCT ?g ?child ?parent WHERE {
           GRAPH ?g { ?child prov:wasDerivedFrom ?parent
@@ -205,7 +205,7 @@ def test_every_derivation_is_qualified_in_the_same_graph(kg) -> None:
 
 
 def test_specific_derivations_materialize_was_derived_from(kg) -> None:
-    """DESIGN.md: prov:wasDerivedFrom is always materialized next to the specific property."""
+    """docs/design.md#derivations: prov:wasDerivedFrom is always next to the specific property."""
     rows = kg.select(
         """SELECT DISTINCT ?g ?child ?p ?parent WHERE {
           VALUES ?p { jllm:continuedPretrainingFrom jllm:fineTunedFrom jllm:preferenceTunedFrom
@@ -218,7 +218,7 @@ def test_specific_derivations_materialize_was_derived_from(kg) -> None:
 
 
 def test_specific_training_data_materializes_trained_on(kg) -> None:
-    """DESIGN.md: jllm:trainedOn is always materialized next to the phase-specific property."""
+    """docs/design.md#ontology-terms: jllm:trainedOn is always next to the phase property."""
     rows = kg.select(
         """SELECT DISTINCT ?m ?p ?d WHERE {
           VALUES ?p { jllm:pretrainedOn jllm:instructionTunedOn jllm:preferenceTunedOn }

@@ -45,7 +45,7 @@ def column(rows: list[dict[str, str]], name: str) -> list[str]:
 
 
 def test_there_are_saved_queries() -> None:
-    """The design promises saved queries for the researchers' questions (DESIGN.md)."""
+    """The design promises saved queries for the researchers' questions (docs/design.md#purpose)."""
     assert len(QUERY_FILES) >= 10, [p.name for p in QUERY_FILES]
 
 
