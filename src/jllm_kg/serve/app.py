@@ -14,6 +14,8 @@ import pyoxigraph as ox
 from flask import Flask, Response, abort, g, render_template, request, send_file
 from werkzeug.exceptions import HTTPException
 
+from jllm_kg.formats import DOCUMENT_FORMATS as DOCUMENT_OFFERS
+from jllm_kg.formats import by_name, rdf_syntax
 from jllm_kg.serve import conneg
 from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.describe import graph_statistics, serialize_triples, void_description
@@ -21,9 +23,6 @@ from jllm_kg.serve.i18n import LANGUAGES, pick_label, preferred_languages, ui
 from jllm_kg.serve.lineage import Edge, lineage_svg
 from jllm_kg.serve.pool import InlineExecutor, QueryExecutor, QueryPool, QueryStopped
 from jllm_kg.serve.protocol import (
-    DOCUMENT_OFFERS,
-    FORMATS_BY_NAME,
-    RDF_FORMATS,
     ClientError,
     SparqlProtocol,
     base_url,
@@ -285,7 +284,7 @@ def _register(app: Flask, service: GraphService, config: ServeConfig,
 
     def _answer(reply: Reply) -> Response:
         if reply.status == "ok":
-            fmt = FORMATS_BY_NAME[reply.format_name]
+            fmt = by_name(reply.format_name)
             response = Response(reply.body, status=200, content_type=fmt.content_type)
             response.headers["Vary"] = "Accept"
             return response
@@ -312,7 +311,7 @@ def _register(app: Flask, service: GraphService, config: ServeConfig,
             chosen = conneg.negotiate(request.headers.get("Accept"), offers)
         if chosen is None:
             raise ClientError(406, "available as: " + ", ".join(o.media_type for o in offers))
-        body = serialize_triples(triples_factory(), RDF_FORMATS[chosen.name])
+        body = serialize_triples(triples_factory(), rdf_syntax(chosen.name))
         response = Response(body, content_type=chosen.content_type)
         response.headers["Vary"] = "Accept"
         return response
