@@ -6,7 +6,9 @@ The VoID numbers are counted with SPARQL over the served graph (once per snapsho
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
+from typing import TypedDict
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -58,12 +60,26 @@ def _count(service: GraphService, query: str) -> int:
     return int(rows[0]["n"]["value"]) if rows else 0
 
 
-def graph_statistics(service: GraphService) -> dict[str, object]:
+class GraphStatistics(TypedDict):
+    """What :func:`graph_statistics` counts (pairs are ``(IRI, count)``; sources are
+    ``(document IRI, home page or "")``)."""
+
+    triples: int
+    entities: int
+    subjects: int
+    objects: int
+    sources: list[tuple[str, str]]
+    classes: list[tuple[str, int]]
+    properties: list[tuple[str, int]]
+    graphs: list[tuple[str, int]]
+
+
+def graph_statistics(service: GraphService) -> GraphStatistics:
     """Counts of the served graph: distinct triples, entities (subjects in the resource
     namespace), distinct subjects and objects, classes, properties, named graphs, and the
     source documents it was read from (with their home pages)."""
 
-    def compute() -> dict[str, object]:
+    def compute() -> GraphStatistics:
         base = service.config.resource_base
         triples = _count(
             service,
@@ -105,7 +121,7 @@ def graph_statistics(service: GraphService) -> dict[str, object]:
                 union=False,
             )
         ]
-        return {
+        return GraphStatistics({
             "triples": triples,
             "entities": entities,
             "subjects": subjects,
@@ -114,9 +130,10 @@ def graph_statistics(service: GraphService) -> dict[str, object]:
             "classes": classes,
             "properties": properties,
             "graphs": graphs,
-        }
+        })
 
-    return dict(service.memo("statistics", compute))
+    statistics: GraphStatistics = service.memo("statistics", compute)
+    return statistics
 
 
 def service_description(service: GraphService, base_url: str) -> list[ox.Triple]:
@@ -149,7 +166,7 @@ def service_description(service: GraphService, base_url: str) -> list[ox.Triple]
     ]
     for name in RESULT_FORMAT_IRIS:
         triples.append(ox.Triple(node, _n(SD + "resultFormat"), _n(FORMATS + name)))
-    for index, (graph, count) in enumerate(stats["graphs"]):  # type: ignore[arg-type]
+    for index, (graph, count) in enumerate(stats["graphs"]):
         named = ox.BlankNode(f"ng{index}")
         described = ox.BlankNode(f"g{index}")
         triples += [
@@ -195,9 +212,9 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
         ox.Triple(ds, _n(VOID + "feature"), _n(FORMATS + "N-Quads")),
         ox.Triple(ds, _n(VOID + "triples"), _int(stats["triples"])),
         ox.Triple(ds, _n(VOID + "entities"), _int(stats["entities"])),
-        ox.Triple(ds, _n(VOID + "classes"), _int(len(stats["classes"]))),  # type: ignore[arg-type]
+        ox.Triple(ds, _n(VOID + "classes"), _int(len(stats["classes"]))),
         ox.Triple(
-            ds, _n(VOID + "properties"), _int(len(stats["properties"]))  # type: ignore[arg-type]
+            ds, _n(VOID + "properties"), _int(len(stats["properties"]))
         ),
         ox.Triple(ds, _n(VOID + "distinctSubjects"), _int(stats["subjects"])),
         ox.Triple(ds, _n(VOID + "distinctObjects"), _int(stats["objects"])),
@@ -216,27 +233,27 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
             ox.Triple(ds, _n(VOID + "dataDump"),
                       _n(f"{base_url}/dumps/{quote(service.snapshot.dump.name)}")),
         ]
-    for document, url in stats["sources"]:  # type: ignore[misc]
+    for document, url in stats["sources"]:
         triples.append(ox.Triple(ds, _n(DCT + "source"), _n(document)))
         if url:
             triples.append(ox.Triple(_n(document), _n(SCHEMA_URL), _n(url)))
     for namespace in ("http://www.w3.org/ns/prov#", "https://schema.org/", "https://w3id.org/fair4ml#"):
         triples.append(ox.Triple(ds, _n(VOID + "vocabulary"), _n(namespace)))
-    for index, (cls, count) in enumerate(stats["classes"]):  # type: ignore[arg-type]
+    for index, (cls, count) in enumerate(stats["classes"]):
         part = ox.BlankNode(f"class{index}")
         triples += [
             ox.Triple(ds, _n(VOID + "classPartition"), part),
             ox.Triple(part, _n(VOID + "class"), _n(cls)),
             ox.Triple(part, _n(VOID + "entities"), _int(count)),
         ]
-    for index, (prop, count) in enumerate(stats["properties"]):  # type: ignore[arg-type]
+    for index, (prop, count) in enumerate(stats["properties"]):
         part = ox.BlankNode(f"property{index}")
         triples += [
             ox.Triple(ds, _n(VOID + "propertyPartition"), part),
             ox.Triple(part, _n(VOID + "property"), _n(prop)),
             ox.Triple(part, _n(VOID + "triples"), _int(count)),
         ]
-    for graph, count in stats["graphs"]:  # type: ignore[misc]
+    for graph, count in stats["graphs"]:
         subset = _n(graph)
         triples += [
             ox.Triple(ds, _n(VOID + "subset"), subset),
@@ -252,10 +269,13 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
 
 def serialize_triples(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
     """``triples`` in ``rdf_format`` (quad formats put them in the default graph)."""
-    items: Iterable[ox.Triple | ox.Quad] = triples
-    if rdf_format.supports_datasets:
-        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
     prefixes = DESCRIPTION_PREFIXES if rdf_format in {
         ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML
     } else None
-    return ox.serialize(items, format=rdf_format, prefixes=prefixes)  # type: ignore[return-value]
+    output = io.BytesIO()
+    if rdf_format.supports_datasets:
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        ox.serialize(quads, output, rdf_format, prefixes=prefixes)
+    else:
+        ox.serialize(triples, output, rdf_format, prefixes=prefixes)
+    return output.getvalue()
