@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +16,7 @@ from jllm_kg.serve.conneg import (
     negotiate,
     prefers_html,
 )
+from jllm_kg.serve.i18n import LANGUAGES, preferred_languages
 
 OFFER_SETS = (RESULT_OFFERS, GRAPH_OFFERS, (HTML, *RESULT_OFFERS), (HTML, *GRAPH_OFFERS))
 KNOWN_TYPES = sorted({t for offers in OFFER_SETS for o in offers for t in (o.media_type,
@@ -37,7 +40,7 @@ def header(items: list[tuple[str, str | None]], *, spaces: bool = False) -> str:
 def quality(items: list[tuple[str, str | None]], media_type: str) -> float:
     """RFC 9110 §12.5.1, written independently of the code under test: the most specific
     matching range gives the quality (the highest one among equally specific duplicates)."""
-    main, sub = media_type.split("/")
+    main = media_type.split("/")[0]
     best: tuple[int, float] | None = None
     for media, q in items:
         r_main, r_sub = media.split("/")
@@ -127,3 +130,27 @@ def test_format_names_pick_an_offer_of_that_name_or_none(offers, name) -> None:
     assert format_parameter(name.upper(), offers) == chosen
     if chosen is not None:
         assert format_parameter(chosen.media_type, offers) is chosen
+
+
+LANGUAGE_TAGS = st.sampled_from(["en", "en-GB", "ja", "ja-JP", "fr", "fr-CH", "de", "zh-Hant",
+                                 "*"])
+
+
+@given(st.lists(st.tuples(LANGUAGE_TAGS, QUALITIES), max_size=6),
+       st.sampled_from([None, "", "en", "ja", "fr", "de"]))
+def test_languages_are_ordered_by_the_readers_ranking(items, override) -> None:
+    text = ",".join(tag if q is None else f"{tag};q={q}" for tag, q in items)
+    order = preferred_languages(text, override)
+    assert sorted(order) == sorted(LANGUAGES)
+    if override in LANGUAGES:
+        assert order[0] == override
+
+    def rank(language: str) -> float:
+        """The quality of the most specific tag naming ``language`` (RFC 4647 lookup by
+        primary subtag), else that of ``*``, else 0."""
+        named = [float(q or 1) for tag, q in items if tag.split("-")[0] == language]
+        star = [float(q or 1) for tag, q in items if tag == "*"]
+        return max(named) if named else (max(star) if star else 0.0)
+
+    ranked = [lang for lang in order if lang != override]
+    assert all(rank(earlier) >= rank(later) for earlier, later in itertools.pairwise(ranked))
