@@ -40,6 +40,10 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_result_bytes: int = 64 * 1024 * 1024
+    substitutions: tuple[tuple[str, ox.NamedNode | ox.Literal], ...] = ()
+    """``(variable, value)`` pairs bound before evaluation (pyoxigraph's ``substitutions``,
+    SPARQL SEP-0007): values reach the query as terms, never spliced into its text. A SELECT
+    must project the variables it lets substitute."""
 
 
 ReplyStatus = Literal["ok", "syntax", "too_large", "memory", "error", "ready", "failed"]
@@ -94,6 +98,9 @@ def execute(store: ox.Store, request: QueryRequest, *, merged_default_graph: boo
             kwargs["use_default_graph_as_union"] = True
         if request.named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+        if request.substitutions:
+            kwargs["substitutions"] = {ox.Variable(name): value
+                                       for name, value in request.substitutions}
         result = store.query(request.query, **kwargs)  # type: ignore[arg-type]
         if isinstance(result, ox.QueryTriples):
             rdf_format = rdf_syntax(request.graph_format)
