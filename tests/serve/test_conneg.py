@@ -12,6 +12,7 @@ from jllm_kg.serve.conneg import (
     FORMAT_NAMES,
     GRAPH_OFFERS,
     RESULT_OFFERS,
+    choose,
     format_parameter,
     negotiate,
     prefers_html,
@@ -154,3 +155,18 @@ def test_languages_are_ordered_by_the_readers_ranking(items, override) -> None:
 
     ranked = [lang for lang in order if lang != override]
     assert all(rank(earlier) >= rank(later) for earlier, later in itertools.pairwise(ranked))
+
+
+@given(offer_sets, st.sampled_from(sorted(FORMAT_NAMES)), st.lists(accept_items(), max_size=4),
+       st.booleans())
+def test_a_format_parameter_overrides_accept(offers, name, items, html) -> None:
+    expected = format_parameter(name, (*offers, HTML) if html else offers)
+    assert choose(name, header(items), offers, html=html) == expected
+
+
+@given(offer_sets, st.lists(accept_items(), max_size=4))
+def test_without_a_format_parameter_accept_decides(offers, items) -> None:
+    text = header(items)
+    assert choose(None, text, offers) == negotiate(text, offers)
+    if HTML not in offers and choose(None, text, offers, html=True) is HTML:
+        assert prefers_html(text, offers)

@@ -34,7 +34,8 @@ def test_page_query_runs_with_its_bindings(name: str) -> None:
     if isinstance(result, ox.QuerySolutions):
         # a SELECT must project what it lets callers bind (pyoxigraph refuses otherwise)
         assert used <= {v.value for v in result.variables}
-        assert list(result) == []
+        # an empty graph: no rows, or the one row of an aggregate counting nothing
+        assert all(row["n"] == ox.Literal(0) for row in result)
     elif isinstance(result, ox.QueryBoolean):
         assert not bool(result)
     else:

@@ -138,16 +138,31 @@ def negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
 
 
 def prefers_html(accept: str | None, offers: tuple[Format, ...]) -> bool:
-    """Whether a browser-like ``Accept`` names ``text/html`` and ranks it above every machine
-    format offered."""
+    """Whether a browser-like ``Accept`` names ``text/html`` (with a quality above 0) and ranks
+    HTML above every machine format offered."""
     if not accept:
         return False
-    named = any(media == "text/html" for media, _ in parse_accept(accept))
+    named = any(media == "text/html" and quality > 0 for media, quality in parse_accept(accept))
     return named and negotiate(accept, (HTML, *offers)) is HTML
+
+
+def choose(format_value: str | None, accept: str | None, offers: tuple[Format, ...], *,
+           html: bool = False) -> Format | None:
+    """The format of an answer: the ``format=`` value if given, else the best for ``Accept``.
+
+    With ``html``, an HTML page is offered besides ``offers`` (by name, or to a browser that
+    ranks ``text/html`` first). ``None`` when nothing acceptable is offered (a 406); raises
+    :class:`UnknownFormat` for a ``format=`` value that names nothing (a 400).
+    """
+    if format_value:
+        return format_parameter(format_value, (*offers, HTML) if html else offers)
+    if html and prefers_html(accept, offers):
+        return HTML
+    return negotiate(accept, offers)
 
 
 __all__ = [
     "CSV", "FORMAT_NAMES", "GRAPH_OFFERS", "HTML", "JSON", "JSONLD", "NQUADS", "NTRIPLES",
     "RDFXML", "RESULT_OFFERS", "TRIG", "TSV", "TURTLE", "XML", "Format", "UnknownFormat",
-    "format_parameter", "negotiate", "prefers_html",
+    "choose", "format_parameter", "negotiate", "prefers_html",
 ]

@@ -7,12 +7,13 @@ The VoID numbers are counted with SPARQL over the served graph (once per snapsho
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TypedDict
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from jllm_kg.serve.page_queries import page_query
 from jllm_kg.serve.service import GraphService
 from jllm_kg.store import ONTOLOGY_GRAPH
 from jllm_kg.vocab import JLLM_NS, PREFIXES
@@ -55,8 +56,9 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def _count(service: GraphService, query: str) -> int:
-    rows = service.select(query)
+def _count(service: GraphService, query: str,
+           bind: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> int:
+    rows = service.select(query, bind=bind)
     return int(rows[0]["n"]["value"]) if rows else 0
 
 
@@ -80,47 +82,23 @@ def graph_statistics(service: GraphService) -> GraphStatistics:
     source documents it was read from (with their home pages)."""
 
     def compute() -> GraphStatistics:
-        base = service.config.resource_base
-        triples = _count(
-            service,
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-        )
-        entities = _count(
-            service,
-            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
-            f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }}',
-        )
-        classes = [
-            (row["c"]["value"], int(row["n"]["value"]))
-            for row in service.select(
-                "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
-            )
-        ]
-        properties = [
-            (row["p"]["value"], int(row["n"]["value"]))
-            for row in service.select(
-                "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-                " GROUP BY ?p ORDER BY ?p"
-            )
-        ]
-        subjects = _count(service, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
-        objects = _count(service, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")
+        def pairs(name: str, key: str, *, union: bool = True) -> list[tuple[str, int]]:
+            return [(row[key]["value"], int(row["n"]["value"]))
+                    for row in service.select(page_query(name), union=union)]
+
+        base = ox.Literal(service.config.resource_base)
+        triples = _count(service, page_query("stats-triples"))
+        entities = _count(service, page_query("stats-entities"), bind={"base": base})
+        classes = pairs("stats-classes", "c")
+        properties = pairs("stats-properties", "p")
+        subjects = _count(service, page_query("stats-subjects"))
+        objects = _count(service, page_query("stats-objects"))
         sources = sorted({
             (row["d"]["value"], row["u"]["value"] if "u" in row else "")
-            for row in service.select(
-                "SELECT DISTINCT ?d ?u WHERE { "
-                f"?d a <{JLLM_NS}SourceDocument> OPTIONAL {{ ?d <{SCHEMA_URL}> ?u }} }}"
-            )
+            for row in service.select(page_query("stats-sources"))
             if row["d"]["type"] == "uri" and row.get("u", {"type": "uri"})["type"] == "uri"
         })
-        graphs = [
-            (row["g"]["value"], int(row["n"]["value"]))
-            for row in service.select(
-                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                "GROUP BY ?g ORDER BY ?g",
-                union=False,
-            )
-        ]
+        graphs = pairs("stats-graphs", "g", union=False)
         return GraphStatistics({
             "triples": triples,
             "entities": entities,

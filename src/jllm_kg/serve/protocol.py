@@ -76,21 +76,14 @@ def choose_format(info: QueryInfo, format_value: str | None, accept: str | None,
                   *, allow_html: bool = True) -> conneg.Format:
     """The answer's format: the ``format`` parameter if given, else ``Accept``."""
     offers = conneg.GRAPH_OFFERS if info.is_graph_form else conneg.RESULT_OFFERS
-    if format_value:
-        try:
-            chosen = conneg.format_parameter(
-                format_value, (*offers, conneg.HTML) if allow_html else offers
-            )
-        except conneg.UnknownFormat as error:
-            raise ClientError(400, str(error)) from error
-        if chosen is None:
-            raise ClientError(406, f"format {format_value!r} does not fit a "
-                              f"{info.form or 'this'} query; available: "
-                              + ", ".join(o.name for o in offers))
-        return chosen
-    if allow_html and conneg.prefers_html(accept, offers):
-        return conneg.HTML
-    chosen = conneg.negotiate(accept, offers)
+    try:
+        chosen = conneg.choose(format_value, accept, offers, html=allow_html)
+    except conneg.UnknownFormat as error:
+        raise ClientError(400, str(error)) from error
+    if chosen is None and format_value:
+        raise ClientError(406, f"format {format_value!r} does not fit a "
+                          f"{info.form or 'this'} query; available: "
+                          + ", ".join(o.name for o in offers))
     if chosen is None:
         raise ClientError(406, f"none of the acceptable media types ({accept}) can carry the "
                           "answer; available: " + ", ".join(o.media_type for o in offers))
@@ -287,15 +280,11 @@ class SparqlProtocol:
     def _service_description(self, environ: dict[str, Any], start_response: StartResponse,
                              args: dict[str, list[str]], accept: str | None) -> list[bytes]:
         format_values = args.get("format") or args.get("output")
-        if format_values:
-            try:
-                chosen = conneg.format_parameter(format_values[0], (*DOCUMENT_FORMATS, conneg.HTML))
-            except conneg.UnknownFormat as error:
-                raise ClientError(400, str(error)) from error
-        elif conneg.prefers_html(accept, DOCUMENT_FORMATS):
-            chosen = conneg.HTML
-        else:
-            chosen = conneg.negotiate(accept, DOCUMENT_FORMATS)
+        try:
+            chosen = conneg.choose(format_values[0] if format_values else None, accept,
+                                   DOCUMENT_FORMATS, html=True)
+        except conneg.UnknownFormat as error:
+            raise ClientError(400, str(error)) from error
         if chosen is None:
             raise ClientError(406, "the service description is available as: "
                               + ", ".join(o.media_type for o in DOCUMENT_FORMATS))

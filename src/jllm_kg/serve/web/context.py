@@ -85,10 +85,8 @@ def languages() -> list[str]:
 def choose_document_format(offers: tuple[Format, ...]) -> Format:
     """The format of a document offered in ``offers``: ``?format=`` if given, else ``Accept``;
     a :class:`ClientError` 400 for an unknown format name, 406 for one not offered."""
-    format_value = request.args.get("format")
     try:
-        chosen = (conneg.format_parameter(format_value, offers) if format_value
-                  else conneg.negotiate(request.headers.get("Accept"), offers))
+        chosen = conneg.choose(request.args.get("format"), request.headers.get("Accept"), offers)
     except conneg.UnknownFormat as error:
         raise ClientError(400, str(error)) from error
     if chosen is None:
