@@ -34,6 +34,8 @@ def test_table_agrees_with_pyoxigraph(fmt: formats.Format) -> None:
 
 
 def test_kinds_match_the_syntax() -> None:
+    assert {f.name for f in formats.RDF_FORMATS if f.prefixed} == {"turtle", "trig", "rdfxml"}
+    assert all(f.w3c_name for f in (*formats.RESULT_FORMATS, *formats.RDF_FORMATS))
     for fmt in formats.RDF_FORMATS:
         assert fmt.rdf_format is not None
         # JSON-LD can carry named graphs too, but it is offered as a graph format

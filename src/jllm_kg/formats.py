@@ -39,6 +39,10 @@ class Format:
     rdf_format: ox.RdfFormat | None = None
     extensions: tuple[str, ...] = ()
     """File extensions read as this format (lower case, with the dot)."""
+    w3c_name: str = ""
+    """Its name in the W3C format registry (``http://www.w3.org/ns/formats/NAME``)."""
+    prefixed: bool = False
+    """Whether the syntax abbreviates IRIs with prefixes (they are then declared on output)."""
 
     @property
     def content_type(self) -> str:
@@ -56,23 +60,28 @@ class Format:
 
 
 JSON = Format("json", "application/sparql-results+json", ("application/json",),
-              results_format=ox.QueryResultsFormat.JSON)
+              results_format=ox.QueryResultsFormat.JSON, w3c_name="SPARQL_Results_JSON")
 XML = Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"),
-             results_format=ox.QueryResultsFormat.XML)
-CSV = Format("csv", "text/csv", results_format=ox.QueryResultsFormat.CSV)
-TSV = Format("tsv", "text/tab-separated-values", results_format=ox.QueryResultsFormat.TSV)
+             results_format=ox.QueryResultsFormat.XML, w3c_name="SPARQL_Results_XML")
+CSV = Format("csv", "text/csv", results_format=ox.QueryResultsFormat.CSV,
+             w3c_name="SPARQL_Results_CSV")
+TSV = Format("tsv", "text/tab-separated-values", results_format=ox.QueryResultsFormat.TSV,
+             w3c_name="SPARQL_Results_TSV")
 TURTLE = Format("turtle", "text/turtle", ("application/x-turtle",), kind="graph",
-                rdf_format=ox.RdfFormat.TURTLE, extensions=(".ttl",))
+                rdf_format=ox.RdfFormat.TURTLE, extensions=(".ttl",), w3c_name="Turtle",
+                prefixed=True)
 NTRIPLES = Format("ntriples", "application/n-triples", ("text/plain",), kind="graph",
-                  rdf_format=ox.RdfFormat.N_TRIPLES, extensions=(".nt",))
+                  rdf_format=ox.RdfFormat.N_TRIPLES, extensions=(".nt",), w3c_name="N-Triples")
 JSONLD = Format("jsonld", "application/ld+json", ("application/json",), kind="graph",
-                rdf_format=ox.RdfFormat.JSON_LD, extensions=(".jsonld",))
+                rdf_format=ox.RdfFormat.JSON_LD, extensions=(".jsonld",), w3c_name="JSON-LD")
 RDFXML = Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), kind="graph",
-                rdf_format=ox.RdfFormat.RDF_XML, extensions=(".rdf", ".owl"))
+                rdf_format=ox.RdfFormat.RDF_XML, extensions=(".rdf", ".owl"),
+                w3c_name="RDF_XML", prefixed=True)
 NQUADS = Format("nquads", "application/n-quads", kind="dataset",
-                rdf_format=ox.RdfFormat.N_QUADS, extensions=(".nq",))
+                rdf_format=ox.RdfFormat.N_QUADS, extensions=(".nq",), w3c_name="N-Quads")
 TRIG = Format("trig", "application/trig", kind="dataset",
-              rdf_format=ox.RdfFormat.TRIG, extensions=(".trig",))
+              rdf_format=ox.RdfFormat.TRIG, extensions=(".trig",), w3c_name="TriG",
+              prefixed=True)
 HTML = Format("html", "text/html", ("application/xhtml+xml",), kind="html")
 
 RESULT_FORMATS: tuple[Format, ...] = (JSON, XML, CSV, TSV)
@@ -109,6 +118,11 @@ def results_syntax(name: str) -> ox.QueryResultsFormat:
     if results is None:
         raise KeyError(f"{name} is not a query results format")
     return results
+
+
+def prefixed(rdf_format: ox.RdfFormat) -> bool:
+    """Whether ``rdf_format`` abbreviates IRIs with declared prefixes (Turtle, TriG, RDF/XML)."""
+    return any(f.prefixed for f in RDF_FORMATS if f.rdf_format == rdf_format)
 
 
 def names(formats: Iterable[Format]) -> tuple[str, ...]:

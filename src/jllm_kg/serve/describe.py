@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from jllm_kg.formats import RDF_FORMATS, RESULT_FORMATS, prefixed
 from jllm_kg.serve.page_queries import page_query
 from jllm_kg.serve.service import GraphService
 from jllm_kg.store import ONTOLOGY_GRAPH
@@ -38,18 +39,6 @@ DESCRIPTION_PREFIXES = {
     "foaf": FOAF,
 }
 
-RESULT_FORMAT_IRIS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "N-Quads",
-    "TriG",
-    "JSON-LD",
-    "RDF_XML",
-)
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -142,8 +131,9 @@ def service_description(service: GraphService, base_url: str) -> list[ox.Triple]
         ox.Triple(default_graph, RDF_TYPE, _n(SD + "Graph")),
         ox.Triple(default_graph, _n(VOID + "triples"), _int(stats["triples"])),
     ]
-    for name in RESULT_FORMAT_IRIS:
-        triples.append(ox.Triple(node, _n(SD + "resultFormat"), _n(FORMATS + name)))
+    for answer_format in (*RESULT_FORMATS, *RDF_FORMATS):
+        triples.append(ox.Triple(node, _n(SD + "resultFormat"),
+                                 _n(FORMATS + answer_format.w3c_name)))
     for index, (graph, count) in enumerate(stats["graphs"]):
         named = ox.BlankNode(f"ng{index}")
         described = ox.BlankNode(f"g{index}")
@@ -247,9 +237,7 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
 
 def serialize_triples(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
     """``triples`` in ``rdf_format`` (quad formats put them in the default graph)."""
-    prefixes = DESCRIPTION_PREFIXES if rdf_format in {
-        ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML
-    } else None
+    prefixes = DESCRIPTION_PREFIXES if prefixed(rdf_format) else None
     output = io.BytesIO()
     if rdf_format.supports_datasets:
         quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
-from jllm_kg.formats import rdf_syntax, results_syntax
+from jllm_kg.formats import prefixed, rdf_syntax, results_syntax
 from jllm_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     from jllm_kg.serve.snapshot import Snapshot
 
-_PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
 
 
 @dataclass(frozen=True)
@@ -105,7 +104,7 @@ def execute(store: ox.Store, request: QueryRequest, *, merged_default_graph: boo
         if isinstance(result, ox.QueryTriples):
             rdf_format = rdf_syntax(request.graph_format)
             triples = _as_quads(result) if rdf_format.supports_datasets else result
-            prefixes = PREFIXES if rdf_format in _PREFIXED else None
+            prefixes = PREFIXES if prefixed(rdf_format) else None
             ox.serialize(triples, buffer, rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
             return Reply("ok", buffer.getvalue(), request.graph_format)
         result.serialize(buffer, format=results_syntax(request.result_format))
