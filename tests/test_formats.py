@@ -75,12 +75,14 @@ def test_walker_refuses_explicit_non_rdf_and_missing_paths(tmp_path: Path) -> No
         by_extension(Path("graph.txt"))
 
 
-def test_store_and_validator_read_the_same_files(tmp_path: Path) -> None:
-    """An RDF/XML ontology file (.owl) is read by both, where the validator once skipped it."""
+def test_store_and_validator_read_the_same_quads(tmp_path: Path) -> None:
+    """Same files (an RDF/XML .owl, once skipped by the validator) and same graphs (a triple
+    file's triples in its source graph, once in the validator's default graph)."""
     (tmp_path / "terms.owl").write_text(RDF_XML, "utf-8")
+    (tmp_path / "more.nq").write_text("<urn:x:b> <urn:x:p> <urn:x:c> <urn:x:g> .\n"
+                                      "<urn:x:b> <urn:x:p> <urn:x:d> .\n", "utf-8")
     store = build_store(data_paths=[tmp_path], include_ontology=False)
-    stored = {(q.subject, q.predicate, q.object) for q in store}
-    read = {(q.subject, q.predicate, q.object) for f in rdf_files([tmp_path])
-            for q in read_quads(f)}
-    assert stored == read
-    assert len(read) == 1
+    read = {q for f in rdf_files([tmp_path]) for q in read_quads(f)}
+    assert set(store) == read
+    assert {str(q.graph_name) for q in read} == {
+        "<https://w3id.org/jllm-kg/id/source/terms>", "<urn:x:g>", "DEFAULT"}

@@ -31,6 +31,7 @@ from rdflib.term import Node
 
 from jllm_kg.formats import RDF_EXTENSIONS, RdfFileError, rdf_files
 from jllm_kg.paths import data_dir, ontology_dir, shapes_dir
+from jllm_kg.store import graph_for_file
 from jllm_kg.vocab import JLLM, PREFIXES
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -83,13 +84,21 @@ def read_quads(path: Path) -> Iterator[ox.Quad]:
     rdflib's parsers on N-Quads). Raises :class:`RdfLoadError` naming the file, with the
     parser's message (it gives the line and column).
 
-    Quad formats keep their named graphs; the triples of a triple format stay in the default
-    graph, and so count as coming from no source document."""
+    The graphs are those the store gives (:func:`jllm_kg.store.graph_for_file`), so that the
+    validator checks the graph as it is served: quad formats keep their named graphs, the
+    triples of a triple format go to the ontology graph or to a source graph named after the
+    file (a graph that must then be described as a jllm:SourceDocument)."""
     rdf_format = RDF_EXTENSIONS[path.suffix.lower()]
+    graph = graph_for_file(path)
     try:
         with path.open("rb") as handle:
             # Relative IRIs resolve against the file, as rdflib would resolve them.
-            yield from ox.parse(handle, format=rdf_format, base_iri=path.resolve().as_uri())
+            quads = ox.parse(handle, format=rdf_format, base_iri=path.resolve().as_uri())
+            if graph is None:
+                yield from quads
+            else:
+                for quad in quads:
+                    yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
     except OSError as error:
         raise RdfLoadError(f"{path}: cannot read: {error}") from error
     except SyntaxError as error:

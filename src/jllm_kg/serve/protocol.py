@@ -20,7 +20,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
 
-from jllm_kg.formats import DOCUMENT_FORMATS, by_name, rdf_syntax
+from jllm_kg.formats import DOCUMENT_FORMATS, JSON, TURTLE, by_name, rdf_syntax
 from jllm_kg.serve import conneg
 from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.describe import serialize_triples, service_description
@@ -96,8 +96,8 @@ def query_request(query: str, info: QueryInfo, chosen: conneg.Format, config: Se
     """The worker request for ``query`` answered in ``chosen``."""
     return QueryRequest(
         query,
-        result_format=chosen.name if chosen.kind == "results" else "json",
-        graph_format=chosen.name if chosen.kind in {"graph", "dataset"} else "turtle",
+        result_format=chosen.name if chosen.kind == "results" else JSON.name,
+        graph_format=chosen.name if chosen.is_rdf else TURTLE.name,
         union_default_graph=not info.has_dataset_clause,
         default_graphs=default_graphs,
         named_graphs=named_graphs,

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
-from jllm_kg.formats import HTML, JSON, NTRIPLES, RESULT_FORMATS
+from jllm_kg.formats import HTML, JSON, NTRIPLES, RDF_FORMATS, RESULT_FORMATS, Format
 from jllm_kg.serve import conneg
 from jllm_kg.serve.pool import QueryStopped
 from jllm_kg.serve.protocol import ClientError, check_query, choose_format
@@ -45,8 +45,9 @@ PageError = tuple[int, str]
 """The status and message of a query that failed, shown in the page."""
 
 
-def _offers(info: QueryInfo) -> tuple[conneg.Format, ...]:
-    return conneg.GRAPH_OFFERS if info.is_graph_form else RESULT_FORMATS
+def _offers(info: QueryInfo) -> tuple[Format, ...]:
+    """The formats that can carry the answer of a query of this form."""
+    return RDF_FORMATS if info.is_graph_form else RESULT_FORMATS
 
 
 def results_table(query: str) -> ResultsTable:
