@@ -371,19 +371,6 @@ def _size(text: str) -> Any | None:
     return size if size is not None and size.value is not None else None
 
 
-def bold_sizes(cell: Cell | None) -> list[Any]:
-    """Sizes written in bold in a cell (the 2023 list gives sizes there, not in links)."""
-    if cell is None:
-        return []
-    sizes = []
-    for line in cell.lines:
-        for span in line.bold:
-            size = _size(span)
-            if size is not None:
-                sizes.append(size)
-    return sizes
-
-
 def checkpoint_size(checkpoint: Checkpoint | None, name: str) -> Any | None:
     """The size a checkpoint link states: its bold text, or a label that is only a size."""
     if checkpoint is None:

@@ -74,6 +74,19 @@ MENTION_DERIVATIONS = {
 }
 
 
+@dataclass(frozen=True)
+class UnresolvedParent:
+    """A parent named in a row that no row, repo or curated model is: it became a bare
+    labelled model node (``file`` is the source's file name)."""
+
+    file: str
+    line: int
+    label: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} {self.label}"
+
+
 def source_graph(doc_slug: str) -> str:
     return resource_iri("source", doc_slug)
 
@@ -108,7 +121,7 @@ class ListMapper:
         self.sink = sink
         self.catalog = catalog
         self.derivations = Derivations(sink)
-        self.unresolved_parents: list[tuple[str, int, str]] = []
+        self.unresolved_parents: list[UnresolvedParent] = []
 
     # -- documents --------------------------------------------------------------------------
 
@@ -389,7 +402,9 @@ class ListMapper:
             return [named[0].iri]
         if japanese is False or not unknown:
             return []
-        self.unresolved_parents.append((ctx.graph, ctx.row.row.line, label))
+        self.unresolved_parents.append(
+            UnresolvedParent(ctx.entry.doc.source.path, ctx.row.row.line, label)
+        )
         return [self.catalog.mentioned_model(label, size, ctx.graph, ctx.lang,
                                              written=split_label_size(written)[0])]
 
