@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from rdflib import URIRef
+
 from jllm_kg.curated import load_curated
 from jllm_kg.ingest.records import BenchmarkBullet, BenchmarkRow, ReferenceRow, SourceDocument
 from jllm_kg.map.graph import (
@@ -40,6 +42,17 @@ from jllm_kg.normalize.text import match_key
 from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, XSD, resource_iri, slugify
 
 CURATED_GRAPH = resource_iri("source", "curated")
+
+# The phase property of a dataset a model was trained on in that phase (jllm:trainedOn is
+# always written too): the list's phases (normalize.datasets.Phase) and the paper's
+# (ingest.paper_records.TrainingPhase). Generic fine-tuning, distillation, merge and an
+# unspecified phase have none.
+PHASE_PROPERTIES: Mapping[str, URIRef] = {
+    "pretraining": JLLM.pretrainedOn,
+    "continual-pretraining": JLLM.pretrainedOn,
+    "instruction-tuning": JLLM.instructionTunedOn,
+    "preference-tuning": JLLM.preferenceTunedOn,
+}
 
 # The specific property of each derivation type concept (all ⊑ prov:wasDerivedFrom).
 DERIVATION_PROPERTIES = {

@@ -7,7 +7,6 @@ that the mapper itself never parses text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -17,12 +16,18 @@ from typing import Any
 from jllm_kg.curated import load_curated
 from jllm_kg.ingest.records import Cell, Checkpoint
 from jllm_kg.map.identity import ModelNode
-from jllm_kg.map.siblings import name_tokens, stages_of
 from jllm_kg.normalize import quantities
 from jllm_kg.normalize.architectures import parse_architecture_cell
 from jllm_kg.normalize.base_models import parse_base_cell
 from jllm_kg.normalize.datasets import parse_training_data_cell
 from jllm_kg.normalize.developers import parse_developer_cell
+from jllm_kg.normalize.labels import (
+    name_size_texts,
+    name_tokens,
+    named_item_sizes,
+    stages_of,
+    written_label_key,
+)
 from jllm_kg.normalize.licenses import LicenseStatement, parse_license_cell
 from jllm_kg.normalize.selectors import CheckpointName, Selector, assign_by_selector, parse_selector
 from jllm_kg.normalize.text import is_unknown_marker, match_key
@@ -237,7 +242,7 @@ def model_sizes(row_cells: Mapping[str, Cell], models: Sequence[ModelNode]) -> d
     for index, model in enumerate(models):
         size = checkpoint_size(model.checkpoint, model.name)
         if size is None and model.checkpoint is not None:
-            size = named.get(_label_key(model.checkpoint.label))
+            size = named.get(written_label_key(model.checkpoint.label))
         if size is None and single is not None and (tokens[index] or len(models) == 1):
             # a checkpoint of a several-model row must name the size itself: "(large,
             # **2.7b**)" sizes gpt-neox-japanese-2.7b, not gpt2-large
@@ -255,16 +260,6 @@ def model_sizes(row_cells: Mapping[str, Cell], models: Sequence[ModelNode]) -> d
     return sizes
 
 
-_NAME_SIZE_TOKEN = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[bm]$", re.IGNORECASE)
-_NAMED_ITEM = re.compile(
-    r"(?<![\w.])(?P<name>[A-Za-z][\w-]*)\s*\(\s*(?P<size>\d+(?:\.\d+)?\s*[MmBb])\s*\)"
-)
-
-
-def _label_key(label: str) -> str:
-    return match_key(label.replace("\u2011", "-")).strip()
-
-
 def _name_size_tokens(model: ModelNode) -> list[Any]:
     """Size tokens standing alone (between ``-``) in a checkpoint's link label and repo name;
     ``japanese-stablelm-2-1_6b`` has none (``1_6b`` is not a size notation)."""
@@ -273,9 +268,7 @@ def _name_size_tokens(model: ModelNode) -> list[Any]:
         names.append(model.checkpoint.label)
     found: list[Any] = []
     for name in names:
-        for token in re.split(r"[-\s/()\u2011]+", name):
-            if not _NAME_SIZE_TOKEN.match(token):
-                continue
+        for token in name_size_texts(name):
             size = _size(token)
             if size is None:
                 moe = quantities.parse_parameter_size(token)
@@ -336,10 +329,10 @@ def _named_item_sizes(cells_: Sequence[Cell | None]) -> dict[str, Any]:
             text = line.text
             for link in line.links:
                 text = text.replace(link.text, " ")
-            for match in _NAMED_ITEM.finditer(text):
-                size = _size(match["size"])
+            for name, size_text in named_item_sizes(text):
+                size = _size(size_text)
                 if size is not None:
-                    found.setdefault(_label_key(match["name"]), size)
+                    found.setdefault(written_label_key(name), size)
     return found
 
 

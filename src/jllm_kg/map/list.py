@@ -10,13 +10,12 @@ qualified with the text it was read from.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jllm_kg.ingest.records import Cell, ListDocument, ModelRow
 from jllm_kg.map import cells
-from jllm_kg.map.catalog import Catalog, Derivations
+from jllm_kg.map.catalog import PHASE_PROPERTIES, Catalog, Derivations
 from jllm_kg.map.graph import (
     RDF_TYPE,
     RDFS_LABEL,
@@ -28,10 +27,19 @@ from jllm_kg.map.graph import (
     text,
     typed,
 )
-from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry, size_tokens
-from jllm_kg.map.siblings import name_tokens, sibling_parents, stages_of
+from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry
+from jllm_kg.map.siblings import sibling_parents
 from jllm_kg.normalize.architectures import architectures_of_checkpoint
 from jllm_kg.normalize.base_models import resolve_model_alias
+from jllm_kg.normalize.labels import (
+    label_core,
+    name_tokens,
+    size_tokens,
+    split_label_size,
+    stages_of,
+    trailing_qualifiers,
+)
+from jllm_kg.normalize.sizes import without_trailing_size
 from jllm_kg.vocab import DCAT, JLLM, SCHEMA, XSD, resource_iri, slugify
 
 APPROACH_CONCEPTS = {
@@ -56,12 +64,6 @@ BASE_DERIVATION = {
     "continual": "ContinualPretrainingDerivation",
     "post-training": "FineTuning",
     "merge": "Merge",
-}
-PHASE_PROPERTIES = {
-    "pretraining": JLLM.pretrainedOn,
-    "continual-pretraining": JLLM.pretrainedOn,
-    "instruction-tuning": JLLM.instructionTunedOn,
-    "preference-tuning": JLLM.preferenceTunedOn,
 }
 MENTION_DERIVATIONS = {
     "continual": "ContinualPretrainingDerivation",
@@ -411,15 +413,15 @@ class ListMapper:
     def _resolve_japanese(self, ctx: _RowContext, label: str, size: str | None,
                           child: ModelNode) -> list[ModelNode]:
         wanted_sizes = size_tokens(label) | (size_tokens(size) if size else set())
-        label_core = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", label).strip()
-        candidates = self.index.entries_for(label) or self.index.entries_for(label_core)
+        core = label_core(label)
+        candidates = self.index.entries_for(label) or self.index.entries_for(core)
         if not candidates:
-            without_size = re.sub(r"[\s-]*\d+(\.\d+)?[bBmM]$", "", label_core).strip()
-            if without_size and without_size != label_core:
-                candidates = self.index.entries_for(without_size)
+            series = without_trailing_size(core).strip()
+            if series and series != core:
+                candidates = self.index.entries_for(series)
         candidates = [c for c in candidates if c.family != ctx.entry.family]
         if not candidates:
-            prefixed = self.index.models_with_prefix(label_core, wanted_sizes)
+            prefixed = self.index.models_with_prefix(core, wanted_sizes)
             return self._pick_by_size(prefixed, wanted_sizes, child, label)
         same_source = [c for c in candidates if c.doc is ctx.entry.doc]
         entries = same_source or candidates
@@ -466,51 +468,14 @@ class ListMapper:
         return list(by_size.values())
 
 
-_TRAILING_DETAIL = re.compile(r"[(（](?P<detail>[^()（）]*)[)）]\s*$")
-
-
 def _with_qualifiers(nodes: list[ModelNode], label: str) -> list[ModelNode]:
-    """The checkpoints whose repo name has every word of the label's trailing parenthesis
+    """The checkpoints whose repo name has every qualifier of the label's trailing parenthesis
     (``base``, ``v2``, ``large``), in row order; empty when the parenthesis has no such words or
     no checkpoint has them all (``Youri 7B (base)`` names ``youri-7b``, not a "base" repo)."""
-    match = _TRAILING_DETAIL.search(label)
-    if match is None:
-        return []
-    qualifiers = {token for part in re.split(r"[,、]", match.group("detail"))
-                  for token in name_tokens(part) if token.isascii() and not size_tokens(token)}
+    qualifiers = trailing_qualifiers(label)
     if not qualifiers:
         return []
     return [node for node in nodes if node.hf_id and qualifiers <= set(name_tokens(node.name))]
-
-
-_SIZE_LIST = re.compile(r"^(?P<core>.*?)\s*[(（](?P<sizes>[^()（）]*)[)）]$")
-
-
-def split_label_size(label: str) -> tuple[str, str | None]:
-    """A parent label without unbalanced brackets, and its parenthesised size list if any.
-
-    >>> split_label_size("LLM-jp-3 (1.8b, 13b)")
-    ('LLM-jp-3', '1.8b, 13b')
-    >>> split_label_size("(Laboro BERT(base)")
-    ('Laboro BERT(base)', None)
-    >>> split_label_size("Youri 7B (base)")
-    ('Youri 7B (base)', None)
-    """
-    cleaned = label.strip()
-    while cleaned.startswith(("(", "（")) and cleaned.count("(") + cleaned.count("（") > (
-        cleaned.count(")") + cleaned.count("）")
-    ):
-        cleaned = cleaned[1:].strip()
-    while cleaned.endswith((")", "）")) and cleaned.count(")") + cleaned.count("）") > (
-        cleaned.count("(") + cleaned.count("（")
-    ):
-        cleaned = cleaned[:-1].strip()
-    match = _SIZE_LIST.match(cleaned)
-    if match and size_tokens(match.group("sizes")) and all(
-        size_tokens(part) for part in re.split(r"[,、]", match.group("sizes"))
-    ):
-        return match.group("core"), match.group("sizes")
-    return cleaned, None
 
 
 def _fragment(iri: str) -> str:

@@ -35,7 +35,7 @@ from jllm_kg.ingest.paper_records import (
     PaperModelFact,
     TrainingDataStatement,
 )
-from jllm_kg.map.catalog import CURATED_GRAPH, Catalog, Derivations
+from jllm_kg.map.catalog import CURATED_GRAPH, PHASE_PROPERTIES, Catalog, Derivations
 from jllm_kg.map.graph import (
     RDF_TYPE,
     RDFS_COMMENT,
@@ -70,12 +70,6 @@ from jllm_kg.vocab import (
 GROUP_MODALITIES: Final = {
     "speech model": JLLM.Speech,
     "language-speech model": JLLM.Speech,
-}
-PHASE_PROPERTIES: Final = {
-    "pretraining": JLLM.pretrainedOn,
-    "instruction-tuning": JLLM.instructionTunedOn,
-    "preference-tuning": JLLM.preferenceTunedOn,
-    "fine-tuning": None,  # only jllm:trainedOn: no phase property for generic fine-tuning
 }
 # Datatype IRIs as strings: importing rdflib's closed XSD namespace into this module makes
 # pytest's doctest collection warn about unknown attributes.
@@ -374,7 +368,7 @@ class PaperMapper:
         self.add(node, JLLM.source, self.graph)
 
     def map_training_data(self, statement: TrainingDataStatement) -> None:
-        phase_property = PHASE_PROPERTIES[statement.phase]
+        phase_property = PHASE_PROPERTIES.get(statement.phase)
         for label in statement.datasets:
             dataset = self.catalog.dataset(_dataset(label), self.graph, self.lang)
             for ref in statement.models:

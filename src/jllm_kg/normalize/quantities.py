@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
 
+from jllm_kg.normalize.sizes import PARAMETER_SIZE as _SIZE_NUM
+
 __all__ = [
     "Amount",
     "ContextStatement",
@@ -211,7 +213,6 @@ class ParameterSize:
         return self.actual if self.actual is not None else self.nominal
 
 
-_SIZE_NUM: Final = r"\d+(?:\.\d+)?\s*[kmbt]"
 _SIZE: Final = re.compile(
     rf"""^(?:
         (?P<experts>\d+)\s*x\s*(?P<expert_size>{_SIZE_NUM})       # 8x70b
