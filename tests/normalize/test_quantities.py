@@ -90,7 +90,9 @@ def test_active_parameters(text: str, total: Decimal, active: Decimal) -> None:
     assert (size.value, size.active) == (total, active)
 
 
-@pytest.mark.parametrize("text", ["small", "base", "large", "xl", "tiny", "", "?", "不明"])
+@pytest.mark.parametrize(
+    "text", ["small", "base", "large", "xl", "tiny", "", "?", "不明", "TBD", "(非公開)", "—"]
+)
 def test_word_sizes_and_unknowns_are_not_numbers(text: str) -> None:
     assert parse_parameter_size(text) is None
 
@@ -266,7 +268,9 @@ def test_context_french_thousands(text: str) -> None:
     assert [c.tokens for c in parse_context_cell([text])] == [4096]
 
 
-@pytest.mark.parametrize("lines", [[], [""], ["?"], ["？"], ["不明"], ["Inconnu"], ["[^8]"]])
+@pytest.mark.parametrize(
+    "lines", [[], [""], ["?"], ["？"], ["不明"], ["Inconnu"], ["[^8]"], ["（詳細不明）"], ["n/a"]]
+)
 def test_context_unknown_gives_nothing(lines: list[str]) -> None:
     assert parse_context_cell(lines) == []
 
@@ -280,7 +284,7 @@ def test_context_bad_value_raises() -> None:
 
 
 @pytest.mark.parametrize(("text", "year"), [("2024", 2024), ("**2025**", 2025), ("", None),
-                                            (" ", None)])
+                                            (" ", None), ("?", None), ("非公開", None)])
 def test_year(text: str, year: int | None) -> None:
     assert parse_year(text) == year
 

@@ -1,3 +1,5 @@
+import pytest
+
 from jllm_kg.normalize.text import (
     is_unknown_marker,
     loose_key,
@@ -37,6 +39,30 @@ def test_unknown_markers() -> None:
         assert is_unknown_marker(marker)
     assert not is_unknown_marker("MIT")
     assert not is_unknown_marker("近畿大学 (研究室不明)")
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "(?)",  # licence cells: "(?)" alone
+        "（詳細不明）",  # training data, full-width brackets
+        "—",  # em dash: every dash is "-"
+        "–",
+        "TBD",  # quantities
+        "N/A",
+        "非公開",  # training data
+        "Détails d'entraînement non divulgués",
+        "( unknown )",
+    ],
+)
+def test_unknown_markers_of_every_column_are_one_table(marker: str) -> None:
+    assert is_unknown_marker(marker)
+
+
+def test_unknown_marker_is_the_whole_text() -> None:
+    assert not is_unknown_marker("unknown license")
+    assert not is_unknown_marker("n/a (ja)")
+    assert not is_unknown_marker("- MIT")
 
 
 def test_split_top_level_respects_parentheses() -> None:

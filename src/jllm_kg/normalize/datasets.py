@@ -57,7 +57,7 @@ from jllm_kg.normalize.quantities import (
     parse_training_amounts,
     selector_tokens,
 )
-from jllm_kg.normalize.text import match_key
+from jllm_kg.normalize.text import is_unknown_marker, match_key
 from jllm_kg.vocab import slugify
 
 __all__ = [
@@ -232,7 +232,6 @@ class _Tables:
     catalogue: Mapping[str, DatasetEntry]
     aliases: Mapping[str, str]  # match_key(alias) → key
     proprietary: frozenset[str]  # match_keys
-    undisclosed: frozenset[str]  # match_keys
     description: re.Pattern[str]
     phase_labels: Mapping[str, _PhaseLabel]  # match_key(label) → phase
     methods: frozenset[str]
@@ -312,7 +311,6 @@ def _tables() -> _Tables:
         catalogue=catalogue,
         aliases=aliases,
         proprietary=frozenset(match_key(m) for m in _require(data, "proprietary", _DATASETS_FILE)),
-        undisclosed=frozenset(match_key(m) for m in _require(data, "undisclosed", _DATASETS_FILE)),
         description=_compile(words, _DATASETS_FILE),
         phase_labels=labels_table,
         methods=frozenset(match_key(m) for m in _require(phases, "methods", _PHASES_FILE)),
@@ -489,8 +487,7 @@ def _strip_outer_parens(text: str) -> str:
 
 
 def _is_undisclosed(text: str) -> bool:
-    key = match_key(text.strip(" .*"))
-    return not key or key in _tables().undisclosed
+    return is_unknown_marker(text.strip(" .*"))
 
 
 # --------------------------------------------------------------------------------------------

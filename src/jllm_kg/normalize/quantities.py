@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from jllm_kg.normalize.sizes import PARAMETER_SIZE as _SIZE_NUM
+from jllm_kg.normalize.text import is_unknown_marker
 
 __all__ = [
     "Amount",
@@ -60,11 +61,6 @@ class QuantityParseError(ValueError):
 
 _BOLD: Final = re.compile(r"\*\*|__")
 _FOOTNOTE: Final = re.compile(r"\[\^[^\]]+\]")
-# Words/markers that mean "not known": they produce nothing (DESIGN: unknown stays absent).
-_UNKNOWN_MARKERS: Final = frozenset(
-    {"", "?", "-", "—", "–", "不明", "n/a", "na", "unknown", "inconnu", "inconnue",
-     "undisclosed", "non divulgué", "non divulguée", "詳細不明", "tbd"}
-)
 
 _SCALES: Final[dict[str, Decimal]] = {
     "k": Decimal(10) ** 3,
@@ -115,11 +111,6 @@ def normalize_quantity_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _FOOTNOTE.sub("", _BOLD.sub("", text))
     return re.sub(r"\s+", " ", text).strip()
-
-
-def _is_unknown(text: str) -> bool:
-    folded = text.strip().strip("()（）").strip().casefold()
-    return folded in _UNKNOWN_MARKERS
 
 
 # A number as the sources write it: "1,800" / "87,425,304" (comma thousands), "20 000" (French
@@ -244,7 +235,7 @@ def parse_parameter_size(text: str) -> ParameterSize | None:
     True
     """
     raw = normalize_quantity_text(text)
-    if _is_unknown(raw):
+    if is_unknown_marker(raw):
         return None
     match = _SIZE.match(raw.casefold().replace("×", "x"))
     if match is None:
@@ -494,7 +485,7 @@ def _context_values(
     rest: str, selector: tuple[str, ...] | None, selector_text: str | None, line: str
 ) -> list[ContextStatement]:
     rest = rest.strip()
-    if _is_unknown(rest):
+    if is_unknown_marker(rest):
         return []
     bound: Literal["max", "range"] | None = None
     minimum: int | None = None
@@ -528,7 +519,7 @@ def parse_context_cell(lines: Sequence[str]) -> list[ContextStatement]:
     saw_connector = False
     for raw in lines:
         line = normalize_quantity_text(raw)
-        if _is_unknown(line):
+        if is_unknown_marker(line):
             continue
         if line.casefold() in _CONTEXT_CONNECTORS:
             saw_connector = True
@@ -559,7 +550,7 @@ def parse_year(text: str) -> int | None:
     (2025, None)
     """
     raw = normalize_quantity_text(text)
-    if _is_unknown(raw):
+    if is_unknown_marker(raw):
         return None
     if not re.fullmatch(r"\d{4}", raw):
         raise QuantityParseError(f"year: not a four-digit year: {text!r}")

@@ -22,7 +22,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_table
+from jllm_kg.curated.schemas import UnknownMarkersFile
 
 # Dashes and minus signs that all mean "-" in names (NFKC keeps most of them distinct).
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
@@ -74,17 +75,22 @@ def strip_label(text: str) -> str:
 
 @cache
 def _unknown_markers() -> frozenset[str]:
-    data = load_curated("selectors.yaml")
-    return frozenset(match_key(m) for m in data["unknown_markers"])
+    table = load_table("unknown_markers.yaml", UnknownMarkersFile)
+    return frozenset(match_key(marker) for marker in table.markers)
 
 
 def is_unknown_marker(text: str | None) -> bool:
     """True for empty cells and the sources' "unknown / undisclosed" markers (``？``, ``不明``,
-    ``Inconnue``, ``undisclosed`` …): they must produce no fact, never a fake value."""
+    ``Inconnue``, ``undisclosed``, ``(?)``, ``（詳細不明）`` … from ``unknown_markers.yaml``):
+    they must produce no fact, never a fake value.
+
+    >>> [is_unknown_marker(t) for t in ("？", "（詳細不明）", " Inconnue ", "—", "TBD", "MIT")]
+    [True, True, True, True, True, False]
+    """
     if text is None:
         return True
-    key = match_key(text)
-    return not key or key in _unknown_markers()
+    bare = match_key(text).strip("() ")  # a marker in brackets is still the marker
+    return not bare or bare in _unknown_markers()
 
 
 def split_top_level(text: str, separators: Iterable[str]) -> list[str]:

@@ -1,0 +1,425 @@
+"""Schemas of the curated data files: one pydantic model per ``data/curated/*.yaml``.
+
+Every model forbids unknown keys and is strict about types, so a misspelt key
+(``allows_comercial_use``, ``alias``) or a wrong type (``year: "2024"``) stops loading instead
+of silently meaning "unknown". Values with a shape (slugs, SPDX ids, Hugging Face ids, URLs,
+regular expressions) are checked here too; cross-references between files (a developer key
+named in ``architectures.yaml``) are checked by the catalogues and the integrity tests.
+
+Adding a table: write its model (subclass :class:`Table`) and add one line to :data:`SCHEMAS`.
+
+>>> sorted(SCHEMAS)[:3]
+['architectures.yaml', 'benchmarks.yaml', 'checkpoint_markers.yaml']
+>>> SpdxEntry = LicenseEntry.model_validate(
+...     {"key": "mit", "labels": {"en": "MIT License"}, "spdx_id": "MIT", "aliases": []})
+>>> SpdxEntry.spdx_id
+'MIT'
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from functools import cache
+from typing import Annotated, Literal, Protocol, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    field_validator,
+    model_validator,
+)
+
+from jllm_kg.ingest.records import ColumnKey, ModelModality, Scope, TrainingApproach
+
+# --------------------------------------------------------------------------- value shapes
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ValueError(f"not a valid regular expression: {error}") from None
+    return pattern
+
+
+@cache
+def _spdx_symbols() -> dict[str, str]:
+    """SPDX license-list ids (lower-cased → as listed), from the list bundled with
+    ``license-expression`` (no network)."""
+    from license_expression import get_spdx_licensing  # type: ignore[import-untyped]
+
+    symbols = get_spdx_licensing().known_symbols
+    return {key.lower(): symbol.key for key, symbol in symbols.items()}
+
+
+def _spdx_id(value: str) -> str:
+    listed = _spdx_symbols().get(value.lower())
+    if listed is None:
+        raise ValueError(f"{value!r} is not an id of the SPDX License List")
+    if listed != value:
+        raise ValueError(f"{value!r} is written {listed!r} on the SPDX License List")
+    return value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("empty text")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.\-]*$")]
+Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
+HfId = Annotated[str, Field(pattern=r"^[\w.\-]+/[\w.\-]+$")]
+HfOrg = Annotated[str, Field(pattern=r"^[\w.\-]+$")]
+Regex = Annotated[str, AfterValidator(_regex)]
+SpdxId = Annotated[str, AfterValidator(_spdx_id)]
+Language = Literal["ja", "en", "fr"]
+Labels = dict[Language, Text]
+Aliases = list[Text]
+TrainingPhase = Literal[
+    "pretraining",
+    "continual-pretraining",
+    "instruction-tuning",
+    "preference-tuning",
+    "distillation",
+    "merge",
+    "unspecified",
+]
+
+
+class Strict(BaseModel):
+    """Base of every curated model: unknown keys and loose types are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Table(Strict):
+    """A whole curated file."""
+
+
+class _Keyed(Protocol):
+    key: str
+
+
+KeyedT = TypeVar("KeyedT", bound=_Keyed)
+
+
+def _unique_keys(what: str) -> AfterValidator:
+    """A list validator: no two entries share a key (the key is the entry's IRI)."""
+
+    def check(entries: list[KeyedT]) -> list[KeyedT]:
+        first: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            seen = first.setdefault(entry.key, index)
+            if seen != index:
+                raise ValueError(f"{what} key {entry.key!r} repeated (entries {seen} and {index})")
+        return entries
+
+    return AfterValidator(check)
+
+
+# --------------------------------------------------------------------------- catalogues
+
+
+class ArchitectureEntry(Strict):
+    key: Slug
+    label: Text
+    developer: Slug | None = None
+    aliases: Aliases = []
+
+
+class ArchitecturesFile(Table):
+    architectures: Annotated[list[ArchitectureEntry], _unique_keys("architecture")]
+
+
+class BenchmarkEntry(Strict):
+    key: Slug
+    labels: Labels
+    developer: Slug | None = None
+    part_of: Slug | None = None
+    url: Url | None = None
+    aliases: Aliases = []
+
+
+class BenchmarksFile(Table):
+    benchmarks: Annotated[list[BenchmarkEntry], _unique_keys("benchmark")]
+
+
+class DeveloperEntry(Strict):
+    key: Slug
+    kind: Literal["org", "person"]
+    labels: Labels
+    aliases: Aliases = []
+    parent: Slug | None = None
+    successor: Slug | None = None
+    hf_orgs: list[HfOrg] = []
+    note: Text | None = None
+
+
+class DevelopersFile(Table):
+    developers: Annotated[list[DeveloperEntry], _unique_keys("developer")]
+
+
+class LicenseEntry(Strict):
+    key: Slug
+    labels: Labels
+    # Explicit nulls are meaningful (the licence was looked at: no SPDX id, commercial use
+    # unclear), so these keys stay allowed with null rather than required to be absent.
+    spdx_id: SpdxId | None = None
+    allows_commercial_use: bool | None = None
+    url: Url | None = None
+    generic: bool = False
+    aliases: Aliases = []
+
+
+class LicensesFile(Table):
+    licenses: Annotated[list[LicenseEntry], _unique_keys("licence")]
+
+    @field_validator("licenses")
+    @classmethod
+    def _one_licence_per_spdx_id(cls, entries: list[LicenseEntry]) -> list[LicenseEntry]:
+        spdx = Counter(entry.spdx_id for entry in entries if entry.spdx_id)
+        repeated = sorted(i for i, n in spdx.items() if n > 1)
+        if repeated:
+            raise ValueError(f"SPDX id(s) used by two licences: {', '.join(repeated)}")
+        return entries
+
+
+class ForeignFamily(Strict):
+    key: Slug
+    label: Text
+    developer: Slug
+    architecture: Slug | None = None
+    aliases: Aliases = []
+
+
+class ForeignModel(Strict):
+    key: Slug
+    label: Text
+    family: Slug | None = None
+    sizes: list[Text] = []
+    parameters: Text | None = None
+    aliases: Aliases = []
+    hf_id: HfId | None = None
+    developer: Slug | None = None
+    architecture: Slug | None = None
+
+
+class ForeignModelsFile(Table):
+    lineage_phrases: list[Text]
+    families: Annotated[list[ForeignFamily], _unique_keys("family")]
+    models: Annotated[list[ForeignModel], _unique_keys("model")]
+
+
+class DatasetEntry(Strict):
+    key: Slug
+    labels: Labels
+    aliases: Aliases
+    url: Url | None = None
+    hf: HfId | None = None
+    note: Text | None = None
+
+
+class DatasetsFile(Table):
+    proprietary: list[Text]
+    description_words: Regex
+    datasets: Annotated[list[DatasetEntry], _unique_keys("dataset")]
+
+
+class PaperEntry(Strict):
+    title: Text
+    arxiv_id: Annotated[str, Field(pattern=r"^\d{4}\.\d{4,5}(v\d+)?$")] | None = None
+    venue: Text | None = None
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    origin: Text
+
+
+class PapersFile(Table):
+    papers: list[PaperEntry]
+
+
+class SourceEntry(Strict):
+    upstream_path: Text | None = None
+    upstream_commit: Annotated[str, Field(pattern=r"^[0-9a-f]{7,40}$")] | None = None
+    content_date: datetime.date | None = None
+    url: Url | None = None
+    description: Text
+
+
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+
+
+class SourcesFile(Table):
+    sources: dict[Sha256, SourceEntry]
+
+
+# --------------------------------------------------------------------------- list structure
+
+
+class SectionAnchor(Strict):
+    kind: Literal["model", "benchmark", "reference", "none"]
+    modality: ModelModality | None = None
+    approach: TrainingApproach | None = None
+    scope: Scope | None = None
+
+    @model_validator(mode="after")
+    def _category(self) -> SectionAnchor:
+        given = [self.modality, self.approach, self.scope]
+        if self.kind == "model" and None in given:
+            raise ValueError("a model section needs modality, approach and scope")
+        if self.kind != "model" and given != [None, None, None]:
+            raise ValueError("only a model section has modality, approach and scope")
+        return self
+
+
+class SubsectionOverride(Strict):
+    modality: ModelModality | None = None
+    approach: TrainingApproach | None = None
+    scope: Scope | None = None
+
+
+class Subsection(Strict):
+    key: Slug
+    set: SubsectionOverride
+    texts: list[Text]
+
+
+class ListSectionsFile(Table):
+    anchors: dict[Text, SectionAnchor]
+    subsections: list[Subsection] = []
+
+
+HeaderSpellings = dict[ColumnKey, list[Text]]
+
+
+class ListHeadersFile(Table):
+    common: HeaderSpellings = {}
+    model: HeaderSpellings = {}
+    benchmark: HeaderSpellings = {}
+    reference: HeaderSpellings = {}
+    positional: dict[Literal["model", "benchmark", "reference"], list[ColumnKey]] = {}
+
+
+class CheckpointStage(Strict):
+    order: Annotated[int, Field(ge=1)]
+    derivation: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]*$")]  # a jllm concept local name
+    tokens: list[Text]
+
+
+class CheckpointMarkersFile(Table):
+    stages: dict[Slug, CheckpointStage]
+
+
+DomainConcept = Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]*Domain$")]
+
+
+class DomainsFile(RootModel[dict[DomainConcept, list[Text]]]):
+    """Domain concept (local name in the jllm ontology) → spellings of the domain column."""
+
+    model_config = ConfigDict(strict=True, frozen=True)
+
+
+class HfRenamesFile(Table):
+    org_renames: dict[HfOrg, HfOrg]
+
+
+class ModelAliasesFile(Table):
+    aliases: dict[Text, Text]
+
+
+# --------------------------------------------------------------------------- cell vocabulary
+
+
+class LinePattern(Strict):
+    pattern: Regex
+    additive: bool = False
+
+
+class UnknownMarkersFile(Table):
+    markers: list[Text]
+
+
+class SelectorsFile(Table):
+    filler_words: list[Text]
+    alternative_separators: list[str]
+    synonyms: dict[Text, list[Text]]
+    derived_tokens: list[Text]
+    line_patterns: list[LinePattern]
+    at_least_patterns: list[Regex]
+    negation_patterns: list[Regex]
+    base_note_patterns: list[Regex]
+
+
+class PhaseLabel(Strict):
+    phase: TrainingPhase
+    method: Text | None = None
+
+
+class ProsePhase(Strict):
+    pattern: Regex
+    phase: TrainingPhase
+    method: Text | None = None
+
+
+class ModelRelation(Strict):
+    pattern: Regex
+    relation: Literal[
+        "continual",
+        "fine-tune",
+        "upcycling",
+        "distillation-teacher",
+        "chat-vector",
+        "merge",
+        "initialization",
+    ]
+    relation_if_pretraining: (
+        Literal["continual", "fine-tune", "upcycling", "distillation-teacher", "chat-vector",
+                "merge", "initialization"]
+        | None
+    ) = None
+    phase: TrainingPhase | None = None
+
+
+class TrainingPhasesFile(Table):
+    labels: dict[Text, PhaseLabel]
+    methods: list[Text]
+    only_words: list[Text]
+    selector_phase_hints: dict[TrainingPhase, list[Text]]
+    prose_phases: list[ProsePhase]
+    model_relations: list[ModelRelation]
+    prose_selectors: list[Regex]
+    exclusion_words: Regex
+    additive_words: Regex
+    item_exclusions: list[Regex]
+    prose_markers: Regex
+    continued_line_endings: Regex
+
+
+# --------------------------------------------------------------------------- registry
+
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "architectures.yaml": ArchitecturesFile,
+    "benchmarks.yaml": BenchmarksFile,
+    "checkpoint_markers.yaml": CheckpointMarkersFile,
+    "datasets.yaml": DatasetsFile,
+    "developers.yaml": DevelopersFile,
+    "domains.yaml": DomainsFile,
+    "foreign_models.yaml": ForeignModelsFile,
+    "hf_renames.yaml": HfRenamesFile,
+    "licenses.yaml": LicensesFile,
+    "list_headers.yaml": ListHeadersFile,
+    "list_sections.yaml": ListSectionsFile,
+    "model_aliases.yaml": ModelAliasesFile,
+    "papers.yaml": PapersFile,
+    "selectors.yaml": SelectorsFile,
+    "sources.yaml": SourcesFile,
+    "training_phases.yaml": TrainingPhasesFile,
+    "unknown_markers.yaml": UnknownMarkersFile,
+}
+"""File name in ``data/curated/`` → the model its content must validate against."""
