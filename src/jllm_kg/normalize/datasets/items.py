@@ -173,13 +173,24 @@ def is_undisclosed(text: str) -> bool:
 # dataset items
 
 
-def mention(label: str, amounts: list[Amount], note: str | None,
-            links: Mapping[str, str]) -> DatasetMention:
-    """The dataset (or in-house data, or description) an item names."""
-    label = label.strip(" .;:")
+def _label(item: str) -> str:
+    """An item's name: approximation words, a leading conjunction and "etc." removed."""
+    label = item.strip(" .;:")
     label = re.sub(r"^(?:~|≈|約|about|environ|approximately)\s*", "", label, flags=re.IGNORECASE)
     label = re.sub(r"^(?:and|et|de|of|or|ou)\s+", "", label, flags=re.IGNORECASE)
-    label = re.sub(r"(?:など|etc\.?)$", "", label).strip()
+    return re.sub(r"(?:など|etc\.?)$", "", label).strip()
+
+
+def _has_name(item: str) -> bool:
+    """Whether an item names something: a letter or digit is left once its label is cleaned
+    (``etc.``, ``🦙``, ``—`` name nothing)."""
+    return re.search(r"[^\W_]", unicodedata.normalize("NFKC", _label(item))) is not None
+
+
+def mention(label: str, amounts: list[Amount], note: str | None,
+            links: Mapping[str, str]) -> DatasetMention:
+    """The dataset (or in-house data, or description) an item names (see :func:`_has_name`)."""
+    label = _label(label)
     tokens = next((a for a in amounts if isinstance(a, TokenCount)), None)
     url = links.get(match_key(label))
     entry = resolve_dataset(label)
@@ -273,11 +284,11 @@ def _read_item(raw_item: str, builder: StatementBuilder, links: Mapping[str, str
         # a count written inside a description stays part of it ("environ 120 millions de
         # légendes de laion2B-multi"); a count after a name is removed ("日本語 Wikipedia
         # 約1,700万文")
-        if resolve_dataset(mention(stripped, [], None, {}).label) is not None or not (
+        if resolve_dataset(_label(stripped)) is not None or not (
             tables().description.search(name)
         ):
             name = stripped
-    if not name or _AMOUNT_RESIDUE.fullmatch(name):
+    if not _has_name(name) or _AMOUNT_RESIDUE.fullmatch(name):
         builder.amounts.extend(amounts)
         return
     # "Japanese OSCAR や独自データなど", "Japanese OSCAR and private datasets",
@@ -313,7 +324,8 @@ def _note_statement(note: str, parent: StatementBuilder, item: str, links: Mappi
     for pattern in tables().item_exclusions:
         if m := pattern.match(note):
             excl = StatementBuilder(list(parent.phases), note, parent.method, m["sel"].strip())
-            excl.excluded.append(mention(item, [], None, links))
+            if _has_name(item):
+                excl.excluded.append(mention(item, [], None, links))
             extra.append(excl)
             return True
     for pattern in tables().prose_selectors:
