@@ -20,7 +20,8 @@ NAMES = ["Japanese Wikipedia", "日本語 Wikipedia", "RedPajama", "Japanese mC4
          "Alpaca Dataset", "various Web & synthetic datasets", "llm-japanese-dataset v0",
          "Swallow Corpus", "undisclosed dataset", "données privées"]
 PIECES = [", ", "、", " + ", " (", ")", "（", "）", "etc.", "など", " etc", ":", "：", "事前学習: ",
-          "Instruction Tuning (LoRA): ", "SFT, DPO: ", "(計 **910B** トークン)", "1,800", "8B トークン",
+          "Instruction Tuning (LoRA): ", "SFT, DPO: ", "(計 **910B** トークン)", "1,800",
+          "8B トークン",
           "*v0.1: ", "+ ", "- ", "\\*", "(v2では ", " を除外)", "additionally trained on ",
           " and ", " et ", " や ", "**", "[^1]", "不明", "?", "？", "\u00a0", "\u2011", "\u200b",
           "\u3000", "\u0301", "🦙", "\t", "(", ")", " ", ""]
