@@ -401,6 +401,28 @@ class TrainingPhasesFile(Table):
     continued_line_endings: Regex
 
 
+class TrainingCellWordsFile(Table):
+    section_phases: dict[TrainingApproach, TrainingPhase]
+    selector_words: list[Text]
+    selector_patterns: list[Regex]
+    pretraining_words: Regex
+    prose_in_house: list[Text]
+    undisclosed_data_slugs: list[Slug]
+    item_leading_words: Regex
+    item_leading_conjunctions: Regex
+    item_trailing_words: Regex
+    count_approximation: Regex
+    amount_residue: Regex
+    item_alternatives: Regex
+    phase_separators: Regex
+    model_separators: Regex
+    data_intro: Regex
+
+
+class PaperGroupsFile(Table):
+    group_modalities: dict[Text, ModelModality]
+
+
 # --------------------------------------------------------------------------- registry
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -416,10 +438,12 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "list_headers.yaml": ListHeadersFile,
     "list_sections.yaml": ListSectionsFile,
     "model_aliases.yaml": ModelAliasesFile,
+    "paper_groups.yaml": PaperGroupsFile,
     "papers.yaml": PapersFile,
     "selectors.yaml": SelectorsFile,
     "sources.yaml": SourcesFile,
     "training_phases.yaml": TrainingPhasesFile,
+    "training_cell_words.yaml": TrainingCellWordsFile,
     "unknown_markers.yaml": UnknownMarkersFile,
 }
 """File name in ``data/curated/`` → the model its content must validate against."""

@@ -43,6 +43,19 @@ from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, XSD, resource_
 
 CURATED_GRAPH = resource_iri("source", "curated")
 
+# The concept of each modality of the list's sections and the papers' model groups.
+MODALITY_CONCEPTS: Mapping[str, URIRef] = {
+    "text-generation": JLLM.TextGeneration,
+    "text-encoder": JLLM.TextEncoder,
+    "text-embedding": JLLM.TextEmbedding,
+    "vision-language": JLLM.VisionLanguage,
+    "text-to-image": JLLM.TextToImage,
+    "text-to-video": JLLM.TextToVideo,
+    "vision-other": JLLM.MultimodalOther,
+    "speech": JLLM.Speech,
+    "music": JLLM.Music,
+}
+
 # The phase property of a dataset a model was trained on in that phase (jllm:trainedOn is
 # always written too): the list's phases (normalize.datasets.Phase) and the paper's
 # (ingest.paper_records.TrainingPhase). Generic fine-tuning, distillation, merge and an

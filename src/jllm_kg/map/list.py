@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from jllm_kg.ingest.records import Cell, ListDocument, ModelRow
 from jllm_kg.map import cells
-from jllm_kg.map.catalog import PHASE_PROPERTIES, Catalog, Derivations
+from jllm_kg.map.catalog import MODALITY_CONCEPTS, PHASE_PROPERTIES, Catalog, Derivations
 from jllm_kg.map.graph import (
     RDF_TYPE,
     RDFS_LABEL,
@@ -47,17 +47,6 @@ APPROACH_CONCEPTS = {
     "continual": JLLM.ContinualPretraining,
     "post-training": JLLM.PostTrainingOnly,
     "merge": JLLM.ModelMerge,
-}
-MODALITY_CONCEPTS = {
-    "text-generation": JLLM.TextGeneration,
-    "text-encoder": JLLM.TextEncoder,
-    "text-embedding": JLLM.TextEmbedding,
-    "vision-language": JLLM.VisionLanguage,
-    "text-to-image": JLLM.TextToImage,
-    "text-to-video": JLLM.TextToVideo,
-    "vision-other": JLLM.MultimodalOther,
-    "speech": JLLM.Speech,
-    "music": JLLM.Music,
 }
 # How a model of a row derives from the base model named in its base cell, by section.
 BASE_DERIVATION = {

@@ -25,8 +25,11 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from typing import Any, Final
 
+from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import PaperGroupsFile
 from jllm_kg.ingest.paper_records import (
     EvaluationRecord,
     LineageStatement,
@@ -35,7 +38,13 @@ from jllm_kg.ingest.paper_records import (
     PaperModelFact,
     TrainingDataStatement,
 )
-from jllm_kg.map.catalog import CURATED_GRAPH, PHASE_PROPERTIES, Catalog, Derivations
+from jllm_kg.map.catalog import (
+    CURATED_GRAPH,
+    MODALITY_CONCEPTS,
+    PHASE_PROPERTIES,
+    Catalog,
+    Derivations,
+)
 from jllm_kg.map.graph import (
     RDF_TYPE,
     RDFS_COMMENT,
@@ -64,13 +73,6 @@ from jllm_kg.vocab import (
     slugify,
 )
 
-# The paper's modality groups that name exactly one modality concept. "Language model" (GPT
-# and RoBERTa) and "Language-image model" (CLIP, Stable Diffusion, MiniGPT-4) span several, so
-# they give none: the list's sections say which.
-GROUP_MODALITIES: Final = {
-    "speech model": JLLM.Speech,
-    "language-speech model": JLLM.Speech,
-}
 # Datatype IRIs as strings: importing rdflib's closed XSD namespace into this module makes
 # pytest's doctest collection warn about unknown attributes.
 XSD_DATE: Final = "http://www.w3.org/2001/XMLSchema#date"
@@ -78,6 +80,14 @@ XSD_GYEAR: Final = "http://www.w3.org/2001/XMLSchema#gYear"
 XSD_GYEARMONTH: Final = "http://www.w3.org/2001/XMLSchema#gYearMonth"
 _MONTHS: Final = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+@cache
+def _group_modalities() -> dict[str, str]:
+    """The papers' model groups that name one modality (``data/curated/paper_groups.yaml``),
+    by case-folded group name."""
+    groups = load_table("paper_groups.yaml", PaperGroupsFile).group_modalities
+    return {group.casefold(): modality for group, modality in groups.items()}
 
 
 class PaperMappingError(ValueError):
@@ -317,9 +327,9 @@ class PaperMapper:
             if size is None or size.value is None:
                 raise PaperMappingError(f"{where}: not a parameter count: {fact.size!r}")
             self.add(iri, JLLM.parameterCount, decimal(size.value))
-        modality = GROUP_MODALITIES.get(fact.group.casefold())
+        modality = _group_modalities().get(fact.group.casefold())
         if modality is not None:
-            self.add(iri, JLLM.modality, modality)
+            self.add(iri, JLLM.modality, MODALITY_CONCEPTS[modality])
 
     # -- results ----------------------------------------------------------------------------
 

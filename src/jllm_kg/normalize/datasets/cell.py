@@ -45,17 +45,7 @@ from jllm_kg.normalize.text import match_key
 
 __all__ = ["parse_training_data_cell"]
 
-_DEFAULT_PHASE: Final[dict[str, Phase]] = {
-    "scratch": "pretraining",
-    "continual": "continual-pretraining",
-    "post-training": "instruction-tuning",
-    "merge": "merge",
-}
 _PHASE_PREFIX: Final = re.compile(r"^(?P<prefix>[^:]{1,80}?)\s*:\s*(?P<rest>.*)$")
-_DATA_INTRO: Final = re.compile(
-    r"^(?:以下のデータセットで|on the following datasets)\s*(?P<verb>[^:]*):\s*(?P<rest>.+)$",
-    re.IGNORECASE,
-)
 
 
 def _logical_lines(lines: Sequence[CellLine | str]) -> list[tuple[str, str]]:
@@ -179,7 +169,7 @@ class _CellReader:
             body = self._parent_models(builder, found, text)
         if body is None:
             return True
-        intro = _DATA_INTRO.match(body)
+        intro = tables().words.data_intro.match(body)
         if intro:
             if (hit := prose_phase(intro["verb"])) is not None:
                 builder.phases = self.phase_of([hit[0]])
@@ -324,7 +314,8 @@ def parse_training_data_cell(
     ("scratch", "continual", "post-training", "merge", "api", "unknown"): it gives the phase of
     lines without a phase prefix. Plain strings are accepted for tests and the paper's prose.
     """
-    reader = _CellReader(_DEFAULT_PHASE.get(section_approach, "unspecified"), _links(lines))
+    default = tables().words.section_phases.get(section_approach, "unspecified")
+    reader = _CellReader(default, _links(lines))
     for folded, raw in _logical_lines(lines):
         text = _cleaned(folded)
         if text:

@@ -126,18 +126,14 @@ def split_items(text: str) -> list[str]:
     return [item.strip() for item in items if item.strip()]
 
 
-_AMOUNT_RESIDUE: Final = re.compile(
-    r"(?:計|合計|total|au total|約|~|≈|about|environ|and|et|de|of|[()/,、+\s:])*", re.IGNORECASE
-)
-
-
 def _strip_amounts(text: str) -> tuple[str, list[Amount]]:
     """Remove the amounts written in ``text``; returns what is left and the amounts."""
     amounts = parse_training_amounts(text)
     rest = unicodedata.normalize("NFKC", text)
     for amount in amounts:
         # the approximation marker before a count belongs to it ("約1,700万文")
-        rest = re.sub(rf"(?:約|~|≈)?\s*{re.escape(amount.text)}", " ", rest, count=1)
+        approximation = tables().words.count_approximation
+        rest = re.sub(rf"{approximation}{re.escape(amount.text)}", " ", rest, count=1)
     return re.sub(r"\s+", " ", rest).strip(), amounts
 
 
@@ -146,7 +142,7 @@ def amount_only(text: str) -> list[Amount] | None:
     rest, amounts = _strip_amounts(text)
     if any(a.selector for a in amounts):
         rest = re.sub(r"[\w.\-]+\s*:", " ", rest)
-    if amounts and _AMOUNT_RESIDUE.fullmatch(rest):
+    if amounts and tables().words.amount_residue.fullmatch(rest):
         return amounts
     return None
 
@@ -175,10 +171,10 @@ def is_undisclosed(text: str) -> bool:
 
 def _label(item: str) -> str:
     """An item's name: approximation words, a leading conjunction and "etc." removed."""
-    label = item.strip(" .;:")
-    label = re.sub(r"^(?:~|≈|約|about|environ|approximately)\s*", "", label, flags=re.IGNORECASE)
-    label = re.sub(r"^(?:and|et|de|of|or|ou)\s+", "", label, flags=re.IGNORECASE)
-    return re.sub(r"(?:など|etc\.?)$", "", label).strip()
+    words = tables().words
+    label = words.item_leading_words.sub("", item.strip(" .;:"), count=1)
+    label = words.item_leading_conjunctions.sub("", label, count=1)
+    return words.item_trailing_words.sub("", label, count=1).strip()
 
 
 def _has_name(item: str) -> bool:
@@ -288,12 +284,12 @@ def _read_item(raw_item: str, builder: StatementBuilder, links: Mapping[str, str
             tables().description.search(name)
         ):
             name = stripped
-    if not _has_name(name) or _AMOUNT_RESIDUE.fullmatch(name):
+    if not _has_name(name) or tables().words.amount_residue.fullmatch(name):
         builder.amounts.extend(amounts)
         return
     # "Japanese OSCAR や独自データなど", "Japanese OSCAR and private datasets",
     # "LLaVA-Instruct-150K-JA or LLaVA-Instruct-620K-JA": split only after a curated name
-    parts = re.split(r"\s+(?:and|et|or|ou)\s+|\s*(?:や|または)\s*", name)
+    parts = tables().words.item_alternatives.split(name)
     if len(parts) == 2 and resolve_dataset(parts[0]) is not None:
         _add(builder, mention(parts[0], [], None, links))
         name = parts[1]
@@ -303,9 +299,14 @@ def _read_item(raw_item: str, builder: StatementBuilder, links: Mapping[str, str
         # VisualGenome", "CC12M traduit en japonais")
         for label, _ in find_curated_datasets(found.label):
             _add(builder, mention(label, [], None, links))
-    if found.key == "undisclosed-dataset" or match_key(found.label).startswith("undisclosed"):
+    if _names_undisclosed_data(found):
         builder.undisclosed = True
     _add(builder, found)
+
+
+def _names_undisclosed_data(found: DatasetMention) -> bool:
+    """In-house data whose name says it is undisclosed ("undisclosed dataset")."""
+    return slugify(found.label).startswith(tables().words.undisclosed_data_slugs)
 
 
 def _add(builder: StatementBuilder, found: DatasetMention) -> None:
@@ -313,7 +314,7 @@ def _add(builder: StatementBuilder, found: DatasetMention) -> None:
         builder.datasets.append(found)
     else:
         builder.other.append(found)
-        if found.kind == "proprietary" and match_key(found.label).startswith("undisclosed"):
+        if found.kind == "proprietary" and _names_undisclosed_data(found):
             builder.undisclosed = True
 
 
@@ -352,6 +353,6 @@ def prose_data(rest: str | None, listed: str | None, builder: StatementBuilder,
     else:
         builder.datasets.extend(mentions)
     builder.amounts.extend(parse_training_amounts(rest))
-    for label in ("独自", "their own datasets", "undisclosed dataset"):
+    for label in tables().words.prose_in_house:
         if label in rest:
             builder.other.append(mention(label, [], None, links))

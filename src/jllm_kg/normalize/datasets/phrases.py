@@ -52,7 +52,7 @@ def parse_phase_expr(text: str) -> PhasePrefix | None:
         else:
             method = paren
         text = m["base"]
-    parts = [p for p in re.split(r"\s*(?:\+|,|&|/|、|\band\b|\bet\b)\s*", text) if p.strip()]
+    parts = [p for p in tables().words.phase_separators.split(text) if p.strip()]
     if not parts:
         return None
     labels: list[PhaseLabel] = []
@@ -81,13 +81,12 @@ def is_selector_phrase(text: str) -> bool:
     alternatives = selector_tokens(text)
     if not alternatives or len(text) > 40:
         return False
+    vocabulary = tables().words
     for alt in alternatives:
-        words = alt.split()
-        if len(words) > 3:
+        if len(alt.split()) > 3:
             return False
-        if not (re.search(r"\d", alt) or selector_phase(alt)
-                or alt in {"base", "large", "small", "他", "others", "autres", "thinking"}
-                or re.fullmatch(r"(?:base|large|small)\s*\(.*\)", alt)):
+        if not (re.search(r"\d", alt) or selector_phase(alt) or alt in vocabulary.selector_words
+                or any(pattern.fullmatch(alt) for pattern in vocabulary.selector_patterns)):
             return False
     return True
 
@@ -120,7 +119,7 @@ class ParentModels:
 def _names(groups: dict[str, str | None]) -> Sequence[str]:
     if groups.get("model"):
         return [groups["model"] or ""]
-    return re.split(r"\s*(?:\bと\b|と|\band\b|\bet\b|,)\s*", groups.get("models") or "")
+    return tables().words.model_separators.split(groups.get("models") or "")
 
 
 def find_parent_models(text: str) -> ParentModels:
@@ -131,7 +130,7 @@ def find_parent_models(text: str) -> ParentModels:
     undisclosed = False
     matched = False
     method: str | None = None
-    pretraining = re.search(r"事前学習|追加学習|pre-?train|LEIA", text, re.IGNORECASE)
+    pretraining = tables().words.pretraining.search(text)
     for rel in tables().relations:
         m = rel.pattern.search(text)
         if m is None:

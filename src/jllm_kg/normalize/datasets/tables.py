@@ -1,8 +1,10 @@
 """The curated tables the training-data cells are read with, and dataset lookups.
 
-``data/curated/datasets.yaml`` (the dataset catalogue, in-house data, description words) and
+``data/curated/datasets.yaml`` (the dataset catalogue, in-house data, description words),
 ``data/curated/training_phases.yaml`` (phase labels, prose phases, parent-model patterns,
-variant selectors in prose), validated by their schemas in :mod:`jllm_kg.curated.schemas`.
+variant selectors in prose) and ``data/curated/training_cell_words.yaml`` (default phases,
+selector words, the words around items and separators), validated by their schemas in
+:mod:`jllm_kg.curated.schemas`.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from functools import cache
 from typing import Final
 
 from jllm_kg.curated import CuratedDataError, load_table
-from jllm_kg.curated.schemas import DatasetsFile, TrainingPhasesFile
+from jllm_kg.curated.schemas import DatasetsFile, TrainingCellWordsFile, TrainingPhasesFile
 from jllm_kg.normalize.datasets.records import DatasetEntry, Phase, Relation
 from jllm_kg.normalize.text import match_key
 
 __all__ = [
+    "CellWords",
     "PhaseLabel",
     "Tables",
     "dataset_catalogue",
@@ -30,6 +33,7 @@ __all__ = [
 
 _DATASETS_FILE: Final = "datasets.yaml"
 _PHASES_FILE: Final = "training_phases.yaml"
+_WORDS_FILE: Final = "training_cell_words.yaml"
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,47 @@ class ProsePhase:
 
 
 @dataclass(frozen=True)
+class CellWords:
+    """``training_cell_words.yaml``, compiled (see the file for what each list is)."""
+
+    section_phases: Mapping[str, Phase]
+    selector_words: frozenset[str]
+    selector_patterns: tuple[re.Pattern[str], ...]
+    pretraining: re.Pattern[str]
+    prose_in_house: tuple[str, ...]
+    undisclosed_data_slugs: tuple[str, ...]
+    item_leading_words: re.Pattern[str]
+    item_leading_conjunctions: re.Pattern[str]
+    item_trailing_words: re.Pattern[str]
+    count_approximation: str  # a pattern put before each count's own text
+    amount_residue: re.Pattern[str]
+    item_alternatives: re.Pattern[str]
+    phase_separators: re.Pattern[str]
+    model_separators: re.Pattern[str]
+    data_intro: re.Pattern[str]
+
+
+def _cell_words(data: TrainingCellWordsFile) -> CellWords:
+    return CellWords(
+        section_phases={str(approach): phase for approach, phase in data.section_phases.items()},
+        selector_words=frozenset(data.selector_words),
+        selector_patterns=tuple(_compile(p) for p in data.selector_patterns),
+        pretraining=_compile(data.pretraining_words),
+        prose_in_house=tuple(data.prose_in_house),
+        undisclosed_data_slugs=tuple(data.undisclosed_data_slugs),
+        item_leading_words=_compile(data.item_leading_words),
+        item_leading_conjunctions=_compile(data.item_leading_conjunctions),
+        item_trailing_words=_compile(data.item_trailing_words),
+        count_approximation=data.count_approximation,
+        amount_residue=_compile(data.amount_residue),
+        item_alternatives=_compile(data.item_alternatives),
+        phase_separators=_compile(data.phase_separators),
+        model_separators=_compile(data.model_separators),
+        data_intro=_compile(data.data_intro),
+    )
+
+
+@dataclass(frozen=True)
 class Tables:
     catalogue: Mapping[str, DatasetEntry]
     aliases: Mapping[str, str]  # match_key(alias) → key
@@ -71,6 +116,7 @@ class Tables:
     item_exclusions: tuple[re.Pattern[str], ...]
     prose_markers: re.Pattern[str]
     continued_line: re.Pattern[str]
+    words: CellWords
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -97,7 +143,7 @@ def _catalogue(data: DatasetsFile) -> tuple[dict[str, DatasetEntry], dict[str, s
 
 @cache
 def tables() -> Tables:
-    """Both tables, read and compiled once."""
+    """The three tables, read and compiled once."""
     data = load_table(_DATASETS_FILE, DatasetsFile)
     catalogue, aliases = _catalogue(data)
     words = re.sub(r"\s*\|\s*", "|", data.description_words.strip())
@@ -131,6 +177,7 @@ def tables() -> Tables:
         item_exclusions=tuple(_compile(p) for p in phases.item_exclusions),
         prose_markers=_compile(phases.prose_markers),
         continued_line=_compile(phases.continued_line_endings),
+        words=_cell_words(load_table(_WORDS_FILE, TrainingCellWordsFile)),
     )
 
 
