@@ -260,17 +260,17 @@ class Catalog:
                 # via str: the catalogue's floats must not leak binary rounding into xsd:decimal
                 add(CURATED_GRAPH, iri, str(JLLM.parameterCount),
                     decimal(Decimal(str(model.parameters))))
-            if getattr(model, "developer", None):
+            if model.developer:
                 developer = _catalogued(developer_catalogue(), model.developer,
                                         f"foreign_models.yaml: {model.key}", "developer")
                 add(CURATED_GRAPH, iri, str(JLLM.developer),
                     self.developer(developer, CURATED_GRAPH, "en"))
-            if getattr(model, "architecture", None):
+            if model.architecture:
                 architecture = _catalogued(architecture_catalogue(), model.architecture,
                                            f"foreign_models.yaml: {model.key}", "architecture")
                 add(CURATED_GRAPH, iri, str(JLLM.architecture),
                     self.architecture(architecture, CURATED_GRAPH, "en"))
-            if getattr(model, "family", None):
+            if model.family:
                 # the catalogue rejects a model whose family it does not list
                 family = foreign_family_catalogue()[model.family]
                 add(CURATED_GRAPH, iri, str(JLLM.family), self.foreign_family(family))
@@ -385,12 +385,12 @@ class Catalog:
         if family is not None:
             self.sink.add(graph, self.foreign_family(family), str(JLLM.paper), paper)
         for reference in parse_architecture_cell(subject):
-            architecture = getattr(reference, "architecture", reference)
+            architecture = reference.architecture
             # "Llama 2", "Code Llama" are families with a paper of their own, not the paper of
             # the Llama architecture; "LLaMA", "GPT-NeoX", "Qwen" name both
             names_it = match_key(subject) in {match_key(architecture.label),
                                               match_key(architecture.key)}
-            if getattr(architecture, "curated", True) and (family is None or names_it):
+            if architecture.curated and (family is None or names_it):
                 self.sink.add(graph, self.architecture(reference, graph, lang), str(JLLM.paper),
                               paper)
 

@@ -324,11 +324,11 @@ class ListMapper:
         models = ctx.models
         names = [model.name for model in models]
         has_sibling_parent: set[int] = set()
-        for child, parent, kind in sibling_parents(names):
+        for child, sibling, derivation in sibling_parents(names):
             has_sibling_parent.add(child)
             evidence = (f"checkpoint names in the same row: {names[child]} is a "
-                        f"{kind} of {names[parent]}")
-            self._derive(ctx, models[child], models[parent].iri, kind, evidence)
+                        f"{derivation} of {names[sibling]}")
+            self._derive(ctx, models[child], models[sibling].iri, derivation, evidence)
 
         approach = ctx.row.category.approach
         roots = [i for i in range(len(models)) if i not in has_sibling_parent]
