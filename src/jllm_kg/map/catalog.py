@@ -8,7 +8,6 @@ names it, in that source's graph, with the label as written — nothing is lost,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -37,6 +36,7 @@ from jllm_kg.normalize.base_models import (
 )
 from jllm_kg.normalize.benchmarks import BenchmarkFact, benchmark_catalogue, resolve_benchmark
 from jllm_kg.normalize.datasets import dataset_catalogue
+from jllm_kg.normalize.dates import arxiv_id, parse_reference_date
 from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
 from jllm_kg.normalize.text import match_key
 from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, XSD, resource_iri, slugify
@@ -83,7 +83,6 @@ DERIVATION_PROPERTIES = {
     "UnspecifiedDerivation": PROV.wasDerivedFrom,
 }
 
-_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.IGNORECASE)
 
 
 def _labels(entity: Any) -> dict[str, str]:
@@ -356,22 +355,23 @@ class Catalog:
                                bullet.developer, source_location(self.sink, graph, bullet.line))
 
     def reference_row(self, row: ReferenceRow, graph: str, lang: str, index: ModelIndex) -> str:
-        arxiv = _ARXIV.search(row.url or "")
-        slug = f"arxiv-{arxiv.group(1)}" if arxiv else slugify(row.title)
+        arxiv = arxiv_id(row.url)
+        slug = f"arxiv-{arxiv}" if arxiv else slugify(row.title)
         iri = resource_iri("paper", slug)
         add = self.sink.add
         add(graph, iri, RDF_TYPE, str(JLLM.Paper))
         add(graph, iri, RDFS_LABEL, text(row.title))
         add(graph, iri, str(JLLM.sourceLocation), source_location(self.sink, graph, row.row.line))
         if arxiv:
-            add(graph, iri, str(JLLM.arxivId), text(arxiv.group(1)))
+            add(graph, iri, str(JLLM.arxivId), text(arxiv))
         if row.url:
             add(graph, iri, str(SCHEMA.url), row.url)
         if row.venue:
             add(graph, iri, str(JLLM.venue), text(row.venue))
-        date = _reference_date(row.date)
+        date = parse_reference_date(row.date)
         if date is not None:
-            add(graph, iri, str(SCHEMA.datePublished), date)
+            value, precision = date
+            add(graph, iri, str(SCHEMA.datePublished), typed(value, str(XSD[precision])))
         for subject in row.subjects:
             add(graph, iri, str(SCHEMA.about), text(subject))
             self._link_subject(subject, iri, graph, lang, index)
@@ -408,19 +408,6 @@ class _Uncurated:
     """An entity no curated table knows: only the label as written describes it."""
 
     curated = False
-
-
-def _reference_date(value: str | None) -> Any:
-    if not value:
-        return None
-    match = re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})", value.strip())
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-        return typed(f"{year:04d}-{month:02d}-{day:02d}", str(XSD.date))
-    match = re.fullmatch(r"(\d{4})[./-](\d{1,2})", value.strip())
-    if match:
-        return typed(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}", str(XSD.gYearMonth))
-    return None
 
 
 __all__ = ["CURATED_GRAPH", "DERIVATION_PROPERTIES", "Catalog", "Derivations"]

@@ -21,7 +21,6 @@ IRIs beyond the vocabulary contract (all deterministic, no blank nodes):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -59,6 +58,7 @@ from jllm_kg.map.graph import (
 from jllm_kg.map.identity import canonical_hf_id, hf_model_iri
 from jllm_kg.normalize.benchmarks import resolve_benchmark
 from jllm_kg.normalize.datasets import resolve_dataset
+from jllm_kg.normalize.dates import parse_month_year
 from jllm_kg.normalize.developers import DeveloperRef, lookup_developer
 from jllm_kg.normalize.licenses import resolve_license
 from jllm_kg.normalize.quantities import parse_parameter_size
@@ -78,8 +78,6 @@ from jllm_kg.vocab import (
 XSD_DATE: Final = "http://www.w3.org/2001/XMLSchema#date"
 XSD_GYEAR: Final = "http://www.w3.org/2001/XMLSchema#gYear"
 XSD_GYEARMONTH: Final = "http://www.w3.org/2001/XMLSchema#gYearMonth"
-_MONTHS: Final = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
 @cache
@@ -92,19 +90,6 @@ def _group_modalities() -> dict[str, str]:
 
 class PaperMappingError(ValueError):
     """A paper record cannot be mapped (a malformed date, size or score); names file and line."""
-
-
-def parse_month_year(value: str) -> str | None:
-    """``"April 2021"`` → ``"2021-04"`` (an ``xsd:gYearMonth``); None for any other text.
-
-    >>> parse_month_year("September 2022")
-    '2022-09'
-    """
-    match = re.fullmatch(r"\s*([A-Za-z]+)\.?\s+(\d{4})\s*", value)
-    if not match:
-        return None
-    month = _MONTHS.get(match.group(1).casefold()[:3])
-    return f"{match.group(2)}-{month:02d}" if month else None
 
 
 def model_iri(ref: ModelRef) -> str:
@@ -415,6 +400,5 @@ __all__ = [
     "map_paper",
     "model_iri",
     "paper_iri",
-    "parse_month_year",
     "setting_text",
 ]
