@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TypeVar
 
 from rdflib import URIRef
 
@@ -27,7 +27,12 @@ from jllm_kg.map.graph import (
     typed,
 )
 from jllm_kg.map.identity import ModelIndex, hf_model_iri
-from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
+from jllm_kg.normalize.architectures import (
+    Architecture,
+    ArchitectureRef,
+    architecture_catalogue,
+    parse_architecture_cell,
+)
 from jllm_kg.normalize.base_models import (
     ForeignFamily,
     foreign_family_catalogue,
@@ -35,9 +40,15 @@ from jllm_kg.normalize.base_models import (
     resolve_foreign_model,
 )
 from jllm_kg.normalize.benchmarks import BenchmarkFact, benchmark_catalogue, resolve_benchmark
-from jllm_kg.normalize.datasets import dataset_catalogue
+from jllm_kg.normalize.datasets import DatasetMention, dataset_catalogue
 from jllm_kg.normalize.dates import arxiv_id, parse_reference_date
-from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
+from jllm_kg.normalize.developers import (
+    Developer,
+    DeveloperRef,
+    developer_catalogue,
+    parse_developer_cell,
+)
+from jllm_kg.normalize.licenses import LicenseFact
 from jllm_kg.normalize.text import match_key
 from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, XSD, resource_iri, slugify
 
@@ -85,12 +96,16 @@ DERIVATION_PROPERTIES = {
 
 
 
-def _labels(entity: Any) -> dict[str, str]:
-    """Labels by language; ``""`` for a label without language (a name that is not translated)."""
+def _labels(entity: object) -> dict[str, str]:
+    """Labels by language; ``""`` for a label without language (a name that is not translated).
+
+    The curated entities differ (licences and datasets have ``labels``, developers and
+    architectures a ``label``): whichever the entity has."""
     labels = getattr(entity, "labels", None) or {}
     found = {lang: label for lang, label in dict(labels).items() if label}
-    if not found and getattr(entity, "label", None):
-        found[""] = entity.label
+    single = getattr(entity, "label", None)
+    if not found and single:
+        found[""] = single
     return found
 
 
@@ -150,7 +165,7 @@ class Catalog:
         self._done.add(key)
         return True
 
-    def _describe(self, graph: str, iri: str, rdf_class: str, entity: Any,
+    def _describe(self, graph: str, iri: str, rdf_class: str, entity: object,
                   label_as_written: str | None, lang: str) -> None:
         """Type + labels: curated labels in the curated graph, else the label as written."""
         curated = bool(getattr(entity, "curated", True))
@@ -193,7 +208,7 @@ class Catalog:
 
     # -- shared entities ---------------------------------------------------------------------
 
-    def license(self, fact: Any, graph: str, lang: str) -> str:
+    def license(self, fact: LicenseFact, graph: str, lang: str) -> str:
         iri = resource_iri("license", fact.key)
         label = next(iter(_labels(fact).values()), None)
         self._describe(graph, iri, str(JLLM.License), fact, label, lang)
@@ -207,27 +222,36 @@ class Catalog:
                     boolean(fact.allows_commercial_use))
         return iri
 
-    def developer(self, reference: Any, graph: str, lang: str) -> str:
-        developer = getattr(reference, "developer", reference)
-        kind = "person" if getattr(developer, "kind", "org") == "person" else "org"
+    def developer(self, reference: DeveloperRef | Developer, graph: str, lang: str) -> str:
+        developer: Developer
+        written: str | None
+        if isinstance(reference, DeveloperRef):
+            developer, written = reference.developer, reference.text or None
+        else:  # a curated developer another curated entry names: its labels describe it
+            developer, written = reference, None
+        kind = "person" if developer.kind == "person" else "org"
         iri = resource_iri(kind, developer.key)
         rdf_class = JLLM.Person if kind == "person" else JLLM.Organization
-        written = getattr(reference, "text", None) or getattr(reference, "label", None)
         self._describe(graph, iri, str(rdf_class), developer, written, lang)
-        parent = getattr(developer, "parent", None)
-        if parent and getattr(developer, "curated", True):
+        parent = developer.parent
+        if parent and developer.curated:
             self.sink.add(CURATED_GRAPH, iri, str(SCHEMA.parentOrganization),
                           resource_iri("org", parent))
         return iri
 
-    def architecture(self, reference: Any, graph: str, lang: str) -> str:
-        architecture = getattr(reference, "architecture", reference)
+    def architecture(self, reference: ArchitectureRef | Architecture, graph: str,
+                     lang: str) -> str:
+        architecture: Architecture
+        written: str | None
+        if isinstance(reference, ArchitectureRef):
+            architecture, written = reference.architecture, reference.text or None
+        else:
+            architecture, written = reference, reference.label
         iri = resource_iri("architecture", architecture.key)
-        written = getattr(reference, "text", None) or getattr(reference, "label", None)
         self._describe(graph, iri, str(JLLM.Architecture), architecture, written, lang)
         return iri
 
-    def dataset(self, mention: Any, graph: str, lang: str) -> str:
+    def dataset(self, mention: DatasetMention, graph: str, lang: str) -> str:
         iri = resource_iri("dataset", mention.key)
         entry = dataset_catalogue().get(mention.key) if mention.curated else None
         if entry is not None:
@@ -395,7 +419,10 @@ class Catalog:
                               paper)
 
 
-def _catalogued(table: Mapping[str, Any], key: str, owner: str, what: str) -> Any:
+EntryT = TypeVar("EntryT")
+
+
+def _catalogued(table: Mapping[str, EntryT], key: str, owner: str, what: str) -> EntryT:
     """The entry ``key`` of the curated ``{what}s.yaml`` that another curated entry
     (``owner``) refers to; an error naming both when it is missing."""
     entry = table.get(key)

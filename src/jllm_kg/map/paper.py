@@ -22,10 +22,9 @@ IRIs beyond the vocabulary contract (all deterministic, no blank nodes):
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import Any, Final
+from typing import Final
 
 from jllm_kg.curated import load_table
 from jllm_kg.curated.schemas import PaperGroupsFile
@@ -57,7 +56,7 @@ from jllm_kg.map.graph import (
 )
 from jllm_kg.map.identity import canonical_hf_id, hf_model_iri
 from jllm_kg.normalize.benchmarks import resolve_benchmark
-from jllm_kg.normalize.datasets import resolve_dataset
+from jllm_kg.normalize.datasets import DatasetMention, resolve_dataset
 from jllm_kg.normalize.dates import parse_month_year
 from jllm_kg.normalize.developers import DeveloperRef, lookup_developer
 from jllm_kg.normalize.licenses import resolve_license
@@ -136,24 +135,13 @@ def setting_text(record: EvaluationRecord) -> str | None:
     return f"{record.setting}: {tasks}" if record.setting else tasks
 
 
-@dataclass(frozen=True)
-class _Dataset:
-    """A dataset as ``Catalog.dataset`` wants it: key, curated labels, the label as written."""
-
-    key: str
-    label: str
-    curated: bool
-    labels: dict[str, str] = field(default_factory=dict)
-    url: str | None = None
-    curated_url: str | None = None
-
-
-def _dataset(label: str) -> _Dataset:
+def _dataset(label: str) -> DatasetMention:
+    """A dataset the paper names, as ``Catalog.dataset`` wants it (no link of its own: a
+    curated dataset's URL is the catalogue's)."""
     entry = resolve_dataset(label)
     if entry is None:
-        return _Dataset(slugify(label), label, curated=False)
-    return _Dataset(entry.key, label, curated=True, labels=dict(entry.labels),
-                    curated_url=entry.url)
+        return DatasetMention(label, slugify(label))
+    return DatasetMention(label, entry.key, curated=True)
 
 
 class PaperMapper:
@@ -173,7 +161,7 @@ class PaperMapper:
         self.organization: str | None = None
         self._models: set[str] = set()
 
-    def add(self, subject: str, predicate: Any, obj: Term | str | Any) -> None:
+    def add(self, subject: str, predicate: str, obj: Term | str) -> None:
         value = obj if isinstance(obj, Term) else str(obj)
         self.sink.add(self.graph, subject, str(predicate), value)
 
@@ -211,7 +199,7 @@ class PaperMapper:
         # in the curated graph, with where they come from.
         graph = CURATED_GRAPH if metadata.metadata_origin else self.graph
 
-        def record(predicate: Any, value: Term | str) -> None:
+        def record(predicate: str, value: Term | str) -> None:
             self.sink.add(graph, paper, str(predicate), value)
 
         if metadata.arxiv_id:
