@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -37,8 +38,13 @@ def data_dir() -> Path:
 
 
 def curated_dir() -> Path:
-    """Hand-maintained data files: alias tables, license facts, foreign base models."""
-    return data_dir() / "curated"
+    """Hand-maintained data files: alias tables, license facts, foreign base models.
+
+    ``JLLM_KG_CURATED_DIR`` points a run at another copy of them (to try an edit of the
+    tables without touching the committed ones).
+    """
+    override = os.environ.get("JLLM_KG_CURATED_DIR")
+    return Path(override) if override else data_dir() / "curated"
 
 
 def queries_dir() -> Path:

@@ -45,8 +45,9 @@ def _edited_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
 
 
 def _line_of(path: Path, fragment: str) -> int:
+    """The line number of the first line containing *fragment* ("\\nkey:": starting with it)."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return next(i for i, line in enumerate(lines, 1) if fragment in line)
+    return next(i for i, line in enumerate(lines, 1) if fragment in f"\n{line}")
 
 
 def test_misspelt_key_names_file_line_entry_and_key(tmp_path: Path) -> None:
@@ -122,9 +123,11 @@ def test_spdx_ids_are_checked_against_the_spdx_list(
 
 def test_duplicate_key_is_an_error(tmp_path: Path) -> None:
     path = _edited_copy(tmp_path, "licenses.yaml", "- key: cc-by-nc-4.0\n", "- key: mit\n")
+    line = _line_of(path, "\nlicenses:")
     with pytest.raises(
         CuratedDataError,
-        match=r"licenses\.yaml line 11: licenses: licence key 'mit' repeated \(entries 1 and 6\)",
+        match=rf"licenses\.yaml line {line}: licenses: licence key 'mit' repeated "
+        r"\(entries 1 and 6\)",
     ):
         read_curated_file(path)
 
@@ -154,3 +157,35 @@ def test_missing_and_malformed_files(tmp_path: Path) -> None:
     (tmp_path / "papers.yaml").write_text("papers: [\n", encoding="utf-8")
     with pytest.raises(CuratedDataError, match=r"papers\.yaml: while parsing"):
         read_curated_file(tmp_path / "papers.yaml")
+
+
+def test_catalogue_entries_need_an_english_label(tmp_path: Path) -> None:
+    path = _edited_copy(
+        tmp_path,
+        "licenses.yaml",
+        "labels: {en: Creative Commons Attribution-NonCommercial 4.0 International}",
+        "labels: {ja: クリエイティブ・コモンズ 表示-非営利 4.0}",
+    )
+    with pytest.raises(
+        CuratedDataError, match=r"licenses\[6\] \(key 'cc-by-nc-4.0'\)\.labels: needs an English"
+    ):
+        read_curated_file(path)
+
+
+def test_a_paper_is_described_once(tmp_path: Path) -> None:
+    text = (curated_dir() / "papers.yaml").read_text(encoding="utf-8")
+    entry = text[text.index("  - title:"):]
+    (tmp_path / "papers.yaml").write_text(text + entry, encoding="utf-8")
+    with pytest.raises(CuratedDataError, match=r"papers: paper title\(s\) given twice"):
+        read_curated_file(tmp_path / "papers.yaml")
+
+
+def test_a_wrong_mapping_key_is_named(tmp_path: Path) -> None:
+    path = _edited_copy(tmp_path, "checkpoint_markers.yaml", "  instruction:\n", "  Instruction:\n")
+    line = _line_of(path, "  Instruction:")
+    with pytest.raises(
+        CuratedDataError,
+        match=rf"checkpoint_markers\.yaml line {line}: stages\.Instruction \(the key\): String "
+        r"should match pattern",
+    ):
+        read_curated_file(path)

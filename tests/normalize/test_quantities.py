@@ -118,6 +118,9 @@ def test_bad_size_raises_with_text() -> None:
          Decimal("44.2") * B, False, False),
         ("Japanese subset of llm-jp-corpus-v4 (**0.69T** tokens)", Decimal("0.69") * T, False,
          False),
+        # Every approximate word of quantities.yaml may sit between "total" and the number.
+        ("total roughly 1.5 trillion tokens", Decimal("1.5") * T, True, True),
+        ("合計 およそ 2兆 トークン", 2 * T, True, True),
     ],
 )
 def test_token_counts(text: str, tokens: Decimal, total: bool, approximate: bool) -> None:

@@ -57,6 +57,11 @@ def _spdx_symbols() -> dict[str, str]:
     return {key.lower(): symbol.key for key, symbol in symbols.items()}
 
 
+def is_spdx_license_id(value: str) -> bool:
+    """Whether *value* is an id of the SPDX License List, exactly as listed there."""
+    return _spdx_symbols().get(value.lower()) == value
+
+
 def _spdx_id(value: str) -> str:
     listed = _spdx_symbols().get(value.lower())
     if listed is None:
@@ -80,7 +85,14 @@ HfOrg = Annotated[str, Field(pattern=r"^[\w.\-]+$")]
 Regex = Annotated[str, AfterValidator(_regex)]
 SpdxId = Annotated[str, AfterValidator(_spdx_id)]
 Language = Literal["ja", "en", "fr"]
-Labels = dict[Language, Text]
+def _has_english(labels: dict[Language, str]) -> dict[Language, str]:
+    if "en" not in labels:
+        raise ValueError("needs an English label (en), the fallback of every other language")
+    return labels
+
+
+Labels = Annotated[dict[Language, Text], Field(min_length=1)]
+EnglishLabels = Annotated[dict[Language, Text], AfterValidator(_has_english)]
 Aliases = list[Text]
 TrainingPhase = Literal[
     "pretraining",
@@ -135,12 +147,13 @@ class ArchitectureEntry(Strict):
 
 
 class ArchitecturesFile(Table):
+    alternative_separators: list[str]
     architectures: Annotated[list[ArchitectureEntry], _unique_keys("architecture")]
 
 
 class BenchmarkEntry(Strict):
     key: Slug
-    labels: Labels
+    labels: EnglishLabels
     developer: Slug | None = None
     part_of: Slug | None = None
     url: Url | None = None
@@ -163,12 +176,14 @@ class DeveloperEntry(Strict):
 
 
 class DevelopersFile(Table):
+    cell_separators: list[str]
+    individual_words: list[Text]
     developers: Annotated[list[DeveloperEntry], _unique_keys("developer")]
 
 
 class LicenseEntry(Strict):
     key: Slug
-    labels: Labels
+    labels: EnglishLabels
     # Explicit nulls are meaningful (the licence was looked at: no SPDX id, commercial use
     # unclear), so these keys stay allowed with null rather than required to be absent.
     spdx_id: SpdxId | None = None
@@ -179,6 +194,8 @@ class LicenseEntry(Strict):
 
 
 class LicensesFile(Table):
+    joiners: list[str]
+    uncertainty_marks: list[Text]
     licenses: Annotated[list[LicenseEntry], _unique_keys("licence")]
 
     @field_validator("licenses")
@@ -204,7 +221,8 @@ class ForeignModel(Strict):
     label: Text
     family: Slug | None = None
     sizes: list[Text] = []
-    parameters: Text | None = None
+    # A number as YAML 1.1 leaves it a string ("7.24e9"): nominal or actual parameter count.
+    parameters: Annotated[str, Field(pattern=r"^\d+(?:\.\d+)?(?:e\d+)?$")] | None = None
     aliases: Aliases = []
     hf_id: HfId | None = None
     developer: Slug | None = None
@@ -213,13 +231,14 @@ class ForeignModel(Strict):
 
 class ForeignModelsFile(Table):
     lineage_phrases: list[Text]
+    list_separators: list[str]
     families: Annotated[list[ForeignFamily], _unique_keys("family")]
     models: Annotated[list[ForeignModel], _unique_keys("model")]
 
 
 class DatasetEntry(Strict):
     key: Slug
-    labels: Labels
+    labels: EnglishLabels
     aliases: Aliases
     url: Url | None = None
     hf: HfId | None = None
@@ -242,6 +261,15 @@ class PaperEntry(Strict):
 
 class PapersFile(Table):
     papers: list[PaperEntry]
+
+    @field_validator("papers")
+    @classmethod
+    def _one_entry_per_title(cls, papers: list[PaperEntry]) -> list[PaperEntry]:
+        titles = Counter(paper.title for paper in papers)
+        repeated = sorted(title for title, n in titles.items() if n > 1)
+        if repeated:
+            raise ValueError(f"paper title(s) given twice: {', '.join(map(repr, repeated))}")
+        return papers
 
 
 class SourceEntry(Strict):
@@ -336,9 +364,52 @@ class ModelAliasesFile(Table):
 # --------------------------------------------------------------------------- cell vocabulary
 
 
+CorpusUnit = Literal[
+    "sentences", "pages", "articles", "lines", "questions", "hours", "captions", "images",
+    "pairs", "items", "websites", "datasets",
+]
+Exponent = Annotated[int, Field(ge=0, le=18)]
+Word = Annotated[str, Field(pattern=r"^\S(?:.*\S)?$")]  # no surrounding spaces
+
+
+class QuantitiesFile(Table):
+    letter_scales: dict[Annotated[str, Field(pattern=r"^[a-z]$")], Exponent]
+    japanese_scales: dict[Annotated[str, Field(pattern=r"^.$")], Exponent]
+    word_scales: dict[Word, Exponent]
+    byte_units: dict[Word, Exponent]
+    units: dict[Literal["tokens"] | CorpusUnit, Regex]
+    approximate_words: list[Word]
+    total_words: list[Word]
+    threshold_words: list[Word]
+    context_connectors: list[Word]
+    context_bound_words: list[Word]
+    context_range_separators: list[Word]
+    selector_separators: list[Word]
+    selector_fillers: list[Word]
+
+    @model_validator(mode="after")
+    def _lower_case(self) -> QuantitiesFile:
+        # Text is case-folded before matching: an upper-case entry could never match.
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            words = list(value) if isinstance(value, dict) else value
+            if name != "units" and any(word != word.casefold() for word in words):
+                raise ValueError(f"{name}: write entries in lower case")
+        return self
+
+
 class LinePattern(Strict):
     pattern: Regex
     additive: bool = False
+
+
+Char = Annotated[str, Field(min_length=1, max_length=1)]
+
+
+class TextFile(Table):
+    folds: dict[Char, list[Char]]  # replacement ← characters folded to it
+    opening_brackets: list[Char]
+    closing_brackets: list[Char]
 
 
 class UnknownMarkersFile(Table):
@@ -440,8 +511,10 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "model_aliases.yaml": ModelAliasesFile,
     "paper_groups.yaml": PaperGroupsFile,
     "papers.yaml": PapersFile,
+    "quantities.yaml": QuantitiesFile,
     "selectors.yaml": SelectorsFile,
     "sources.yaml": SourcesFile,
+    "text.yaml": TextFile,
     "training_phases.yaml": TrainingPhasesFile,
     "training_cell_words.yaml": TrainingCellWordsFile,
     "unknown_markers.yaml": UnknownMarkersFile,

@@ -18,9 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Any
 
-from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import ArchitecturesFile
 from jllm_kg.normalize.text import (
     index_names,
     is_unknown_marker,
@@ -32,7 +32,6 @@ from jllm_kg.normalize.text import (
 from jllm_kg.vocab import slugify
 
 _FILE = "architectures.yaml"
-_ALTERNATIVES = (" または ", " ou ", " or ", "/")
 _WITH_DETAIL = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（](?P<detail>.*)[)）]$")
 
 
@@ -64,40 +63,42 @@ class ArchitectureRef:
         return parts if len(parts) > 1 else ()
 
 
+@dataclass(frozen=True)
+class _Tables:
+    catalogue: Mapping[str, Architecture]
+    exact: dict[str, str]
+    loose: dict[str, str]
+    alternatives: tuple[str, ...]  # separators of alternatives in one cell
+
+
 @cache
-def _tables() -> tuple[Mapping[str, Architecture], dict[str, str], dict[str, str]]:
-    data: Any = load_curated(_FILE)
+def _tables() -> _Tables:
+    table = load_table(_FILE, ArchitecturesFile)
     catalogue: dict[str, Architecture] = {}
     exact: dict[str, str] = {}
     loose: dict[str, str] = {}
-    try:
-        for entry in data["architectures"]:
-            key = str(entry["key"])
-            if key in catalogue:
-                raise CuratedDataError(f"{_FILE}: duplicate architecture key {key!r}")
-            arch = Architecture(
-                key=key,
-                label=str(entry["label"]),
-                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
-                developer=entry.get("developer"),
-            )
-            catalogue[key] = arch
-            index_names(exact, loose, (arch.label, *arch.aliases), key, file=_FILE)
-    except (KeyError, TypeError, AttributeError) as error:
-        raise CuratedDataError(f"{_FILE}: malformed architecture entry ({error!r})") from error
-    return MappingProxyType(catalogue), exact, loose
+    for entry in table.architectures:
+        arch = Architecture(
+            key=entry.key,
+            label=entry.label,
+            aliases=tuple(entry.aliases),
+            developer=entry.developer,
+        )
+        catalogue[entry.key] = arch
+        index_names(exact, loose, (arch.label, *arch.aliases), entry.key, file=_FILE)
+    return _Tables(MappingProxyType(catalogue), exact, loose, tuple(table.alternative_separators))
 
 
 def architecture_catalogue() -> Mapping[str, Architecture]:
     """All curated architectures by key (read-only)."""
-    return _tables()[0]
+    return _tables().catalogue
 
 
 def lookup_architecture(name: str) -> Architecture | None:
     """The curated architecture a name denotes, or None."""
-    catalogue, exact, loose = _tables()
-    key = exact.get(match_key(name)) or loose.get(loose_key(name))
-    return catalogue[key] if key else None
+    tables = _tables()
+    key = tables.exact.get(match_key(name)) or tables.loose.get(loose_key(name))
+    return tables.catalogue[key] if key else None
 
 
 def _resolve(text: str, alternative: bool) -> ArchitectureRef:
@@ -130,7 +131,7 @@ def parse_architecture_cell(cell: str | Sequence[str]) -> list[ArchitectureRef]:
         return [ArchitectureRef(whole, text)]
     # A "+" composite ("microsoft/phi-4 + HuggingFaceM4/siglip…") is one architecture whose
     # components are models; its "/" are repo ids, not alternatives.
-    parts = [text] if "+" in text else split_top_level(text, _ALTERNATIVES)
+    parts = [text] if "+" in text else split_top_level(text, _tables().alternatives)
     alternative = len(parts) > 1
     return [_resolve(part, alternative) for part in parts]
 

@@ -25,9 +25,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_table
+from jllm_kg.curated.schemas import ForeignModelsFile, ModelAliasesFile
 from jllm_kg.normalize.selectors import Selector, split_base_note
 from jllm_kg.normalize.text import (
     is_unknown_marker,
@@ -84,7 +84,7 @@ class BaseRef:
     @property
     def sizes(self) -> tuple[str, ...]:
         """The size list split: ``"1.8b, 13b"`` → ``("1.8b", "13b")``."""
-        return tuple(split_top_level(self.size, (",", "、"))) if self.size else ()
+        return tuple(split_top_level(self.size, _catalogue().list_separators)) if self.size else ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,7 @@ class _Catalogue:
     family_keys: Mapping[str, str]
     model_keys: Mapping[str, str]
     lineage_phrases: tuple[str, ...]
+    list_separators: tuple[str, ...]  # between models or sizes in one line
 
 
 def _index(table: dict[str, str], names: Sequence[str], key: str, what: str) -> None:
@@ -108,52 +109,46 @@ def _index(table: dict[str, str], names: Sequence[str], key: str, what: str) -> 
 
 @cache
 def _catalogue() -> _Catalogue:
-    data: Any = load_curated(_FILE)
+    table = load_table(_FILE, ForeignModelsFile)
     families: dict[str, ForeignFamily] = {}
     models: dict[str, ForeignModel] = {}
     family_keys: dict[str, str] = {}
     model_keys: dict[str, str] = {}
-    try:
-        for entry in data["families"]:
-            fam = ForeignFamily(
-                key=str(entry["key"]),
-                label=str(entry["label"]),
-                developer=str(entry["developer"]),
-                architecture=entry.get("architecture"),
-                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
-            )
-            if fam.key in families:
-                raise CuratedDataError(f"{_FILE}: duplicate family key {fam.key!r}")
-            families[fam.key] = fam
-            _index(family_keys, [fam.label, *fam.aliases], fam.key, "family")
-        for entry in data["models"]:
-            family = families.get(entry.get("family")) if entry.get("family") else None
-            if entry.get("family") and family is None:
-                raise CuratedDataError(f"{_FILE}: model {entry['key']!r}: unknown family")
-            developer = entry.get("developer") or (family.developer if family else None)
-            if developer is None:
-                raise CuratedDataError(f"{_FILE}: model {entry['key']!r} has no developer")
-            parameters = entry.get("parameters")
-            model = ForeignModel(
-                key=str(entry["key"]),
-                label=str(entry["label"]),
-                developer=str(developer),
-                architecture=entry.get("architecture") or (family.architecture if family else None),
-                family=family.key if family else None,
-                hf_id=entry.get("hf_id"),
-                parameters=float(parameters) if parameters is not None else None,
-                sizes=tuple(str(s) for s in entry.get("sizes") or ()),
-                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
-            )
-            if model.key in models:
-                raise CuratedDataError(f"{_FILE}: duplicate model key {model.key!r}")
-            models[model.key] = model
-            names = [model.label, *model.aliases, *([model.hf_id] if model.hf_id else [])]
-            _index(model_keys, names, model.key, "model")
-        phrases = tuple(str(p) for p in data.get("lineage_phrases") or ())
-    except (KeyError, TypeError, AttributeError, ValueError) as error:
-        raise CuratedDataError(f"{_FILE}: malformed entry ({error!r})") from error
-    return _Catalogue(families, models, family_keys, model_keys, phrases)
+    for family_entry in table.families:
+        fam = ForeignFamily(
+            key=family_entry.key,
+            label=family_entry.label,
+            developer=family_entry.developer,
+            architecture=family_entry.architecture,
+            aliases=tuple(family_entry.aliases),
+        )
+        families[fam.key] = fam
+        _index(family_keys, [fam.label, *fam.aliases], fam.key, "family")
+    for entry in table.models:
+        family = families.get(entry.family) if entry.family else None
+        if entry.family and family is None:
+            raise CuratedDataError(f"{_FILE}: model {entry.key!r}: unknown family")
+        developer = entry.developer or (family.developer if family else None)
+        if developer is None:
+            raise CuratedDataError(f"{_FILE}: model {entry.key!r} has no developer")
+        model = ForeignModel(
+            key=entry.key,
+            label=entry.label,
+            developer=developer,
+            architecture=entry.architecture or (family.architecture if family else None),
+            family=family.key if family else None,
+            hf_id=entry.hf_id,
+            parameters=float(entry.parameters) if entry.parameters is not None else None,
+            sizes=tuple(entry.sizes),
+            aliases=tuple(entry.aliases),
+        )
+        models[model.key] = model
+        names = [model.label, *model.aliases, *([model.hf_id] if model.hf_id else [])]
+        _index(model_keys, names, model.key, "model")
+    phrases = tuple(table.lineage_phrases)
+    return _Catalogue(
+        families, models, family_keys, model_keys, phrases, tuple(table.list_separators)
+    )
 
 
 def foreign_model_catalogue() -> Mapping[str, ForeignModel]:
@@ -206,14 +201,8 @@ def resolve_foreign_model(label: str, size: str | None) -> ForeignModel | None:
 
 @cache
 def _model_aliases() -> Mapping[str, str]:
-    data: Any = load_curated(_ALIASES_FILE) or {}
-    table: dict[str, str] = {}
-    try:
-        for written, name in (data.get("aliases") or {}).items():
-            table[match_key(str(written))] = str(name)
-    except (AttributeError, TypeError) as error:
-        raise CuratedDataError(f"{_ALIASES_FILE}: 'aliases' must map names to names") from error
-    return table
+    aliases = load_table(_ALIASES_FILE, ModelAliasesFile).aliases
+    return {match_key(written): name for written, name in aliases.items()}
 
 
 def resolve_model_alias(label: str) -> str:
@@ -232,7 +221,7 @@ def _split_label_size(text: str) -> tuple[str, str | None]:
     found = _TRAILING_PAREN.match(text)
     if found and found["label"]:
         inner = found["inner"].strip()
-        items = split_top_level(inner, (",", "、"))
+        items = split_top_level(inner, _catalogue().list_separators)
         if items and all(_SIZE_ITEM.match(item) for item in items):
             return found["label"].strip(), inner
     return text, None
@@ -278,7 +267,7 @@ def parse_base_cell(lines: Sequence[str], bold: Sequence[str] = ()) -> list[Base
                 refs.append(BaseRef(label, size, None, _is_bold(label, value, bold), phrase, line))
                 break
         else:
-            for part in split_top_level(line, (",", "、")):
+            for part in split_top_level(line, _catalogue().list_separators):
                 label, size = _split_label_size(part)
                 refs.append(BaseRef(label, size, None, _is_bold(label, part, bold), None, part))
     return refs

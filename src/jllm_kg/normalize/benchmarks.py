@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import Any
 
-from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_table
+from jllm_kg.curated.schemas import BenchmarksFile
 from jllm_kg.normalize.text import index_names, loose_key, match_key, strip_label
 
 _FILE = "benchmarks.yaml"
@@ -38,27 +38,21 @@ class BenchmarkFact:
 
 @cache
 def _tables() -> tuple[Mapping[str, BenchmarkFact], dict[str, str], dict[str, str]]:
-    data: Any = load_curated(_FILE)
     catalogue: dict[str, BenchmarkFact] = {}
     exact: dict[str, str] = {}
     loose: dict[str, str] = {}
-    try:
-        for entry in data["benchmarks"]:
-            key = str(entry["key"])
-            if key in catalogue:
-                raise CuratedDataError(f"{_FILE}: duplicate benchmark key {key!r}")
-            fact = BenchmarkFact(
-                key=key,
-                labels=MappingProxyType({str(k): str(v) for k, v in entry["labels"].items()}),
-                developer=entry.get("developer"),
-                url=entry.get("url"),
-                part_of=entry.get("part_of"),
-                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
-            )
-            catalogue[key] = fact
-            index_names(exact, loose, (*fact.labels.values(), *fact.aliases, key), key, file=_FILE)
-    except (KeyError, TypeError, AttributeError) as error:
-        raise CuratedDataError(f"{_FILE}: malformed benchmark entry ({error!r})") from error
+    for entry in load_table(_FILE, BenchmarksFile).benchmarks:
+        fact = BenchmarkFact(
+            key=entry.key,
+            labels=MappingProxyType({str(lang): label for lang, label in entry.labels.items()}),
+            developer=entry.developer,
+            url=entry.url,
+            part_of=entry.part_of,
+            aliases=tuple(entry.aliases),
+        )
+        catalogue[entry.key] = fact
+        names = (*fact.labels.values(), *fact.aliases, entry.key)
+        index_names(exact, loose, names, entry.key, file=_FILE)
     for fact in catalogue.values():
         if fact.part_of is not None and fact.part_of not in catalogue:
             raise CuratedDataError(f"{_FILE}: {fact.key!r} is part of unknown {fact.part_of!r}")

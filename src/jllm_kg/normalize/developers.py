@@ -21,9 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal
 
-from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_table
+from jllm_kg.curated.schemas import DevelopersFile
 from jllm_kg.normalize.text import (
     index_names,
     is_unknown_marker,
@@ -36,10 +37,6 @@ from jllm_kg.normalize.text import (
 from jllm_kg.vocab import slugify
 
 _FILE = "developers.yaml"
-_SEPARATORS = (",", "、", "，", "&", "＆", " et ", ";")
-_INDIVIDUAL = re.compile(
-    r"^(?:個人|individual|individuel|individuelle)\s*[(（](?P<names>.+)[)）]$", re.I
-)
 _PARENTHESISED = re.compile(r"^(?P<name>.+?)\s*[(（](?P<inner>[^()（）]+)[)）]$")
 
 Kind = Literal["org", "person"]
@@ -82,50 +79,45 @@ class _Tables:
     exact: Mapping[str, str]
     loose: Mapping[str, str]
     hf_orgs: Mapping[str, str]
+    separators: tuple[str, ...]
+    individual: re.Pattern[str]  # "個人 (names)"
 
 
 def _load() -> _Tables:
-    data: Any = load_curated(_FILE)
+    table = load_table(_FILE, DevelopersFile)
     catalogue: dict[str, Developer] = {}
     exact: dict[str, str] = {}
     loose: dict[str, str] = {}
     hf_orgs: dict[str, str] = {}
-    try:
-        for entry in data["developers"]:
-            key = str(entry["key"])
-            if key in catalogue:
-                raise CuratedDataError(f"{_FILE}: duplicate developer key {key!r}")
-            kind = entry["kind"]
-            if kind not in ("org", "person"):
-                raise CuratedDataError(f"{_FILE}: developer {key!r} has kind {kind!r}")
-            labels = {str(k): str(v) for k, v in entry["labels"].items()}
-            developer = Developer(
-                key=key,
-                kind=kind,
-                labels=MappingProxyType(labels),
-                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
-                parent=entry.get("parent"),
-                successor=entry.get("successor"),
-                hf_orgs=tuple(str(o) for o in entry.get("hf_orgs") or ()),
-                note=entry.get("note"),
-            )
-            catalogue[key] = developer
-            index_names(exact, loose, (*labels.values(), *developer.aliases), key, file=_FILE)
-            for org in developer.hf_orgs:
-                if hf_orgs.get(org.casefold(), key) != key:
-                    raise CuratedDataError(f"{_FILE}: hf org {org!r} claimed twice")
-                hf_orgs[org.casefold()] = key
-    except (KeyError, TypeError, AttributeError) as error:
-        raise CuratedDataError(f"{_FILE}: malformed developer entry ({error!r})") from error
+    for entry in table.developers:
+        developer = Developer(
+            key=entry.key,
+            kind=entry.kind,
+            labels=MappingProxyType({str(lang): label for lang, label in entry.labels.items()}),
+            aliases=tuple(entry.aliases),
+            parent=entry.parent,
+            successor=entry.successor,
+            hf_orgs=tuple(entry.hf_orgs),
+            note=entry.note,
+        )
+        catalogue[entry.key] = developer
+        index_names(exact, loose, (*entry.labels.values(), *entry.aliases), entry.key, file=_FILE)
+        for org in developer.hf_orgs:
+            if hf_orgs.get(org.casefold(), entry.key) != entry.key:
+                raise CuratedDataError(f"{_FILE}: hf org {org!r} claimed twice")
+            hf_orgs[org.casefold()] = entry.key
     for developer in catalogue.values():
         for ref in (developer.parent, developer.successor):
             if ref is not None and ref not in catalogue:
                 raise CuratedDataError(f"{_FILE}: {developer.key!r} refers to unknown {ref!r}")
+    words = "|".join(re.escape(word) for word in table.individual_words)
     return _Tables(
         MappingProxyType(catalogue),
         MappingProxyType(exact),
         MappingProxyType(loose),
         MappingProxyType(hf_orgs),
+        tuple(table.cell_separators),
+        re.compile(rf"^(?:{words})\s*[(（](?P<names>.+)[)）]$", re.IGNORECASE),
     )
 
 
@@ -170,9 +162,9 @@ def _resolve_piece(piece: str) -> list[DeveloperRef]:
     found = lookup_developer(label)
     if found:
         return [DeveloperRef(found, label)]
-    individual = _INDIVIDUAL.match(label)
+    individual = _tables().individual.match(label)
     if individual:
-        return [_person(n) for n in split_top_level(individual["names"], _SEPARATORS)]
+        return [_person(n) for n in split_top_level(individual["names"], _tables().separators)]
     parenthesised = _PARENTHESISED.match(label)
     if parenthesised:
         outer = lookup_developer(parenthesised["name"])
@@ -194,7 +186,7 @@ def parse_developer_cell(cell: str | Sequence[str]) -> list[DeveloperRef]:
     text = " ".join(strip_label(line) for line in lines if strip_label(line))
     if is_unknown_marker(text):
         return []
-    spans = split_with_separators(text, _SEPARATORS)
+    spans = split_with_separators(text, _tables().separators)
     refs: list[DeveloperRef] = []
     i = 0
     while i < len(spans):

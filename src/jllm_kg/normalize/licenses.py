@@ -21,9 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from types import MappingProxyType
-from typing import Any
 
-from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import LicensesFile, is_spdx_license_id
 from jllm_kg.normalize.selectors import Selector, split_selected_line
 from jllm_kg.normalize.text import (
     index_names,
@@ -36,10 +36,6 @@ from jllm_kg.normalize.text import (
 from jllm_kg.vocab import slugify
 
 _FILE = "licenses.yaml"
-_UNCERTAIN = re.compile(r"\s*[(（]\s*[?？]\s*[)）]\s*")
-_SPDX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-+]*$")
-# Licences joined in one cell all apply ("Llama 3.3 Community License & Gemma Terms of Use").
-_JOINERS = (" & ", "&", " + ")
 
 
 class UnknownLicenseError(ValueError):
@@ -72,32 +68,22 @@ class LicenseStatement:
 
 
 def _load() -> tuple[dict[str, LicenseFact], dict[str, str], dict[str, str]]:
-    data: Any = load_curated(_FILE)
     catalogue: dict[str, LicenseFact] = {}
     exact: dict[str, str] = {}
     loose: dict[str, str] = {}
-    try:
-        entries = data["licenses"]
-        for entry in entries:
-            key = str(entry["key"])
-            if key in catalogue:
-                raise CuratedDataError(f"{_FILE}: duplicate licence key {key!r}")
-            labels = {str(k): str(v) for k, v in entry["labels"].items()}
-            aliases = tuple(str(a) for a in entry.get("aliases") or ())
-            fact = LicenseFact(
-                key=key,
-                labels=MappingProxyType(labels),
-                spdx_id=entry.get("spdx_id"),
-                allows_commercial_use=entry.get("allows_commercial_use"),
-                url=entry.get("url"),
-                generic=bool(entry.get("generic", False)),
-                aliases=aliases,
-            )
-            catalogue[key] = fact
-            names = (*labels.values(), *aliases, key, fact.spdx_id or "")
-            index_names(exact, loose, names, key, file=_FILE)
-    except (KeyError, TypeError, AttributeError) as error:
-        raise CuratedDataError(f"{_FILE}: malformed licence entry ({error!r})") from error
+    for entry in load_table(_FILE, LicensesFile).licenses:
+        fact = LicenseFact(
+            key=entry.key,
+            labels=MappingProxyType({str(lang): label for lang, label in entry.labels.items()}),
+            spdx_id=entry.spdx_id,
+            allows_commercial_use=entry.allows_commercial_use,
+            url=entry.url,
+            generic=entry.generic,
+            aliases=tuple(entry.aliases),
+        )
+        catalogue[entry.key] = fact
+        names = (*fact.labels.values(), *fact.aliases, entry.key, fact.spdx_id or "")
+        index_names(exact, loose, names, entry.key, file=_FILE)
     return catalogue, exact, loose
 
 
@@ -107,14 +93,26 @@ def _tables() -> tuple[Mapping[str, LicenseFact], dict[str, str], dict[str, str]
     return MappingProxyType(catalogue), exact, loose
 
 
+@cache
+def _uncertainty() -> re.Pattern[str]:
+    """An uncertainty mark in brackets ("(?)", "（？）"), with the spaces around it."""
+    marks = "|".join(map(re.escape, load_table(_FILE, LicensesFile).uncertainty_marks))
+    return re.compile(rf"\s*[(（]\s*(?:{marks})\s*[)）]\s*")
+
+
 def license_catalogue() -> Mapping[str, LicenseFact]:
     """All curated licences by key (read-only)."""
     return _tables()[0]
 
 
 def is_valid_spdx_id(spdx_id: str) -> bool:
-    """Syntactic check of an SPDX short identifier (letters, digits, ``.``, ``-``, ``+``)."""
-    return bool(_SPDX_ID.match(spdx_id))
+    """Whether *spdx_id* is on the SPDX License List (the list bundled with
+    ``license-expression``), spelt as listed.
+
+    >>> is_valid_spdx_id("CC-BY-NC-SA-4.0"), is_valid_spdx_id("Llama-2"), is_valid_spdx_id("mit")
+    (True, False, False)
+    """
+    return is_spdx_license_id(spdx_id)
 
 
 def resolve_license(name: str, *, strict: bool = False) -> LicenseFact | None:
@@ -139,10 +137,10 @@ def resolve_license(name: str, *, strict: bool = False) -> LicenseFact | None:
 def _statements_for_value(
     value: str, selector: Selector | None, additive: bool, line: str
 ) -> list[LicenseStatement]:
-    uncertain = bool(_UNCERTAIN.search(value))
-    value = _UNCERTAIN.sub(" ", value).strip()
+    uncertain = bool(_uncertainty().search(value))
+    value = _uncertainty().sub(" ", value).strip()
     statements: list[LicenseStatement] = []
-    for part in split_top_level(value, _JOINERS):
+    for part in split_top_level(value, load_table(_FILE, LicensesFile).joiners):
         fact = resolve_license(part)
         if fact is not None:
             statements.append(LicenseStatement(fact, selector, uncertain, line, additive))
@@ -167,7 +165,7 @@ def parse_license_cell(lines: Sequence[str]) -> list[LicenseStatement]:
         if selector is None and line[:1] in "(（" and line[-1:] in ")）":
             # A parenthesised line that is not a variant note: keep what it names.
             inner = line[1:-1].strip()
-            if _UNCERTAIN.fullmatch(line):
+            if _uncertainty().fullmatch(line):
                 continue
             value = inner
         statements.extend(_statements_for_value(value, selector, additive, line))

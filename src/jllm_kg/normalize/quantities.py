@@ -28,8 +28,11 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Final, Literal
 
+from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import CorpusUnit, QuantitiesFile
 from jllm_kg.normalize.sizes import PARAMETER_SIZE as _SIZE_NUM
 from jllm_kg.normalize.text import is_unknown_marker
 
@@ -62,41 +65,89 @@ class QuantityParseError(ValueError):
 _BOLD: Final = re.compile(r"\*\*|__")
 _FOOTNOTE: Final = re.compile(r"\[\^[^\]]+\]")
 
-_SCALES: Final[dict[str, Decimal]] = {
-    "k": Decimal(10) ** 3,
-    "m": Decimal(10) ** 6,
-    "b": Decimal(10) ** 9,
-    "t": Decimal(10) ** 12,
-    "万": Decimal(10) ** 4,
-    "億": Decimal(10) ** 8,
-    "兆": Decimal(10) ** 12,
-    "thousand": Decimal(10) ** 3,
-    "mille": Decimal(10) ** 3,
-    "million": Decimal(10) ** 6,
-    "millions": Decimal(10) ** 6,
-    "milliard": Decimal(10) ** 9,
-    "milliards": Decimal(10) ** 9,
-    # English short scale. (French "billion" would be 10^12; the French list writes
-    # "milliard(s)" for 10^9 and never "billion", so the English reading is the only one met.)
-    "billion": Decimal(10) ** 9,
-    "billions": Decimal(10) ** 9,
-    "trillion": Decimal(10) ** 12,
-    "trillions": Decimal(10) ** 12,
-}
+@dataclass(frozen=True)
+class _Vocabulary:
+    """The words of ``quantities.yaml``, with the expressions built from them."""
 
-_BYTE_UNITS: Final[dict[str, Decimal]] = {
-    # Decimal (SI) multiples: the sources never say whether GB means 10^9 or 2^30, and the
-    # corpora they cite (CC-100, mC4) report SI sizes.
-    "kb": Decimal(10) ** 3,
-    "mb": Decimal(10) ** 6,
-    "gb": Decimal(10) ** 9,
-    "tb": Decimal(10) ** 12,
-    "pb": Decimal(10) ** 15,
-    "ko": Decimal(10) ** 3,  # French "kilo-octet" …
-    "mo": Decimal(10) ** 6,
-    "go": Decimal(10) ** 9,
-    "to": Decimal(10) ** 12,
-}
+    scales: dict[str, Decimal]  # letter, Japanese and word scales → multiplier
+    byte_units: dict[str, Decimal]
+    unit_names: tuple[str, ...]  # in the order tried
+    amount: re.Pattern[str]
+    threshold_after: re.Pattern[str]
+    approximate_before: re.Pattern[str]
+    total_before: re.Pattern[str]
+    selector_before: re.Pattern[str]
+    context_connectors: frozenset[str]
+    context_bound_words: tuple[str, ...]
+    context_bound: re.Pattern[str]
+    context_range: re.Pattern[str]
+    context_value: re.Pattern[str]
+    selector_split: re.Pattern[str]
+    selector_fillers: re.Pattern[str]
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    """A regex alternation of literal *words*, in the order given."""
+    return "|".join(re.escape(word) for word in words)
+
+
+@cache
+def _vocabulary() -> _Vocabulary:
+    table = load_table("quantities.yaml", QuantitiesFile)
+    powers = {**table.letter_scales, **table.japanese_scales, **table.word_scales}
+    units = "|".join(f"(?P<u_{name}>{pattern})" for name, pattern in table.units.items())
+    byte = rf"(?P<byte>{_alternatives(list(table.byte_units))})(?![a-z])"
+    letters = "".join(table.letter_scales)
+    japanese = "".join(table.japanese_scales)
+    word_scale = _alternatives(list(table.word_scales))
+    approximate = _alternatives(table.approximate_words)
+    # The number must not be glued to a name (laion2B-multi, CC12M, mC4, Qwen2.5-VL-72B, v0.1).
+    # (Compiled VERBOSE: a literal space in a fragment must be written "[ ]"; re.escape does.)
+    amount = re.compile(
+        rf"""(?<![a-z0-9_.,\-])
+        (?:
+            (?P<ja>(?:(?:{_NUMBER})\s*[{japanese}]\s*)+)
+          | (?P<num>{_NUMBER})\s*(?:{byte}|(?P<scale>{word_scale}|[{letters}](?![a-z])))?
+        )
+        (?(byte)|\s*(?:-|de\s+|d'|of\s+)?(?:{units}))
+        """,
+        re.VERBOSE,
+    )
+    return _Vocabulary(
+        scales={word: Decimal(10) ** power for word, power in powers.items()},
+        byte_units={unit: Decimal(10) ** power for unit, power in table.byte_units.items()},
+        unit_names=tuple(table.units),
+        amount=amount,
+        threshold_after=re.compile(rf"^\s*(?:{_alternatives(table.threshold_words)})"),
+        approximate_before=re.compile(rf"(?:{approximate})\s*$"),
+        total_before=re.compile(
+            rf"(?:{_alternatives(table.total_words)})\s*(?:{approximate})?\s*$"
+        ),
+        # "(alpha1: 0.7T tokens, alpha2: 1.4T tokens)": a selector right after "(" or "," /
+        # "、". Not at the start of the text, where the phrase before ":" is a training phase
+        # ("Pre-training: 1.5T tokens"): phases are read by jllm_kg.normalize.datasets.
+        selector_before=re.compile(
+            rf"[(,、;]\s*(?P<sel>[^():,、;]{{1,40}}?)\s*:\s*(?:{approximate})?\s*$"
+        ),
+        context_connectors=frozenset(table.context_connectors),
+        context_bound_words=tuple(table.context_bound_words),
+        context_bound=re.compile(rf"^(?:{_alternatives(table.context_bound_words)})\s*"),
+        context_range=re.compile(
+            rf"(.+?)\s*(?:{_alternatives(table.context_range_separators)})\s*(.+)"
+        ),
+        context_value=re.compile(
+            rf"^(?P<num>{_NUMBER})\s*(?P<k>k)?(?:\s*(?:{table.units['tokens']}))?$"
+        ),
+        selector_split=re.compile(
+            rf"\s*(?:{_alternatives(table.selector_separators)})\s*(?![^()]*\))"
+        ),
+        selector_fillers=re.compile(
+            "|".join(
+                re.escape(word) if not word.isascii() else rf"\b{re.escape(word)}\b"
+                for word in table.selector_fillers
+            )
+        ),
+    )
 
 
 def normalize_quantity_text(text: str) -> str:
@@ -166,10 +217,10 @@ def selector_tokens(text: str) -> tuple[str, ...]:
     folded = unicodedata.normalize("NFKC", text).casefold().replace("\u2011", "-")
     folded = re.sub(r"^[\s*\\]+", "", folded)
     # not "and"/"et": they are part of phrases ("1b and up", "1b et plus")
-    parts = re.split(r"\s*(?:,|、|&|/)\s*(?![^()]*\))", folded)
+    parts = _vocabulary().selector_split.split(folded)
     out: list[str] = []
     for part in parts:
-        part = re.sub(r"モデル|\bmodels?\b|\bmodèles?\b", " ", part)
+        part = _vocabulary().selector_fillers.sub(" ", part)
         part = re.sub(r"\s+", " ", part).strip(" :")
         if part:
             out.append(part)
@@ -217,7 +268,7 @@ _SIZE: Final = re.compile(
 
 def _size_value(text: str) -> Decimal:
     number, scale = text[:-1].strip(), text[-1]
-    return _normal(Decimal(number) * _SCALES[scale])
+    return _normal(Decimal(number) * _vocabulary().scales[scale])
 
 
 def parse_parameter_size(text: str) -> ParameterSize | None:
@@ -256,10 +307,6 @@ def parse_parameter_size(text: str) -> ParameterSize | None:
 # --------------------------------------------------------------------------------------------
 # training amounts (H6)
 
-CorpusUnit = Literal[
-    "sentences", "pages", "articles", "lines", "questions", "hours", "captions", "images",
-    "pairs", "items", "websites", "datasets",
-]
 
 
 @dataclass(frozen=True)
@@ -303,59 +350,13 @@ class CorpusCount:
 
 Amount = TokenCount | DataSize | CorpusCount
 
-# Unit words after a number, per language. Longest alternatives first inside each entry.
-_UNIT_WORDS: Final[tuple[tuple[str, str], ...]] = (
-    ("tokens", r"トークン|tokens?|jetons?"),
-    ("sentences", r"文(?![書章字])|sentences?|phrases?"),
-    ("pages", r"ページ|pages?"),
-    ("articles", r"記事|articles?"),
-    ("lines", r"行|lignes?|lines?"),
-    ("questions", r"問|questions?"),
-    ("hours", r"時間|hours?|heures?|h(?![a-z])"),
-    ("captions", r"キャプション|captions?|légendes?|sous-titres?|subtitles?"),
-    ("images", r"枚|images?"),
-    ("pairs", r"ペア|paires?|pairs?"),
-    ("items", r"件|échantillons?|samples?"),
-    ("websites", r"のwebサイト|webサイト|websites?|sites[ ]web"),
-    ("datasets", r"jeux[ ]de[ ]données|datasets?"),
-)
-_UNIT: Final = "|".join(f"(?P<u_{name}>{pattern})" for name, pattern in _UNIT_WORDS)
-_BYTE: Final = r"(?P<byte>[kmgtp]b|[kmgt]o)(?![a-z])"
-_WORD_SCALE: Final = r"milliards?|millions?|billions?|trillions?|thousand|mille"
-_JA_NUMBER: Final = rf"(?:(?:{_NUMBER})\s*[兆億万]\s*)+"
-# The number must not be glued to a name (laion2B-multi, CC12M, mC4, Qwen2.5-VL-72B, v0.1).
-# (Compiled VERBOSE: a literal space in a fragment must be written "[ ]".)
-_AMOUNT: Final = re.compile(
-    rf"""(?<![a-z0-9_.,\-])
-    (?:
-        (?P<ja>{_JA_NUMBER})
-      | (?P<num>{_NUMBER})\s*(?:{_BYTE}|(?P<scale>{_WORD_SCALE}|[kmbt](?![a-z])))?
-    )
-    (?(byte)|\s*(?:-|de\s+|d'|of\s+)?(?:{_UNIT}))
-    """,
-    re.VERBOSE,
-)
-# A count followed by these words is a threshold, not an amount of data ("4,000トークンを超える
-# 長いトークン列でファインチューニング": sequences longer than 4,000 tokens).
-_THRESHOLD_AFTER: Final = re.compile(r"^\s*(?:を超える|以上|超の|or more|et plus|longs?)")
-_APPROX_BEFORE: Final = re.compile(
-    r"(?:~|≈|約|およそ|about|approximately|approx\.?|roughly|around|environ|plus de|more than"
-    r"|over)\s*$"
-)
-_TOTAL_BEFORE: Final = re.compile(r"(?:合計|計|total|au total)\s*(?:~|≈|約|about|environ)?\s*$")
-# "(alpha1: 0.7T tokens, alpha2: 1.4T tokens)": a selector right after "(" or "," / "、".
-# Not at the start of the text, where the phrase before ":" is a training phase
-# ("Pre-training: 1.5T tokens"): phases are read by jllm_kg.normalize.datasets.
-_SELECTOR_BEFORE: Final = re.compile(
-    r"[(,、;]\s*(?P<sel>[^():,、;]{1,40}?)\s*:\s*(?:~|≈|約|about|environ)?\s*$"
-)
-
-
 def _ja_value(text: str) -> Decimal:
     """``6億1,900万`` → 619000000."""
     total = Decimal(0)
-    for number, unit in re.findall(rf"({_NUMBER})\s*([兆億万])", text):
-        total += parse_decimal(number) * _SCALES[unit]
+    scales = _vocabulary().scales
+    japanese = "".join(unit for unit in scales if not unit.isascii())
+    for number, unit in re.findall(rf"({_NUMBER})\s*([{japanese}])", text):
+        total += parse_decimal(number) * scales[unit]
     return total
 
 
@@ -380,8 +381,9 @@ def parse_training_amounts(text: str) -> list[Amount]:
     norm = normalize_quantity_text(text)
     folded = norm.casefold()
     out: list[Amount] = []
-    for match in _AMOUNT.finditer(folded):
-        if _THRESHOLD_AFTER.match(folded[match.end():]):
+    vocabulary = _vocabulary()
+    for match in vocabulary.amount.finditer(folded):
+        if vocabulary.threshold_after.match(folded[match.end():]):
             continue
         groups = match.groupdict()
         if groups["ja"]:
@@ -390,18 +392,18 @@ def parse_training_amounts(text: str) -> list[Amount]:
             value = parse_decimal(groups["num"])
             scale = groups["scale"]
             if scale:
-                value *= _SCALES[scale]
+                value *= vocabulary.scales[scale]
         before = folded[: match.start()]
-        approximate = bool(_APPROX_BEFORE.search(before))
-        total = bool(_TOTAL_BEFORE.search(before))
-        selector_match = _SELECTOR_BEFORE.search(before)
+        approximate = bool(vocabulary.approximate_before.search(before))
+        total = bool(vocabulary.total_before.search(before))
+        selector_match = vocabulary.selector_before.search(before)
         selector = selector_tokens(selector_match["sel"]) if selector_match else None
         written = norm[match.start(): match.end()].strip()
         if groups["byte"]:
-            size = value * _BYTE_UNITS[groups["byte"]]
+            size = value * vocabulary.byte_units[groups["byte"]]
             out.append(DataSize(written, _normal(size), selector, approximate, total))
             continue
-        unit = next(name for name, _ in _UNIT_WORDS if groups[f"u_{name}"])
+        unit = next(name for name in vocabulary.unit_names if groups[f"u_{name}"])
         if unit == "tokens":
             out.append(TokenCount(written, _normal(value), selector, approximate, total))
         else:
@@ -463,13 +465,11 @@ class ContextStatement:
     approximate: bool = False
 
 
-_CONTEXT_CONNECTORS: Final = frozenset({"or", "ou", "または", "もしくは", "/", "|"})
-_CONTEXT_VALUE: Final = re.compile(rf"^(?P<num>{_NUMBER})\s*(?P<k>k)?(?:\s*tokens?|\s*トークン)?$")
 _CONTEXT_PREFIX: Final = re.compile(r"^(?P<sel>[^:]{1,60}?)\s*:\s*(?P<rest>.+)$")
 
 
 def _context_number(text: str) -> tuple[int, bool]:
-    match = _CONTEXT_VALUE.match(text.strip().casefold())
+    match = _vocabulary().context_value.match(text.strip().casefold())
     if match is None:
         raise QuantityParseError(f"context length: not a token count: {text!r}")
     value = parse_decimal(match["num"])
@@ -489,10 +489,11 @@ def _context_values(
         return []
     bound: Literal["max", "range"] | None = None
     minimum: int | None = None
-    if rest.startswith(("≤", "<=", "<", "max", "up to", "最大")):
-        rest = re.sub(r"^(?:≤|<=|<|max\.?|up to|最大)\s*", "", rest)
+    vocabulary = _vocabulary()
+    if rest.startswith(vocabulary.context_bound_words):
+        rest = vocabulary.context_bound.sub("", rest)
         bound = "max"
-    range_match = re.fullmatch(r"(.+?)\s*(?:~|〜|-|–|to|à)\s*(.+)", rest)
+    range_match = vocabulary.context_range.fullmatch(rest)
     if range_match and re.search(r"\d", range_match[1]) and re.search(r"\d", range_match[2]):
         minimum, _ = _context_number(range_match[1])
         rest, bound = range_match[2], "range"
@@ -521,7 +522,7 @@ def parse_context_cell(lines: Sequence[str]) -> list[ContextStatement]:
         line = normalize_quantity_text(raw)
         if is_unknown_marker(line):
             continue
-        if line.casefold() in _CONTEXT_CONNECTORS:
+        if line.casefold() in _vocabulary().context_connectors:
             saw_connector = True
             continue
         prefix = _CONTEXT_PREFIX.match(line)

@@ -39,9 +39,10 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
-from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import SelectorsFile
 from jllm_kg.normalize.text import match_key, split_top_level
 
 _FILE = "selectors.yaml"
@@ -115,28 +116,25 @@ class _Vocabulary:
 
 @cache
 def _vocabulary() -> _Vocabulary:
-    data: Any = load_curated(_FILE)
-    try:
-        canonical: dict[str, str] = {}
-        for target, spellings in data["synonyms"].items():
-            for spelling in [target, *spellings]:
-                canonical[match_key(str(spelling))] = str(target)
-        fillers = sorted({match_key(w) for w in data["filler_words"]}, key=len, reverse=True)
-        return _Vocabulary(
-            fillers=tuple(fillers),
-            separators=tuple(data["alternative_separators"]),
-            canonical=canonical,
-            derived=frozenset(data["derived_tokens"]),
-            line_patterns=tuple(
-                (re.compile(entry["pattern"], re.IGNORECASE), bool(entry.get("additive")))
-                for entry in data["line_patterns"]
-            ),
-            negation_patterns=tuple(re.compile(p, re.I) for p in data["negation_patterns"]),
-            base_note_patterns=tuple(re.compile(p, re.I) for p in data["base_note_patterns"]),
-            at_least_patterns=tuple(re.compile(p, re.I) for p in data["at_least_patterns"]),
-        )
-    except (KeyError, TypeError, re.error) as error:
-        raise CuratedDataError(f"{_FILE}: malformed selector vocabulary ({error!r})") from error
+    table = load_table(_FILE, SelectorsFile)
+    canonical: dict[str, str] = {}
+    for target, spellings in table.synonyms.items():
+        for spelling in [target, *spellings]:
+            canonical[match_key(spelling)] = target
+    fillers = sorted({match_key(w) for w in table.filler_words}, key=len, reverse=True)
+    return _Vocabulary(
+        fillers=tuple(fillers),
+        separators=tuple(table.alternative_separators),
+        canonical=canonical,
+        derived=frozenset(table.derived_tokens),
+        line_patterns=tuple(
+            (re.compile(entry.pattern, re.IGNORECASE), entry.additive)
+            for entry in table.line_patterns
+        ),
+        negation_patterns=tuple(re.compile(p, re.I) for p in table.negation_patterns),
+        base_note_patterns=tuple(re.compile(p, re.I) for p in table.base_note_patterns),
+        at_least_patterns=tuple(re.compile(p, re.I) for p in table.at_least_patterns),
+    )
 
 
 def _canonical(token: str) -> str:

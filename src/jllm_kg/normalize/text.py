@@ -23,21 +23,25 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 
 from jllm_kg.curated import CuratedDataError, load_table
-from jllm_kg.curated.schemas import UnknownMarkersFile
+from jllm_kg.curated.schemas import TextFile, UnknownMarkersFile
 
-# Dashes and minus signs that all mean "-" in names (NFKC keeps most of them distinct).
-_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"), "-")
-_FOLD = {**_DASHES, ord("\u00d7"): "x", ord("\u2715"): "x"}
 _SPACES = re.compile(r"\s+")
 # Spaces next to brackets are not significant: "（β）" and "(β)" and "( β )" compare equal.
 _INNER_PAREN_SPACE = re.compile(r"\(\s+|\s+\)")
 _LOOSE_DROP = re.compile(r"[\s\-_]+")
 
 
+@cache
+def _folds() -> dict[int, str]:
+    """``str.translate`` table of the folds in ``text.yaml`` (dashes → ``-``, ``×`` → ``x``)."""
+    folds = load_table("text.yaml", TextFile).folds
+    return {ord(char): target for target, chars in folds.items() for char in chars}
+
+
 def match_key(text: str) -> str:
     """Fold *text* for exact alias matching: NFKC, dashes → ``-``, ``×`` → ``x``, case-fold,
     whitespace collapsed and stripped; a space is kept before ``(`` so words stay separated."""
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD).casefold()
+    folded = unicodedata.normalize("NFKC", text).translate(_folds()).casefold()
     folded = _SPACES.sub(" ", folded).strip()
     folded = _INNER_PAREN_SPACE.sub(lambda m: m.group(0).strip(), folded)
     return re.sub(r"(?<=[^\s(])\(", " (", folded)
@@ -93,19 +97,26 @@ def is_unknown_marker(text: str | None) -> bool:
     return not bare or bare in _unknown_markers()
 
 
+@cache
+def _brackets() -> tuple[frozenset[str], frozenset[str]]:
+    table = load_table("text.yaml", TextFile)
+    return frozenset(table.opening_brackets), frozenset(table.closing_brackets)
+
+
 def split_top_level(text: str, separators: Iterable[str]) -> list[str]:
     """Split *text* on any of *separators* outside parentheses/brackets; pieces are stripped
     and empty pieces dropped. Longer separators win (`` et `` before ``e``)."""
     seps = sorted(separators, key=len, reverse=True)
+    opening, closing = _brackets()
     pieces: list[str] = []
     depth = 0
     start = 0
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch in "(（[「«":
+        if ch in opening:
             depth += 1
-        elif ch in ")）]」»":
+        elif ch in closing:
             depth = max(0, depth - 1)
         elif depth == 0:
             sep = next((s for s in seps if text.startswith(s, i)), None)
@@ -123,15 +134,16 @@ def split_with_separators(text: str, separators: Sequence[str]) -> list[tuple[in
     """Spans ``(start, end)`` of the top-level pieces of *text* (same rules as
     :func:`split_top_level`), so that callers can re-join adjacent pieces exactly as written."""
     seps = sorted(separators, key=len, reverse=True)
+    opening, closing = _brackets()
     spans: list[tuple[int, int]] = []
     depth = 0
     start = 0
     i = 0
     while i < len(text):
         ch = text[i]
-        if ch in "(（[「«":
+        if ch in opening:
             depth += 1
-        elif ch in ")）]」»":
+        elif ch in closing:
             depth = max(0, depth - 1)
         elif depth == 0:
             sep = next((s for s in seps if text.startswith(s, i)), None)

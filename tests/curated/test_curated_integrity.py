@@ -1,4 +1,5 @@
-"""Integrity of the curated files this stage owns, and their coverage of the seed documents."""
+"""Integrity of the curated files across entries and files (the schemas check each file on
+its own), and their coverage of the seed documents."""
 
 from __future__ import annotations
 
@@ -8,7 +9,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from jllm_kg.curated import load_curated
+from jllm_kg.curated import load_curated, load_table
+from jllm_kg.curated.schemas import (
+    CheckpointMarkersFile,
+    DomainsFile,
+    ForeignModelsFile,
+    HfRenamesFile,
+    ListHeadersFile,
+    ListSectionsFile,
+    TextFile,
+    UnknownMarkersFile,
+)
 from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
 from jllm_kg.normalize.base_models import (
     foreign_family_catalogue,
@@ -21,7 +32,7 @@ from jllm_kg.normalize.benchmarks import benchmark_catalogue
 from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
 from jllm_kg.normalize.licenses import is_valid_spdx_id, license_catalogue, parse_license_cell
 from jllm_kg.normalize.text import loose_key, match_key
-from jllm_kg.paths import default_seeds_dir
+from jllm_kg.paths import default_seeds_dir, ontology_dir
 
 FILES_WITH_ALIASES = {
     "licenses.yaml": "licenses",
@@ -108,6 +119,122 @@ def test_architecture_and_benchmark_developers_exist() -> None:
         assert arch.developer is None or arch.developer in developers, arch.key
     for bench in benchmark_catalogue().values():
         assert bench.developer is None or bench.developer in developers, bench.key
+
+
+def test_benchmark_suites_and_foreign_families_exist() -> None:
+    benchmarks = benchmark_catalogue()
+    for bench in benchmarks.values():
+        assert bench.part_of is None or bench.part_of in benchmarks, bench.key
+    foreign = load_table("foreign_models.yaml", ForeignModelsFile)
+    families = {family.key for family in foreign.families}
+    for model in foreign.models:
+        assert model.family is None or model.family in families, model.key
+        assert model.family or model.developer, f"{model.key}: no family, no developer"
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _catalogue_names() -> dict[str, set[str]]:
+    """match_key of every label and alias, per catalogue file."""
+    names: dict[str, set[str]] = {}
+    for name, section in [*FILES_WITH_ALIASES.items(), ("datasets.yaml", "datasets")]:
+        names[name] = {match_key(n) for e in load_curated(name)[section] for n in _names(e)}
+    foreign = load_curated("foreign_models.yaml")
+    names["foreign_models.yaml"] = {
+        match_key(n) for e in [*foreign["families"], *foreign["models"]] for n in _names(e)
+    }
+    names["domains.yaml"] = {match_key(n) for n in _strings(load_curated("domains.yaml"))}
+    return names
+
+
+def test_unknown_markers_are_nobodys_name() -> None:
+    """A cell is tested for an unknown marker before any lookup: a marker that is also a name
+    would make that name unreachable (and one marker per match key)."""
+    markers = [match_key(m) for m in load_table("unknown_markers.yaml", UnknownMarkersFile).markers]
+    assert len(markers) == len(set(markers)), "unknown_markers.yaml: a marker written twice"
+    for name, names in _catalogue_names().items():
+        assert not names & set(markers), f"{name}: {sorted(names & set(markers))}"
+
+
+def _ontology_concepts() -> set[str]:
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SKOS
+
+    graph = Graph().parse(ontology_dir() / "jllm.ttl")
+    prefix = "https://w3id.org/jllm-kg/ontology#"
+    return {str(c).removeprefix(prefix) for c in graph.subjects(RDF.type, SKOS.Concept)}
+
+
+def test_concepts_named_in_curated_files_exist_in_the_ontology() -> None:
+    concepts = _ontology_concepts()
+    domains = load_table("domains.yaml", DomainsFile).root
+    assert set(domains) <= concepts, sorted(set(domains) - concepts)
+    stages = load_table("checkpoint_markers.yaml", CheckpointMarkersFile).stages
+    derivations = {stage.derivation for stage in stages.values()}
+    assert derivations <= concepts, sorted(derivations - concepts)
+
+
+def test_domain_spellings_name_one_concept() -> None:
+    owner: dict[str, str] = {}
+    for concept, spellings in load_table("domains.yaml", DomainsFile).root.items():
+        for spelling in spellings:
+            assert owner.setdefault(match_key(spelling), concept) == concept, spelling
+
+
+def test_checkpoint_marker_tokens_and_orders_are_unique() -> None:
+    stages = load_table("checkpoint_markers.yaml", CheckpointMarkersFile).stages
+    orders = [stage.order for stage in stages.values()]
+    assert len(orders) == len(set(orders))
+    tokens = [token for stage in stages.values() for token in stage.tokens]
+    assert len(tokens) == len(set(tokens)), sorted(t for t in tokens if tokens.count(t) > 1)
+    assert all(token == token.lower() for token in tokens)
+
+
+def test_list_header_spellings_name_one_column_per_table_kind() -> None:
+    headers = load_table("list_headers.yaml", ListHeadersFile)
+    for kind in ("model", "benchmark", "reference"):
+        owner: dict[str, str] = {}
+        for column, spellings in [*headers.common.items(), *getattr(headers, kind).items()]:
+            for spelling in spellings:
+                key = match_key(spelling)
+                assert owner.setdefault(key, column) == column, (kind, spelling)
+
+
+def test_subsection_headings_name_one_subsection() -> None:
+    owner: dict[str, str] = {}
+    for subsection in load_table("list_sections.yaml", ListSectionsFile).subsections:
+        for text in subsection.texts:
+            assert owner.setdefault(match_key(text), subsection.key) == subsection.key, text
+
+
+def test_renamed_hf_orgs_belong_to_one_developer() -> None:
+    """A renamed organisation and its new name are the same owner."""
+    renames = load_table("hf_renames.yaml", HfRenamesFile).org_renames
+    owners = {org.casefold(): d.key for d in developer_catalogue().values() for org in d.hf_orgs}
+    for old, new in renames.items():
+        assert owners.get(old.casefold()) == owners.get(new.casefold()), (old, new)
+
+
+def test_each_character_folds_to_one_target() -> None:
+    folds = load_table("text.yaml", TextFile).folds
+    chars = [char for chars in folds.values() for char in chars]
+    assert len(chars) == len(set(chars))
+    assert not set(chars) & set(folds), "a folded character is itself a target"
+
+
+def test_brackets_pair_up() -> None:
+    table = load_table("text.yaml", TextFile)
+    assert len(table.opening_brackets) == len(table.closing_brackets)
+    assert not set(table.opening_brackets) & set(table.closing_brackets)
 
 
 # --- coverage of the seed documents --------------------------------------------------------
