@@ -6,7 +6,11 @@ training-data prose); the expected parts are what a reader of the label would sa
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jllm_kg.normalize.labels import (
     label_core,
@@ -90,3 +94,25 @@ def test_stages_of_checkpoint_names() -> None:
         "instruction", "quantization",
     }  # fmt: skip
     assert stages_of("Swallow-70b-hf") == frozenset()
+
+
+label_text = st.lists(
+    st.one_of(st.sampled_from(["LLM-jp-3", "Swallow", " ", "(", ")", "（", "）", "1.8b", "13B",
+                               ", ", "、", "8x7b", "base", "v2", "東北大BERT", "\u2011", "-"]),
+              st.text(max_size=4)),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(label_text)
+def test_split_label_size_on_any_label(label: str) -> None:
+    # never fails; the parts are cut from the label, a size list has a size in every item
+    core, sizes = split_label_size(label)
+    assert core in label
+    if sizes is not None:
+        assert sizes in label
+        assert all(size_tokens(part) for part in re.split(r"[,、]", sizes))
+    assert label_core(core) in core
+    for token in size_tokens(label):
+        assert is_size_token(token) and token == token.lower()
