@@ -48,6 +48,8 @@ def test_size_tokens_of_names_and_labels() -> None:
     assert size_tokens("Llama-3-Swallow-70B-Instruct-v0.1") == {"70b"}
     assert size_tokens("Mixtral-8x7B-Instruct-v0.1") == {"8x7b"}
     assert size_tokens("Sarashina2 (70B)") == {"70b"}
+    assert size_tokens("LLM-jp-3 (1.8b, 13b)") == {"1.8b", "13b"}
+    assert size_tokens("LLM-jp-3 (1.8b、13b)") == {"1.8b", "13b"}
     assert size_tokens("Llama 3 Swallow") == set()
 
 

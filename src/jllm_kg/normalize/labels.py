@@ -82,9 +82,13 @@ def is_stage_marker(token: str) -> bool:
     return token in _marker_table()
 
 
+# brackets and list commas around sizes: "LLM-jp-3 (1.8b, 13b)" names 1.8b as well as 13b
+_SIZE_LIST_PUNCTUATION: Final = re.compile(r"[(),、]")
+
+
 def size_tokens(text: str) -> set[str]:
     """Size tokens (``70b``, ``8x7b``, ``1.8b``) mentioned in a name or label, lower-cased."""
-    return {t for t in name_tokens(text.replace("(", " ").replace(")", " ")) if is_size_token(t)}
+    return {t for t in name_tokens(_SIZE_LIST_PUNCTUATION.sub(" ", text)) if is_size_token(t)}
 
 
 def name_size_texts(name: str) -> list[str]:
