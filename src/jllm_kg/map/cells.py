@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
 from typing import Generic, Protocol, TypeVar
 
-from jllm_kg.curated import load_curated
 from jllm_kg.ingest.records import Cell, Checkpoint, ColumnKey
 from jllm_kg.map.identity import ModelNode
 from jllm_kg.normalize import quantities
@@ -21,6 +19,7 @@ from jllm_kg.normalize.architectures import ArchitectureRef, parse_architecture_
 from jllm_kg.normalize.base_models import BaseRef, parse_base_cell
 from jllm_kg.normalize.datasets import TrainingStatement, parse_training_data_cell
 from jllm_kg.normalize.developers import DeveloperRef, parse_developer_cell
+from jllm_kg.normalize.domains import domain_concepts
 from jllm_kg.normalize.labels import (
     name_size_texts,
     name_tokens,
@@ -31,7 +30,6 @@ from jllm_kg.normalize.labels import (
 from jllm_kg.normalize.licenses import LicenseStatement, parse_license_cell
 from jllm_kg.normalize.quantities import ContextStatement, ParameterSize
 from jllm_kg.normalize.selectors import CheckpointName, Selector, assign_by_selector, parse_selector
-from jllm_kg.normalize.text import is_unknown_marker, match_key
 from jllm_kg.vocab import JLLM
 
 
@@ -391,27 +389,9 @@ def context_lengths(cell: Cell) -> list[ContextStatement]:
     return list(quantities.parse_context_cell(lines(cell)))
 
 
-@cache
-def _domain_aliases() -> dict[str, str]:
-    data = load_curated("domains.yaml") or {}
-    table: dict[str, str] = {}
-    for concept, spec in (data.get("domains") or data).items():
-        aliases = spec.get("aliases", []) if isinstance(spec, dict) else spec
-        for alias in aliases:
-            table[match_key(str(alias))] = str(JLLM[concept])
-    return table
-
-
 def domains(cell: Cell) -> list[str]:
-    """Domain concepts of a domain cell; text that no alias names gives nothing."""
-    found: list[str] = []
-    for line in cell.lines:
-        if is_unknown_marker(line.text):
-            continue
-        concept = _domain_aliases().get(match_key(line.text))
-        if concept and concept not in found:
-            found.append(concept)
-    return found
+    """Domain concept IRIs of a domain cell; text that no alias names gives nothing."""
+    return [str(JLLM[concept]) for concept in domain_concepts(lines(cell))]
 
 
 def training_statements(cell: Cell, approach: str) -> list[TrainingStatement]:
