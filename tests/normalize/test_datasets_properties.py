@@ -91,3 +91,6 @@ def test_items_that_name_nothing_are_no_datasets() -> None:
                                           section_approach="scratch")
     assert [[m.key for m in s.datasets] for s in statements] == [["japanese-wikipedia"]]
     assert parse_training_data_cell(["\x08"], section_approach="scratch")[0].datasets == ()
+    # and an alternative with nothing after it
+    statements = parse_training_data_cell(["Japanese Wikipedia や "], section_approach="scratch")
+    assert [[m.key for m in s.datasets] for s in statements] == [["japanese-wikipedia"]]

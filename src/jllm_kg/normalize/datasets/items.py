@@ -293,6 +293,9 @@ def _read_item(raw_item: str, builder: StatementBuilder, links: Mapping[str, str
     if len(parts) == 2 and resolve_dataset(parts[0]) is not None:
         _add(builder, mention(parts[0], [], None, links))
         name = parts[1]
+        if not _has_name(name):  # "Japanese Wikipedia や" with nothing after it
+            builder.amounts.extend(amounts)
+            return
     found = mention(name, amounts, "; ".join(kept_notes) or None, links)
     if found.kind == "description":
         # curated names inside a description ("data generated from MS-COCO and
