@@ -294,6 +294,8 @@ def test_schemes_name_the_property_that_uses_them(document: VocabularyDocument) 
     used_by = {s.term.curie: s.used_by for s in document.schemes}
     assert used_by["jllm:DerivationMethodScheme"] == (J + "method",)
     assert used_by["jllm:DomainScheme"] == (J + "domain",)
+    assert document.scheme_of(J + "method") == J + "DerivationMethodScheme"
+    assert document.scheme_of(J + "huggingFaceId") is None
     methods = next(s for s in document.schemes if s.term.curie == "jllm:DerivationMethodScheme")
     assert len(methods.concepts) == len(METHODS)
 

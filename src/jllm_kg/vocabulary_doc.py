@@ -24,6 +24,7 @@ import json
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -169,6 +170,15 @@ class VocabularyDocument:
     schemes: tuple[SchemeDoc, ...]
     prefixes: Mapping[str, str]
     terms: Mapping[str, Term] = field(repr=False)
+
+    @property
+    def class_iris(self) -> frozenset[str]:
+        return frozenset(c.term.iri for c in self.classes)
+
+    def scheme_of(self, property_iri: str) -> str | None:
+        """The concept scheme whose concepts are the values of a property (by its definition:
+        ``jllm:domain`` takes concepts of ``jllm:DomainScheme``)."""
+        return next((s.term.iri for s in self.schemes if property_iri in s.used_by), None)
 
     def term(self, iri: str) -> Term:
         try:
@@ -357,6 +367,10 @@ def build_document(graph: Graph) -> VocabularyDocument:
          if t.kind == "class" and not t.is_jllm and t.defined_by and t.iri in described),
         key=lambda t: t.curie,
     )
+    # the most connected classes first (jllm:Model leads), so the page starts where a reader
+    # of the graph starts
+    class_terms.sort(key=lambda t: (-sum(t.iri in p.domain or t.iri in p.range
+                                         for p in properties), t.iri))
     classes = []
     for term in class_terms:
         node = URIRef(term.iri)
@@ -389,6 +403,12 @@ def build_document(graph: Graph) -> VocabularyDocument:
         prefixes=prefixes,
         terms=terms,
     )
+
+
+@cache
+def packaged_document() -> VocabularyDocument:
+    """The document of the packaged ontology, built once per process (the page reads it)."""
+    return build_document(load_ontology())
 
 
 def example_queries(graph: Graph) -> dict[str, str]:
