@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jllm_kg.map.graph import write_graphs
-from jllm_kg.map.list import UnresolvedParent
+from jllm_kg.map.list import AmbiguousParent, UnresolvedParent
 from jllm_kg.paths import data_dir
 
 GENERATED_SUBDIR = "graph"
@@ -34,11 +34,16 @@ class IngestSummary:
     seconds: float
     # parents named in the sources that nothing resolves: each became a bare labelled model
     unresolved_parents: tuple[UnresolvedParent, ...] = ()
+    # parents named without telling several checkpoints apart: recorded with every candidate
+    ambiguous_parents: tuple[AmbiguousParent, ...] = ()
 
     def describe(self) -> str:
         lines = [f"ingested {len(self.sources)} source(s) in {self.seconds:.2f} s: "
                  f"{self.quads} quads"]
         lines += [f"  wrote {path}" for path in self.files]
+        lines.append(f"{len(self.ambiguous_parents)} ambiguous parent(s)"
+                     + (":" if self.ambiguous_parents else ""))
+        lines += [f"  {parent}" for parent in self.ambiguous_parents]
         lines.append(f"{len(self.unresolved_parents)} unresolved parent(s)"
                      + (":" if self.unresolved_parents else ""))
         lines += [f"  {parent}" for parent in self.unresolved_parents]
@@ -84,4 +89,5 @@ def ingest_sources(paths: Sequence[Path], *, out_dir: Path | None = None) -> Ing
         quads=len(mapped.sink),
         seconds=time.perf_counter() - started,
         unresolved_parents=tuple(mapped.unresolved_parents),
+        ambiguous_parents=tuple(mapped.ambiguous_parents),
     )

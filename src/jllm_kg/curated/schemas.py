@@ -365,6 +365,7 @@ class CheckpointStage(Strict):
 
 class CheckpointMarkersFile(Table):
     stages: dict[Slug, CheckpointStage]
+    version_pattern: Regex  # over one lower-cased name token
 
 
 DomainConcept = Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]*Domain$")]

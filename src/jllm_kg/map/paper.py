@@ -347,7 +347,7 @@ class PaperMapper:
         parent = self.model(statement.parent)
         location = self.location(statement.line)
         node = self.derivations.add(self.graph, child, parent, statement.relation,
-                                    statement.evidence, location)
+                                    statement.evidence, location, statement.method)
         self.add(node, JLLM.source, self.graph)
 
     def map_training_data(self, statement: TrainingDataStatement) -> None:

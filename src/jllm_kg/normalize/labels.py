@@ -36,6 +36,7 @@ __all__ = [
     "split_label_size",
     "stages_of",
     "trailing_qualifiers",
+    "version_tokens",
     "written_label_key",
 ]
 
@@ -75,6 +76,19 @@ def stages_of(name: str) -> frozenset[Stage]:
     """The derivation stages a checkpoint name shows (empty for a base checkpoint)."""
     table = _marker_table()
     return frozenset(table[t] for t in name_tokens(name) if t in table)
+
+
+@cache
+def _version_token() -> re.Pattern[str]:
+    pattern = load_curated(_MARKERS_FILE).get("version_pattern")
+    if not pattern:
+        raise CuratedDataError(f"data/curated/{_MARKERS_FILE}: no version_pattern")
+    return re.compile(str(pattern))
+
+
+def version_tokens(name: str) -> set[str]:
+    """The release-version tokens of a name (``v2``, ``v0.3``), lower-cased."""
+    return {t for t in name_tokens(name) if _version_token().match(t)}
 
 
 def is_stage_marker(token: str) -> bool:
