@@ -151,3 +151,23 @@ def test_ambiguous_derivation_terms_are_declared_with_their_domains() -> None:
                          ("candidate", JLLM + "AmbiguousDerivation"),
                          ("decidedBy", JLLM + "AmbiguousDerivation")):
         assert ontology.value(URIRef(JLLM + name), RDFS.domain) == URIRef(domain), name
+
+
+# Quantities a checkpoint has one value of (per source): a second value read from one source is
+# a cell's per-checkpoint value that reached the wrong checkpoint ("alpha1: 0.7T, alpha2: 1.4T"
+# on all four alpha checkpoints; "4,096 or 8,192" on both sq4096 and sq8192).
+SINGLE_VALUED = ("contextLength", "trainingTokens", "parameterCount", "activeParameterCount",
+                 "nominalParameterCount", "releaseDate")
+
+
+def test_no_checkpoint_has_two_values_of_a_single_valued_quantity_from_one_source(kg) -> None:
+    for name in SINGLE_VALUED:
+        rows = kg.select(f"""
+            SELECT ?g ?model (GROUP_CONCAT(STR(?value); separator=" | ") AS ?values) WHERE {{
+                GRAPH ?g {{ ?model a jllm:Model ; jllm:{name} ?value }}
+            }} GROUP BY ?g ?model HAVING (COUNT(DISTINCT ?value) > 1)""")
+        found = [(row["model"].value, row["values"].value) for row in rows]  # type: ignore[union-attr]
+        assert found == [], name
+    # the query sees the quantities (the seeds give no active parameter count today)
+    present = [name for name in SINGLE_VALUED if kg.ask(f"ASK {{ ?m jllm:{name} ?v }}")]
+    assert len(present) >= 4, present

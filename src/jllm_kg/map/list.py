@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from jllm_kg.ingest.records import Cell, ListDocument, ModelRow
 from jllm_kg.map import cells
@@ -339,10 +340,15 @@ class ListMapper:
         if cell is None or cell.is_empty:
             return
         statements = cells.context_lengths(cell)
-        for index, chosen in cells.assign(statements, ctx.models).items():
-            for statement in chosen:
-                self._add(ctx, ctx.models[index].iri, str(JLLM.contextLength),
-                          integer(statement.tokens))
+        # "4,096 or 8,192": one value per checkpoint, matched by name, never both on each
+        alternatives = [statement for statement in statements if statement.alternative]
+        stated = [statement for statement in statements if not statement.alternative]
+        for assigned in (cells.assign(stated, ctx.models),
+                         cells.checkpoint_alternatives(alternatives, ctx.models)):
+            for index, chosen in assigned.items():
+                for statement in chosen:
+                    self._add(ctx, ctx.models[index].iri, str(JLLM.contextLength),
+                              integer(statement.tokens))
 
     def _map_domain(self, ctx: _RowContext) -> None:
         if ctx.row.category.scope == "general":
@@ -360,8 +366,11 @@ class ListMapper:
             return []
         statements = cells.training_statements(cell, ctx.row.category.approach)
         mentions: list[cells.ParentMention] = []
+        tokens = {id(statement): cells.token_totals(statement, ctx.models)
+                  for statement in statements}
         for index, chosen in cells.assign_training(statements, ctx.models).items():
             model = ctx.models[index]
+            tokens_by_phase: dict[str, list[Decimal]] = {}
             for statement in chosen:
                 if statement.undisclosed:
                     self._add(ctx, model.iri, str(JLLM.undisclosedTrainingData), boolean(True))
@@ -372,11 +381,17 @@ class ListMapper:
                     if phase_property is not None:
                         self._add(ctx, model.iri, str(phase_property), dataset_iri)
                 if statement.phase in ("pretraining", "continual-pretraining"):
-                    for tokens in cells.token_totals(statement):
-                        self._add(ctx, model.iri, str(JLLM.trainingTokens), decimal(tokens))
+                    tokens_by_phase.setdefault(statement.phase, []).extend(
+                        tokens[id(statement)].get(index, ()))
                 for mention in statement.models:
                     mentions.append(cells.ParentMention(index, mention.label, mention.relation,
                                                         statement.text))
+            # jllm:trainingTokens is the pre-training count: a row that gives it and a
+            # continual pre-training count after it (LLM-jp-3.1: 2.5T, then 90B) has the former
+            pretraining = (tokens_by_phase.get("pretraining")
+                           or tokens_by_phase.get("continual-pretraining", []))
+            for count in pretraining:
+                self._add(ctx, model.iri, str(JLLM.trainingTokens), decimal(count))
         return mentions
 
     # -- lineage -----------------------------------------------------------------------------
