@@ -31,9 +31,13 @@ from jllm_kg.map.graph import (
     typed,
 )
 from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry
-from jllm_kg.map.siblings import sibling_parents
+from jllm_kg.map.siblings import base_named_parents, sibling_parents
 from jllm_kg.normalize.architectures import architectures_of_checkpoint
-from jllm_kg.normalize.base_models import resolve_model_alias
+from jllm_kg.normalize.base_models import (
+    resolve_foreign_model,
+    resolve_model_alias,
+    tuned_variant_named_by,
+)
 from jllm_kg.normalize.labels import (
     label_core,
     name_tokens,
@@ -67,6 +71,11 @@ MENTION_DERIVATIONS = {
     "merge": "Merge",
     "initialization": "Initialization",
 }
+
+# Parents the prose names next to the base rather than instead of it: a teacher distils into
+# the model, a chat vector is added to the continually pre-trained base ("Pré-entraînement
+# continu … + Chat Vector (de QwQ-32B)"); the base-model cell still names what was trained.
+ADDED_TO_THE_BASE = frozenset({"distillation-teacher", "chat-vector"})
 
 
 @dataclass(frozen=True)
@@ -431,7 +440,8 @@ class ListMapper:
     def _map_lineage(self, ctx: _RowContext, mentions: list[cells.ParentMention]) -> None:
         models = ctx.models
         has_sibling_parent: set[int] = set()
-        for child, siblings, derivation in sibling_parents([model.name for model in models]):
+        names = [model.name for model in models]
+        for child, siblings, derivation in [*sibling_parents(names), *base_named_parents(names)]:
             has_sibling_parent.add(child)
             # the names as the row writes them, in row order: what the derivation is read from
             named = sorted((child, *siblings))
@@ -449,7 +459,7 @@ class ListMapper:
                 choice = self._resolve_parent(ctx, mention.label, models[index])
                 self._derive(ctx, models[index], choice, kind, mention.evidence,
                              "StatedInTrainingDataProse")
-                if choice and mention.relation != "distillation-teacher":
+                if choice and mention.relation not in ADDED_TO_THE_BASE:
                     mentioned_roots.add(index)
 
         if approach == "merge":
@@ -492,6 +502,7 @@ class ListMapper:
         label, stated_size = split_label_size(resolve_model_alias(label))
         size = size or stated_size
         if japanese is not True:
+            label, size = _tuned_variant(label, size, child)
             foreign = self.catalog.foreign_model(label, size)
             if foreign is not None:
                 return ParentChoice(((Candidate(foreign, label),),))
@@ -576,6 +587,18 @@ class ListMapper:
             group = _plain([node for node in group if node.stage_count == fewest])
             choices.append(tuple(Candidate(n.iri, n.hf_id or n.name) for n in group))
         return ParentChoice(tuple(choices), by_size)
+
+
+def _tuned_variant(label: str, size: str | None, child: ModelNode) -> tuple[str, str | None]:
+    """A family and size (``Llama 2``, ``70b``) the child's own name extends with a tuned
+    variant's name (llama-2-70b-chat-…): that variant's id; else the label and size."""
+    if stages_of(label) or resolve_foreign_model(label, None) is not None:
+        return label, size  # the cell names one model itself
+    model = resolve_foreign_model(label, size)
+    variant = tuned_variant_named_by(model, child.name) if model is not None else None
+    if variant is None or variant.hf_id is None:
+        return label, size
+    return variant.hf_id, None
 
 
 def _plain(nodes: list[ModelNode]) -> list[ModelNode]:

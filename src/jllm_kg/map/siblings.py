@@ -105,3 +105,30 @@ def sibling_parents(names: Sequence[str]) -> list[tuple[int, tuple[int, ...], st
             last = max(added, key=lambda stage: stage.order)
             result.append((child, parents, last.derivation))
     return result
+
+
+def base_named_parents(names: Sequence[str]) -> list[tuple[int, tuple[int, ...], str]]:
+    """In a row whose names show no stage marker but call one checkpoint ``base``, the others
+    are tuned from the base of the same name: ``(child, parents, type)`` as in
+    :func:`sibling_parents`. The name does not say how: the type is a fine-tuning.
+
+    >>> names = ["shisa-base-7b-v1", "shisa-7b-v1"]
+    >>> [(names[child], [names[p] for p in parents], kind)
+    ...  for child, parents, kind in base_named_parents(names)]
+    [('shisa-7b-v1', ['shisa-base-7b-v1'], 'FineTuning')]
+    >>> base_named_parents(["swallow-7b-hf", "swallow-7b-instruct-hf"])
+    []
+    """
+    if any(stages_of(name) for name in names):
+        return []
+    tokens = [name_tokens(name) for name in names]
+    bases = [index for index, words in enumerate(tokens) if "base" in words]
+    result: list[tuple[int, tuple[int, ...], str]] = []
+    for child, words in enumerate(tokens):
+        if "base" in words:
+            continue
+        parents = tuple(base for base in bases
+                        if [word for word in tokens[base] if word != "base"] == words)
+        if parents:
+            result.append((child, parents, "FineTuning"))
+    return result
