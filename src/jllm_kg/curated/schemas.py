@@ -144,6 +144,10 @@ class ArchitectureEntry(Strict):
     label: Text
     developer: Slug | None = None
     aliases: Aliases = []
+    # checkpoint-name tokens that settle a checkpoint's architecture whatever its row's cell says
+    name_tokens: list[Text] = []
+    broader: Slug | None = None  # the architecture this one is a version or kind of
+    generic: bool = False  # a kind ("custom architecture"), not one architecture
 
 
 class ArchitecturesFile(Table):

@@ -290,6 +290,8 @@ class Catalog:
             if fact.allows_commercial_use is not None:
                 add(CURATED_GRAPH, iri, str(JLLM.allowsCommercialUse),
                     boolean(fact.allows_commercial_use))
+            if fact.generic:
+                add(CURATED_GRAPH, iri, str(JLLM.generic), boolean(True))
         return iri
 
     def developer(self, reference: DeveloperRef | Developer, graph: str, lang: str) -> str:
@@ -319,6 +321,13 @@ class Catalog:
             architecture, written = reference, reference.label
         iri = resource_iri("architecture", architecture.key)
         self._describe(graph, iri, str(JLLM.Architecture), architecture, written, lang)
+        if architecture.curated and self._once(CURATED_GRAPH, iri + "#facts"):
+            if architecture.broader:
+                broader = architecture_catalogue()[architecture.broader]
+                self.sink.add(CURATED_GRAPH, iri, str(JLLM.broaderArchitecture),
+                              self.architecture(broader, CURATED_GRAPH, "en"))
+            if architecture.generic:
+                self.sink.add(CURATED_GRAPH, iri, str(JLLM.generic), boolean(True))
         return iri
 
     def dataset(self, mention: DatasetMention, graph: str, lang: str) -> str:
