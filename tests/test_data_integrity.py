@@ -557,11 +557,17 @@ def test_reference_papers(kg) -> None:
     assert "Release of Pre-Trained Models for the Japanese Language" in titles
 
 
-def test_waseda_gpt_conflict_kept(kg) -> None:
-    """H16: WasedaGPT is GPT-NeoX in 002 (L49) and GPT in 003 (L98): both kept, per source."""
+def test_waseda_gpt_name_settles_its_architecture(kg) -> None:
+    """H16 kept WasedaGPT as GPT-NeoX in 002 (L49) and GPT in 003 (L98); issue 12 §4 calls 002's
+    row-wide "GPT-NeoX" on a gpt2 checkpoint a normalization error: the checkpoint's own name
+    says GPT-2 (architectures.yaml name_tokens), so 002's graph states no architecture for it
+    and 003's GPT (a broader term of GPT-2) stays."""
     hf_id = "nlp-waseda/gpt2-xl-japanese"
-    assert kg.model_values(hf_id, "jllm:architecture", G002) == {ARCH + "gpt-neox"}
+    assert kg.model_values(hf_id, "jllm:architecture", G002) == set()
     assert kg.model_values(hf_id, "jllm:architecture", G003) == {ARCH + "gpt"}
+    # the row's other checkpoints whose names do not say GPT-2 keep 002's GPT-NeoX
+    assert kg.model_values("rinna/japanese-gpt-1b", "jllm:architecture", G002) == {
+        ARCH + "gpt-neox"}
 
 
 def test_release_years_as_written(kg) -> None:

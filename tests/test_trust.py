@@ -16,7 +16,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
+from jllm_kg.curated import load_curated
 from jllm_kg.ingest.decode import decode_source
+from jllm_kg.normalize.labels import is_description
 from jllm_kg.paths import ontology_dir, queries_dir
 from jllm_kg.pipeline import IngestSummary
 
@@ -231,3 +233,45 @@ def test_contradiction_classes_are_pinned(store, kg) -> None:
     revisions = _saved(store, "contradictions-revisions")
     assert len(revisions) == classes["revision"]
     assert all(r["date1"] and r["date2"] for r in revisions)
+
+
+# -- §5: no phrase nodes ---------------------------------------------------------------------
+
+# Classes whose labels are sentences by nature: a paper's title, a result's summary, a source's
+# title.
+SENTENCE_LABELLED = {"Paper", "EvaluationResult", "SourceDocument"}
+
+
+def test_no_label_of_a_source_is_a_description(kg) -> None:
+    """Every label a source gives a model, dataset, benchmark, organisation … is a name, not a
+    sentence, clause or description (data/curated/label_shapes.yaml); the exceptions listed
+    there are labels the graph really has."""
+    rows = kg.select(f"""
+        SELECT DISTINCT ?class ?label WHERE {{
+            GRAPH ?g {{ ?x a ?class ; rdfs:label ?label }}
+            ?g a jllm:SourceDocument .
+            FILTER(?g != <{kg.GRAPH_000.rsplit('/', 1)[0]}/curated>)
+        }}""")
+    labelled = [(row["class"].value.rsplit("#", 1)[-1], row["label"].value)  # type: ignore[union-attr]
+                for row in rows]
+    assert len(labelled) > 1000
+    phrases = [(cls, label) for cls, label in labelled
+               if cls not in SENTENCE_LABELLED and is_description(label)]
+    assert phrases == []
+    exceptions = load_curated("label_shapes.yaml")["exceptions"]
+    assert set(exceptions) <= {label for _, label in labelled}
+
+
+def test_descriptions_stay_notes_on_the_model(kg) -> None:
+    # 000 L401: "Jeu de données personnalisé …: …, OCR japonais, compréhension d'organigrammes"
+    notes = kg.model_values("karakuri-ai/karakuri-vl-32b-instruct-2507", "skos:note",
+                            kg.GRAPH_000)
+    assert any("OCR japonais" in note for note in notes)
+    # 004: "We used the pre-trained 12-layer 16×16-patch-size AugReg Vision Transformer for the
+    # image encoder": a description of the parent, kept on the CLIP model, no phrase model
+    notes = kg.model_values("rinna/japanese-clip-vit-b-16", "skos:note", kg.GRAPH_004)
+    assert any("AugReg Vision Transformer" in note for note in notes)
+    # 003 L324: "Japanese Stable Diffusion XL を含む複数の画像生成モデルをマージ": JSDXL is a
+    # merge parent, the phrase is not
+    assert kg.model_values("SakanaAI/EvoSDXL-JP-v1", "jllm:mergedFrom", kg.GRAPH_003) == {
+        kg.model("stabilityai/japanese-stable-diffusion-xl")}

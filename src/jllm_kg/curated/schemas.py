@@ -367,6 +367,13 @@ class CheckpointStage(Strict):
     tokens: list[Text]
 
 
+class LabelShapesFile(Table):
+    """``label_shapes.yaml``: what makes a label a description rather than a name."""
+
+    description_patterns: list[Regex]
+    exceptions: dict[Text, Text]  # label → why it is a name after all
+
+
 class CheckpointMarkersFile(Table):
     stages: dict[Slug, CheckpointStage]
     version_pattern: Regex  # over one lower-cased name token
@@ -528,6 +535,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "architectures.yaml": ArchitecturesFile,
     "benchmarks.yaml": BenchmarksFile,
     "checkpoint_markers.yaml": CheckpointMarkersFile,
+    "label_shapes.yaml": LabelShapesFile,
     "datasets.yaml": DatasetsFile,
     "developers.yaml": DevelopersFile,
     "domains.yaml": DomainsFile,

@@ -39,6 +39,7 @@ from jllm_kg.normalize.base_models import (
     tuned_variant_named_by,
 )
 from jllm_kg.normalize.labels import (
+    is_description,
     label_core,
     name_tokens,
     size_tokens,
@@ -48,7 +49,7 @@ from jllm_kg.normalize.labels import (
     version_tokens,
 )
 from jllm_kg.normalize.sizes import without_trailing_size
-from jllm_kg.vocab import DCAT, JLLM, SCHEMA, XSD, resource_iri, slugify
+from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri, slugify
 
 APPROACH_CONCEPTS = {
     "scratch": JLLM.FromScratch,
@@ -385,6 +386,11 @@ class ListMapper:
                     self._add(ctx, model.iri, str(JLLM.undisclosedTrainingData), boolean(True))
                 phase_property = PHASE_PROPERTIES.get(statement.phase)
                 for dataset in statement.datasets:
+                    if not dataset.curated and is_description(dataset.label):
+                        # "OCR japonais", "interprétation d'informations visuelles": what the
+                        # data is about, not a dataset's name; the line stays as a note
+                        self._add(ctx, model.iri, str(SKOS.note), text(statement.text, ctx.lang))
+                        continue
                     dataset_iri = self.catalog.dataset(dataset, ctx.graph, ctx.lang)
                     self._add(ctx, model.iri, str(JLLM.trainedOn), dataset_iri)
                     if phase_property is not None:

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_curated, load_table
+from jllm_kg.curated.schemas import LabelShapesFile
 from jllm_kg.normalize.sizes import SIZE_NUMBER, is_size_token
 from jllm_kg.normalize.text import loose_key, match_key
 
 __all__ = [
     "Stage",
+    "is_description",
     "is_stage_marker",
     "label_core",
     "label_keys",
@@ -89,6 +91,24 @@ def _version_token() -> re.Pattern[str]:
 def version_tokens(name: str) -> set[str]:
     """The release-version tokens of a name (``v2``, ``v0.3``), lower-cased."""
     return {t for t in name_tokens(name) if _version_token().match(t)}
+
+
+@cache
+def _description_shapes() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
+    table = load_table("label_shapes.yaml", LabelShapesFile)
+    return (tuple(re.compile(pattern) for pattern in table.description_patterns),
+            frozenset(table.exceptions))
+
+
+def is_description(label: str) -> bool:
+    """Whether ``label`` is a sentence, clause or description rather than a name
+    (``data/curated/label_shapes.yaml``).
+
+    >>> is_description("interprétation d'informations visuelles"), is_description("OCR-VQA")
+    (True, False)
+    """
+    patterns, exceptions = _description_shapes()
+    return label not in exceptions and any(pattern.search(label) for pattern in patterns)
 
 
 def is_stage_marker(token: str) -> bool:
