@@ -16,9 +16,11 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
-from jllm_kg.curated import load_curated
+from jllm_kg.curated import load_curated, load_table
+from jllm_kg.curated.schemas import SharedNamesFile
 from jllm_kg.ingest.decode import decode_source
 from jllm_kg.normalize.labels import is_description
+from jllm_kg.normalize.text import match_key
 from jllm_kg.paths import ontology_dir, queries_dir
 from jllm_kg.pipeline import IngestSummary
 
@@ -275,3 +277,51 @@ def test_descriptions_stay_notes_on_the_model(kg) -> None:
     # merge parent, the phrase is not
     assert kg.model_values("SakanaAI/EvoSDXL-JP-v1", "jllm:mergedFrom", kg.GRAPH_003) == {
         kg.model("stabilityai/japanese-stable-diffusion-xl")}
+
+
+# -- §5: one thing, one node ----------------------------------------------------------------
+
+# The kinds of entity that name things (an IRI's kind segment: …/id/{kind}/{slug}).
+NAMED_CLASSES = ("Model", "Dataset", "Benchmark", "Architecture", "Organization", "Person",
+                 "ModelFamily", "License")
+
+
+def test_no_two_kinds_of_node_share_a_name_or_a_url(kg) -> None:
+    """Nodes of different kinds with the same label (match_key) or URL are one thing in two
+    nodes (benchmark/csj and dataset/csj before issue 12), unless data/curated/shared_names.yaml
+    says why they may share it."""
+    classes = " ".join(f"jllm:{name}" for name in NAMED_CLASSES)
+    rows = kg.select(f"""
+        SELECT DISTINCT ?x ?name WHERE {{
+            VALUES ?class {{ {classes} }}
+            ?x a ?class .
+            {{ ?x rdfs:label ?label BIND(STR(?label) AS ?name) }}
+            UNION {{ ?x schema:url ?url BIND(CONCAT("url:", STR(?url)) AS ?name) }}
+        }}""")
+    shared = load_table("shared_names.yaml", SharedNamesFile)
+    allowed_pairs = {frozenset(kinds.pair) for kinds in shared.kinds}
+    nodes_by_name: dict[str, set[str]] = {}
+    for row in rows:
+        name = row["name"].value  # type: ignore[union-attr]
+        key = name.rstrip("/") if name.startswith("url:") else match_key(name)
+        nodes_by_name.setdefault(key, set()).add(row["x"].value)  # type: ignore[union-attr]
+    assert len(nodes_by_name) > 1000
+    duplicates = []
+    for key, nodes in nodes_by_name.items():
+        kinds = {node.split("/id/", 1)[1].split("/", 1)[0] for node in nodes}
+        if len(kinds) < 2 or key in shared.names:
+            continue
+        if frozenset(kinds) in allowed_pairs:
+            continue
+        duplicates.append((key, sorted(nodes)))
+    assert duplicates == []
+    assert set(shared.names) <= set(nodes_by_name)
+
+
+def test_a_benchmark_that_is_a_dataset_is_one_node(kg) -> None:
+    # the CSJ corpus: trained on in the lists, evaluated on in the paper
+    csj = kg.values("SELECT ?v WHERE { ?v a jllm:Benchmark , jllm:Dataset ; rdfs:label ?l "
+                    "FILTER(STRSTARTS(STR(?l), 'Corpus of Spontaneous Japanese')) }")
+    assert csj == {"https://w3id.org/jllm-kg/id/dataset/csj"}
+    assert kg.ask("ASK { ?result jllm:benchmark <https://w3id.org/jllm-kg/id/dataset/csj> }")
+    assert kg.ask("ASK { ?model jllm:trainedOn <https://w3id.org/jllm-kg/id/dataset/csj> }")

@@ -162,6 +162,7 @@ class BenchmarkEntry(Strict):
     part_of: Slug | None = None
     url: Url | None = None
     aliases: Aliases = []
+    dataset: Slug | None = None  # the curated dataset this benchmark is: one thing, one node
 
 
 class BenchmarksFile(Table):
@@ -374,6 +375,18 @@ class LabelShapesFile(Table):
     exceptions: dict[Text, Text]  # label → why it is a name after all
 
 
+class SharedKinds(Strict):
+    pair: Annotated[list[Slug], Field(min_length=2, max_length=2)]
+    why: Text
+
+
+class SharedNamesFile(Table):
+    """``shared_names.yaml``: nodes of different kinds that may share a label or URL."""
+
+    kinds: list[SharedKinds]
+    names: dict[Text, Text]  # match_key form → why it is two things
+
+
 class CheckpointMarkersFile(Table):
     stages: dict[Slug, CheckpointStage]
     version_pattern: Regex  # over one lower-cased name token
@@ -536,6 +549,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "benchmarks.yaml": BenchmarksFile,
     "checkpoint_markers.yaml": CheckpointMarkersFile,
     "label_shapes.yaml": LabelShapesFile,
+    "shared_names.yaml": SharedNamesFile,
     "datasets.yaml": DatasetsFile,
     "developers.yaml": DevelopersFile,
     "domains.yaml": DomainsFile,

@@ -401,9 +401,17 @@ class Catalog:
 
     def curated_benchmark(self, fact: BenchmarkFact) -> str:
         """A curated benchmark in the curated graph: labels, URL, developer and the suite it is
-        part of (a JGLUE task ``dcterms:isPartOf`` JGLUE)."""
-        iri = resource_iri("benchmark", fact.key)
-        self._describe(CURATED_GRAPH, iri, str(JLLM.Benchmark), fact, None, "en")
+        part of (a JGLUE task ``dcterms:isPartOf`` JGLUE). A benchmark that is a curated dataset
+        (the CSJ corpus, trained on and evaluated on) is that dataset's node, typed both."""
+        if fact.dataset:
+            entry = _catalogued(dataset_catalogue(), fact.dataset, f"benchmarks.yaml: {fact.key}",
+                                "dataset")
+            iri = self.dataset(DatasetMention(entry.labels["en"], entry.key, curated=True),
+                               CURATED_GRAPH, "en")
+            self.sink.add(CURATED_GRAPH, iri, RDF_TYPE, str(JLLM.Benchmark))
+        else:
+            iri = resource_iri("benchmark", fact.key)
+            self._describe(CURATED_GRAPH, iri, str(JLLM.Benchmark), fact, None, "en")
         if self._once(CURATED_GRAPH, iri + "#facts"):
             if fact.developer:
                 developer = _catalogued(developer_catalogue(), fact.developer,
