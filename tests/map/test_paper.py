@@ -196,8 +196,9 @@ def test_evaluation_result(store: ox.Store) -> None:
         SELECT ?model ?benchmark ?metric ?score ?source WHERE {{ <{iri}> a jllm:EvaluationResult ;
           jllm:model ?model ; jllm:benchmark ?benchmark ; jllm:metric ?metric ;
           jllm:score ?score ; jllm:source ?source }}""")
+    # the CSJ benchmark is the CSJ dataset (benchmarks.yaml "dataset"): one node, issue 12 §5
     assert rows == [{"model": f"{ID}model/rinna--japanese-hubert-base",
-                     "benchmark": f"{ID}benchmark/csj", "metric": "word error rate",
+                     "benchmark": f"{ID}dataset/csj", "metric": "word error rate",
                      "score": "4.45", "source": GRAPH}]
     settings = _ask(store, f"PREFIX jllm: <{JLLM}> SELECT ?s WHERE {{ <{iri}> jllm:setting ?s }}")
     assert sorted(row["s"] for row in settings) == ["552-hour labeled", "Eval2"]
