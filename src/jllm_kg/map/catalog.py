@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import cache
 from typing import TypeVar
 
 from rdflib import URIRef
@@ -334,7 +335,9 @@ class Catalog:
         iri = resource_iri("dataset", mention.key)
         entry = dataset_catalogue().get(mention.key) if mention.curated else None
         if entry is not None:
-            self._describe(graph, iri, str(JLLM.Dataset), entry, mention.label, lang)
+            # a dataset that is also a benchmark (CSJ) is typed jllm:Benchmark (⊑ jllm:Dataset)
+            rdf_class = JLLM.Benchmark if entry.key in _benchmark_datasets() else JLLM.Dataset
+            self._describe(graph, iri, str(rdf_class), entry, mention.label, lang)
             if entry.hf and self._once(CURATED_GRAPH, iri + "#hf"):
                 self.sink.add(CURATED_GRAPH, iri, str(JLLM.huggingFaceId), text(entry.hf))
         else:
@@ -408,7 +411,6 @@ class Catalog:
                                 "dataset")
             iri = self.dataset(DatasetMention(entry.labels["en"], entry.key, curated=True),
                                CURATED_GRAPH, "en")
-            self.sink.add(CURATED_GRAPH, iri, RDF_TYPE, str(JLLM.Benchmark))
         else:
             iri = resource_iri("benchmark", fact.key)
             self._describe(CURATED_GRAPH, iri, str(JLLM.Benchmark), fact, None, "en")
@@ -504,6 +506,12 @@ class Catalog:
             if architecture.curated and (family is None or names_it):
                 self.sink.add(graph, self.architecture(reference, graph, lang), str(JLLM.paper),
                               paper)
+
+
+@cache
+def _benchmark_datasets() -> frozenset[str]:
+    """Keys of the curated datasets that a curated benchmark is (benchmarks.yaml "dataset")."""
+    return frozenset(fact.dataset for fact in benchmark_catalogue().values() if fact.dataset)
 
 
 EntryT = TypeVar("EntryT")
