@@ -64,11 +64,13 @@ def create_app(
     if isinstance(source, GraphService):
         service = source
     elif isinstance(source, Snapshot):
-        pool = QueryPool(source, size=config.workers, memory_limit=config.worker_memory)
+        pool = QueryPool(source, size=config.workers, memory_limit=config.worker_memory,
+                         isolate_network=not config.allow_service)
         service = GraphService(pool, config, source)
     elif isinstance(source, ox.Store):
         snapshot = snapshot_from_store(source)
-        pool = QueryPool(snapshot, size=config.workers, memory_limit=config.worker_memory)
+        pool = QueryPool(snapshot, size=config.workers, memory_limit=config.worker_memory,
+                         isolate_network=not config.allow_service)
         service = GraphService(pool, config, snapshot)
     else:
         service = GraphService(source, config)
