@@ -1,20 +1,34 @@
 """What a SPARQL request is, read from its tokens before anything executes it.
 
 pyoxigraph exposes no query algebra, and executing a query is exactly what must not happen
-before it is checked (``SERVICE`` makes real outbound HTTP requests). So the text is tokenized
-the way the SPARQL grammar does it — comments, strings (short and long), IRIs, variables and
-prefixed names are recognised as whole tokens — and only bare keywords are inspected. A word
-``SERVICE`` inside a string, an IRI, a comment, a variable name (``?service``) or a prefixed
-name (``service:x``, ``ex:service``) is therefore not the keyword.
+before it is checked (``SERVICE`` makes real outbound HTTP requests). So the text is split into
+tokens by the terminal rules of the SPARQL grammar as Oxigraph's parser (spargebra) writes
+them: comments, strings (short and long, with their escapes), IRIs, variables, blank node
+labels and prefixed names (with escapes such as ``\\#``, and Oxigraph's single run of dots
+inside a local name).
 
-The check errs on the side of refusing: a query that is malformed enough to confuse the
-tokenizer would be refused by the parser anyway.
+Oxigraph's parser is a PEG: keywords need no boundary (``}SERVICE<…>``, ``.SERVICE``,
+``1.0SERVICE``), and a rule that fails — a prefixed name whose prefix is not declared, say —
+is retried as something else: ``SERVICE:x`` or ``trueSERVICE:x`` can be the keyword
+``SERVICE`` before the name ``:x``. So the check trusts only what no backtracking can
+reinterpret. Hidden are the contents of comments, strings, IRIs, variable names, blank node
+labels and the local part of prefixed names; everything else — bare words, numbers,
+punctuation, language tags and the *prefix* of a prefixed name — is searched for ``SERVICE``
+anywhere, in any case, whatever stands next to it. Only a prefix being declared
+(``PREFIX service: <…>``) is exempt: a declaration can be nothing else.
+
+The check errs on the side of refusing (a prefix named ``service`` is refused where it is
+used), and the query workers have no network anyway (:mod:`jllm_kg.serve.isolation`).
 
 >>> analyze_query('SELECT * WHERE { ?s ?p "SERVICE" }').uses_service
 False
 >>> analyze_query('SELECT * { SERVICE <http://x/sparql> { ?s ?p ?o } }').uses_service
 True
->>> analyze_query('PREFIX service: <urn:x:> ASK { service:a ?p ?service }').uses_service
+>>> analyze_query('SELECT * { BIND(1 AS ?z) .SERVICE <http://x/> {} }').uses_service
+True
+>>> analyze_query('PREFIX service: <urn:x:> ASK { ?service ?p service:a }').uses_service
+True
+>>> analyze_query('PREFIX service: <urn:x:> ASK { ?service ?p "service:a" }').uses_service
 False
 >>> analyze_query('# SERVICE\\nCONSTRUCT WHERE { ?s ?p ?o }').form
 'CONSTRUCT'
@@ -27,28 +41,111 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-# Tokens whose content is not SPARQL keywords: comments, strings (long first) and IRIs. They
-# are blanked out first; what remains is keywords, names, variables and punctuation.
-_HIDDEN = re.compile(
-    r"""
-    \#[^\n\r]*
-  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-  | '''(?:[^'\\]|\\.|'(?!''))*'''
-  | "(?:[^"\\\n\r]|\\.)*"
-  | '(?:[^'\\\n\r]|\\.)*'
-  | <[^<>"{}|^`\\\x00-\x20]*>
-    """,
-    re.VERBOSE | re.DOTALL,
+# Character classes of the SPARQL 1.1 grammar (productions 164-167).
+_PN_CHARS_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-# A bare word: not part of a variable (?x, $x), a prefixed name (p:x, x:y) or a longer name.
-_WORD = re.compile(r"(?<![\w?$:.\-\u00B7])[A-Za-z][\w\-]*(?![\w:\-])")
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_NAME_EXTRA = "0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PN_CHARS = _PN_CHARS_U + "\\-" + _NAME_EXTRA
+_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}{_NAME_EXTRA}]*"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}][{_PN_CHARS}]*(?:\\.+[{_PN_CHARS}]+)*"
+# Oxigraph's PN_LOCAL: at most one run of dots (``ex:a.b.c`` is ``ex:a.b`` then ``.c``).
+_PN_LOCAL = (
+    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:[{_PN_CHARS}:]|{_PLX})*"
+    f"(?:\\.+(?:[{_PN_CHARS}:]|{_PLX})+)?"
+)
+_BLANK_LABEL = f"[{_PN_CHARS_U}0-9][{_PN_CHARS}]*(?:\\.+[{_PN_CHARS}]+)*"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_ECHAR = r"""\\[tbnrf"'\\]"""
+_Q1, _Q2 = "'", '"'
+_STRINGS = "|".join((
+    f"{_Q1 * 3}(?:(?:{_Q1}|{_Q1 * 2})?(?:[^{_Q1}\\\\]|{_ECHAR}|{_UCHAR}))*{_Q1 * 3}",
+    f"{_Q2 * 3}(?:(?:{_Q2}|{_Q2 * 2})?(?:[^{_Q2}\\\\]|{_ECHAR}|{_UCHAR}))*{_Q2 * 3}",
+    f"{_Q1}(?:[^{_Q1}\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*{_Q1}",
+    f"{_Q2}(?:[^{_Q2}\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*{_Q2}",
+))
+_IRI = f"<(?:[^<>\"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>"
+
+_TOKEN = re.compile(
+    "|".join((
+        r"(?P<space>[ \t\r\n]+)",
+        r"(?P<comment>\#[^\r\n]*)",
+        f"(?P<string>{_STRINGS})",
+        f"(?P<iri>{_IRI})",
+        f"(?P<variable>[?$]{_VARNAME})",
+        f"(?P<blank>_:{_BLANK_LABEL})",
+        f"(?P<prefixed>(?P<prefix>(?:{_PN_PREFIX})?):(?P<local>{_PN_LOCAL})?)",
+        r"(?P<word>[A-Za-z]+)",
+        r"(?P<other>[{}()\[\];,.=!&|*/+^\-0-9]+|.)",
+    )),
+    re.DOTALL,
+)
+_SERVICE = re.compile("service", re.IGNORECASE)
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset(
     {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 )
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: its kind (a group name of the tokenizer) and its text."""
+
+    kind: str
+    text: str
+    exposed: str
+    """What of the token a PEG parser could still read as keywords (see the module's text)."""
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The tokens of ``text`` in order; every character belongs to exactly one.
+
+    >>> [(t.kind, t.exposed) for t in tokens("ex:a\\\\#b.c.SERVICE")]
+    [('prefixed', 'ex: '), ('other', '.'), ('word', 'SERVICE')]
+    """
+    declaring = False  # the last word was PREFIX: a prefixed name now is being declared
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        token = match.group()
+        if kind in {"space", "comment"}:
+            yield Token(kind, token, " ")
+            continue
+        if kind == "prefixed":
+            declared = declaring and match.group("local") is None
+            exposed = " " if declared else match.group("prefix") + ": "
+        elif kind == "blank":
+            exposed = "_: "
+        elif kind in {"string", "iri", "variable"}:
+            exposed = " "
+        else:
+            exposed = token
+        declaring = kind == "word" and token.upper() == "PREFIX"
+        yield Token(kind, token, exposed)
+
+
+def exposed_text(text: str) -> str:
+    """``text`` with what no parse can read as keywords replaced by spaces.
+
+    >>> exposed_text('SELECT ?service { ?s ?p "SERVICE" } # SERVICE')
+    'SELECT   {       }  '
+    """
+    return "".join(token.exposed for token in tokens(text))
+
+
+def keywords(text: str) -> list[str]:
+    """The bare words of ``text`` in upper case: no strings, IRIs, comments, names or variables.
+
+    >>> keywords("SELECT ?x WHERE { ?x <urn:SERVICE> 'FROM' } # LIMIT")
+    ['SELECT', 'WHERE']
+    """
+    return [token.text.upper() for token in tokens(text) if token.kind == "word"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +155,7 @@ class QueryInfo:
     form: str | None
     """``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``, or ``None`` when no form is found."""
     uses_service: bool
+    """Whether any reading of the text could hold the keyword ``SERVICE``."""
     has_dataset_clause: bool
     is_update: bool
 
@@ -67,18 +165,10 @@ class QueryInfo:
         return self.form in {"CONSTRUCT", "DESCRIBE"}
 
 
-def keywords(text: str) -> list[str]:
-    """The bare words of ``text`` in upper case: no strings, IRIs, comments, names or variables.
-
-    >>> keywords("SELECT ?x WHERE { ?x <urn:SERVICE> 'FROM' } # LIMIT")
-    ['SELECT', 'WHERE']
-    """
-    return [word.upper() for word in _WORD.findall(_HIDDEN.sub(" ", text))]
-
-
 def analyze_query(text: str) -> QueryInfo:
     """Tokenize ``text`` and report its form, ``SERVICE`` use, ``FROM`` clauses and updates."""
-    words = keywords(text)
+    found = list(tokens(text))
+    words = [token.text.upper() for token in found if token.kind == "word"]
     form: str | None = None
     is_update = False
     for word in words:
@@ -90,9 +180,10 @@ def analyze_query(text: str) -> QueryInfo:
         if word in UPDATE_KEYWORDS:
             is_update = True
             break
+    exposed = "".join(token.exposed for token in found)
     return QueryInfo(
         form=form,
-        uses_service="SERVICE" in words,
+        uses_service=_SERVICE.search(exposed) is not None,
         has_dataset_clause="FROM" in words,
         is_update=is_update,
     )
