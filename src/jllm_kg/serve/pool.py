@@ -153,7 +153,7 @@ class QueryPool:
             hello: Reply = self._receive(parent, deadline)
         except (EOFError, OSError) as error:
             self._kill(worker)
-            raise RuntimeError(f"query worker died while opening the store: {error}") from error
+            raise RuntimeError(f"query worker died while starting: {error}") from error
         except RuntimeError:
             self._kill(worker)
             raise
