@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -187,3 +188,25 @@ def test_isolation_reports_every_layer() -> None:
     assert report.failures == ()
     assert [layer.split(" by ")[0] for layer in report.layers] == [isolation.NAMESPACE,
                                                                    isolation.SECCOMP]
+
+
+def test_a_namespace_is_refused_to_a_process_with_threads() -> None:
+    """``unshare`` would move only the calling thread: the others would keep the network."""
+    parent, child = multiprocessing.get_context("fork").Pipe()
+
+    def run() -> None:
+        stop = threading.Event()
+        threading.Thread(target=stop.wait, daemon=True).start()
+        try:
+            isolation._enter_network_namespace()
+        except OSError as error:
+            child.send(str(error))
+        else:
+            child.send("entered")
+        stop.set()
+
+    process = multiprocessing.get_context("fork").Process(target=run)
+    process.start()
+    message = parent.recv()
+    process.join(5)
+    assert "already runs 2 threads" in message

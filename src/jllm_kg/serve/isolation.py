@@ -105,8 +105,22 @@ def _os_error(call: str) -> OSError:
     return OSError(code, f"{call}: {os.strerror(code)}")
 
 
+def _thread_count() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 1
+
+
 def _enter_network_namespace() -> str:
-    """Move this process into a new network namespace; returns how, raises ``OSError``."""
+    """Move this process into a new network namespace; returns how, raises ``OSError``.
+
+    ``unshare`` moves only the calling thread: with other threads running, they would keep the
+    network, so a multi-threaded process is refused.
+    """
+    threads = _thread_count()
+    if threads > 1:
+        raise OSError(errno.EINVAL, f"the process already runs {threads} threads")
     libc = _libc()
     if libc.unshare(_CLONE_NEWNET) == 0:
         return "unshare(CLONE_NEWNET)"
