@@ -135,6 +135,36 @@ def test_whenever_oxigraph_calls_out_the_text_check_saw_service(
         assert analyze_query(query).uses_service, query
 
 
+# A token with arbitrary content, then a '#' and SERVICE on the same line: wherever the check
+# took the '#' for a comment that Oxigraph does not, it would hide the keyword.
+CONTAINERS = [
+    "BIND(<urn:x:a{c}b#> AS ?q) SERVICE <{url}> {{}}",
+    'BIND("a{c}b#" AS ?q) SERVICE <{url}> {{}}',
+    "BIND('a{c}b#' AS ?q) SERVICE <{url}> {{}}",
+    'BIND("""a{c}b#""" AS ?q) SERVICE <{url}> {{}}',
+    "BIND(ex:a{c}b#> AS ?q) SERVICE <{url}> {{}}",
+    "BIND(ex:a\\{c}#> AS ?q) SERVICE <{url}> {{}}",
+    "BIND(1 AS ?q{c}#) SERVICE <{url}> {{}}",
+    "BIND(1 AS ?q) {c}SERVICE <{url}> {{}}",
+    "BIND(1 AS ?q) {c}# x\nSERVICE <{url}> {{}}",
+    "BIND(\"x\"@e{c}n AS ?q) SERVICE <{url}> {{}}",
+]
+
+
+@SETTINGS
+@given(container=st.sampled_from(CONTAINERS),
+       content=st.text(st.characters(codec="utf-8", exclude_characters="{}"), max_size=3))
+def test_no_content_of_a_token_hides_a_service_that_oxigraph_reads(
+    oracle: Oracle, container: str, content: str
+) -> None:
+    query = "PREFIX ex: <urn:x:> SELECT * WHERE { " + container.format(
+        c=content, url=oracle.listener.url) + " }"
+    reached = oracle.connects(query, "<urn:x:o>")
+    event(f"oxigraph connected: {reached}")
+    if reached:
+        assert analyze_query(query).uses_service, query
+
+
 HIDING = [
     ('"{w}"', "string"), ("'{w}'", "string"), ('"""a\n{w}"""', "long string"),
     ("'''{w}'''", "long string"), ('"a\\"{w}"', "escaped quote"), ("<urn:x:{w}>", "IRI"),
