@@ -57,7 +57,8 @@ class InlineExecutor:
     """Runs queries in the calling thread, without any time limit.
 
     For embedding in a trusted program and for tests of the pages; a public server uses
-    :class:`QueryPool`.
+    :class:`QueryPool`. Queries run with the caller's network: only the text check stands
+    between ``SERVICE`` and an outbound request.
     """
 
     def __init__(self, store: ox.Store) -> None:
