@@ -72,20 +72,29 @@ _STRINGS = "|".join((
 ))
 _IRI = f"<(?:[^<>\"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>"
 
-_TOKEN = re.compile(
+# The tokens whose content is hidden from the keyword search, and runs of name characters
+# (bare). Whatever lies between is bare too: digits, punctuation, white space. Matching from
+# left to right, the earliest token wins, as for the parser.
+#
+# A prefix is matched from the first letter of a run of name characters: it is bare text
+# anyway; what matters is where the colon is, after which the local part is the same. A run
+# that is no prefix is consumed whole, so that no match is tried inside it: the search stays
+# linear in the length of the text.
+_HIDDEN = re.compile(
     "|".join((
-        r"(?P<space>[ \t\r\n]+)",
         r"(?P<comment>\#[^\r\n]*)",
         f"(?P<string>{_STRINGS})",
         f"(?P<iri>{_IRI})",
         f"(?P<variable>[?$]{_VARNAME})",
         f"(?P<blank>_:{_BLANK_LABEL})",
         f"(?P<prefixed>(?P<prefix>(?:{_PN_PREFIX})?):(?P<local>{_PN_LOCAL})?)",
-        r"(?P<word>[A-Za-z]+)",
-        r"(?P<other>[{}()\[\];,.=!&|*/+^\-0-9]+|.)",
+        f"(?P<run>[{_PN_CHARS_BASE}][{_PN_CHARS}.]*)",
     )),
     re.DOTALL,
 )
+_DECLARABLE = re.compile(f"(?:{_PN_PREFIX})?")
+_ENDS_WITH_PREFIX = re.compile(r"(?:^|[^A-Za-z])PREFIX[ \t\r\n]*$", re.IGNORECASE)
+_WORD = re.compile("[A-Za-z]+")
 _SERVICE = re.compile("service", re.IGNORECASE)
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
@@ -96,38 +105,48 @@ UPDATE_KEYWORDS = frozenset(
 
 @dataclass(frozen=True)
 class Token:
-    """One token: its kind (a group name of the tokenizer) and its text."""
+    """A hidden token (its kind is a group name of ``_HIDDEN``) or a ``bare`` stretch between."""
 
     kind: str
     text: str
     exposed: str
-    """What of the token a PEG parser could still read as keywords (see the module's text)."""
+    """What of it a PEG parser could still read as keywords (see the module's text)."""
 
 
 def tokens(text: str) -> Iterator[Token]:
-    """The tokens of ``text`` in order; every character belongs to exactly one.
+    """The hidden tokens of ``text`` and the bare stretches between them, in order.
 
     >>> [(t.kind, t.exposed) for t in tokens("ex:a\\\\#b.c.SERVICE")]
-    [('prefixed', 'ex: '), ('other', '.'), ('word', 'SERVICE')]
+    [('prefixed', 'ex: '), ('bare', '.SERVICE')]
     """
     declaring = False  # the last word was PREFIX: a prefixed name now is being declared
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        token = match.group()
-        if kind in {"space", "comment"}:
-            yield Token(kind, token, " ")
+    position = 0
+    for match in _HIDDEN.finditer(text):
+        kind = match.lastgroup or "comment"
+        bare_end = match.end() if kind == "run" else match.start()
+        if bare_end > position:
+            bare = text[position:bare_end]
+            yield Token("bare", bare, bare)
+            if not bare.isspace():
+                declaring = _ENDS_WITH_PREFIX.search(bare) is not None
+        position = match.end()
+        if kind == "run":
+            continue
+        if kind == "comment":
+            yield Token(kind, match.group(), " ")
             continue
         if kind == "prefixed":
-            declared = declaring and match.group("local") is None
+            declared = (declaring and match.group("local") is None
+                        and _DECLARABLE.fullmatch(match.group("prefix")) is not None)
             exposed = " " if declared else match.group("prefix") + ": "
         elif kind == "blank":
             exposed = "_: "
-        elif kind in {"string", "iri", "variable"}:
-            exposed = " "
         else:
-            exposed = token
-        declaring = kind == "word" and token.upper() == "PREFIX"
-        yield Token(kind, token, exposed)
+            exposed = " "
+        declaring = False
+        yield Token(kind, match.group(), exposed)
+    if position < len(text):
+        yield Token("bare", text[position:], text[position:])
 
 
 def exposed_text(text: str) -> str:
@@ -145,7 +164,8 @@ def keywords(text: str) -> list[str]:
     >>> keywords("SELECT ?x WHERE { ?x <urn:SERVICE> 'FROM' } # LIMIT")
     ['SELECT', 'WHERE']
     """
-    return [token.text.upper() for token in tokens(text) if token.kind == "word"]
+    return [word.upper() for token in tokens(text) if token.kind == "bare"
+            for word in _WORD.findall(token.text)]
 
 
 @dataclass(frozen=True)
@@ -168,7 +188,8 @@ class QueryInfo:
 def analyze_query(text: str) -> QueryInfo:
     """Tokenize ``text`` and report its form, ``SERVICE`` use, ``FROM`` clauses and updates."""
     found = list(tokens(text))
-    words = [token.text.upper() for token in found if token.kind == "word"]
+    words = [word.upper() for token in found if token.kind == "bare"
+             for word in _WORD.findall(token.text)]
     form: str | None = None
     is_update = False
     for word in words:
