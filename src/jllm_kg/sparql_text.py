@@ -93,7 +93,7 @@ _HIDDEN = re.compile(
     re.DOTALL,
 )
 _DECLARABLE = re.compile(f"(?:{_PN_PREFIX})?")
-_ENDS_WITH_PREFIX = re.compile(r"(?:^|[^A-Za-z])PREFIX[ \t\r\n]*$", re.IGNORECASE)
+_ENDS_WITH_PREFIX = re.compile(r"(?:^|[^A-Za-z])PREFIX$", re.IGNORECASE)
 _WORD = re.compile("[A-Za-z]+")
 _SERVICE = re.compile("service", re.IGNORECASE)
 
@@ -113,27 +113,24 @@ class Token:
     """What of it a PEG parser could still read as keywords (see the module's text)."""
 
 
-def tokens(text: str) -> Iterator[Token]:
-    """The hidden tokens of ``text`` and the bare stretches between them, in order.
-
-    >>> [(t.kind, t.exposed) for t in tokens("ex:a\\\\#b.c.SERVICE")]
-    [('prefixed', 'ex: '), ('bare', '.SERVICE')]
-    """
+def _pieces(text: str) -> Iterator[tuple[str, str, str]]:
+    """``(kind, text, exposed)`` of each hidden token and each bare stretch between them."""
     declaring = False  # the last word was PREFIX: a prefixed name now is being declared
     position = 0
     for match in _HIDDEN.finditer(text):
         kind = match.lastgroup or "comment"
-        bare_end = match.end() if kind == "run" else match.start()
-        if bare_end > position:
-            bare = text[position:bare_end]
-            yield Token("bare", bare, bare)
-            if not bare.isspace():
-                declaring = _ENDS_WITH_PREFIX.search(bare) is not None
-        position = match.end()
-        if kind == "run":
+        if kind == "run":  # part of the bare stretch
             continue
+        start = match.start()
+        if start > position:
+            bare = text[position:start]
+            yield "bare", bare, bare
+            tail = bare.rstrip(" \t\r\n")
+            if tail:
+                declaring = _ENDS_WITH_PREFIX.search(tail[-7:]) is not None
+        position = match.end()
         if kind == "comment":
-            yield Token(kind, match.group(), " ")
+            yield kind, match.group(), " "
             continue
         if kind == "prefixed":
             declared = (declaring and match.group("local") is None
@@ -144,9 +141,19 @@ def tokens(text: str) -> Iterator[Token]:
         else:
             exposed = " "
         declaring = False
-        yield Token(kind, match.group(), exposed)
+        yield kind, match.group(), exposed
     if position < len(text):
-        yield Token("bare", text[position:], text[position:])
+        yield "bare", text[position:], text[position:]
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The hidden tokens of ``text`` and the bare stretches between them, in order.
+
+    >>> [(t.kind, t.exposed) for t in tokens("ex:a\\\\#b.c.SERVICE")]
+    [('prefixed', 'ex: '), ('bare', '.SERVICE')]
+    """
+    for kind, token, exposed in _pieces(text):
+        yield Token(kind, token, exposed)
 
 
 def exposed_text(text: str) -> str:
@@ -155,7 +162,7 @@ def exposed_text(text: str) -> str:
     >>> exposed_text('SELECT ?service { ?s ?p "SERVICE" } # SERVICE')
     'SELECT   {       }  '
     """
-    return "".join(token.exposed for token in tokens(text))
+    return "".join(exposed for _, _, exposed in _pieces(text))
 
 
 def keywords(text: str) -> list[str]:
@@ -164,8 +171,8 @@ def keywords(text: str) -> list[str]:
     >>> keywords("SELECT ?x WHERE { ?x <urn:SERVICE> 'FROM' } # LIMIT")
     ['SELECT', 'WHERE']
     """
-    return [word.upper() for token in tokens(text) if token.kind == "bare"
-            for word in _WORD.findall(token.text)]
+    return [word.upper() for kind, token, _ in _pieces(text) if kind == "bare"
+            for word in _WORD.findall(token)]
 
 
 @dataclass(frozen=True)
@@ -187,9 +194,9 @@ class QueryInfo:
 
 def analyze_query(text: str) -> QueryInfo:
     """Tokenize ``text`` and report its form, ``SERVICE`` use, ``FROM`` clauses and updates."""
-    found = list(tokens(text))
-    words = [word.upper() for token in found if token.kind == "bare"
-             for word in _WORD.findall(token.text)]
+    pieces = list(_pieces(text))
+    words = [word.upper() for kind, token, _ in pieces if kind == "bare"
+             for word in _WORD.findall(token)]
     form: str | None = None
     is_update = False
     for word in words:
@@ -201,7 +208,7 @@ def analyze_query(text: str) -> QueryInfo:
         if word in UPDATE_KEYWORDS:
             is_update = True
             break
-    exposed = "".join(token.exposed for token in found)
+    exposed = "".join(exposed for _, _, exposed in pieces)
     return QueryInfo(
         form=form,
         uses_service=_SERVICE.search(exposed) is not None,
