@@ -213,7 +213,8 @@ def isolate_network() -> NetworkIsolation:
     for name, apply in ((NAMESPACE, _enter_network_namespace), (SECCOMP, _install_socket_filter)):
         try:
             how = apply()
-        except (OSError, AttributeError) as error:  # AttributeError: a libc without the call
+        # AttributeError: a libc without the call; TypeError: no C library to load (Windows).
+        except (OSError, AttributeError, TypeError) as error:
             failures.append(f"{name}: {error}")
         else:
             layers.append(f"{name} by {how}")
