@@ -14,6 +14,12 @@ language; :func:`json_ld_context` gives JSON consumers short keys for the same t
 >>> json_ld_context(load_ontology())["@context"]["family"]
 {'@id': 'jllm:family', '@type': '@id'}
 
+Why a page of our own rather than pyLODE (weighed on this ontology, pyLODE 3.4.1): its output
+runs every language's labels together ("ModelモデルModèle") with no reader language, takes the
+concept schemes for the ontology (their titles merged into the document's title), has no place
+for example queries or links into the query editor, and its release needs a workaround to start
+(RDFLib/pyLODE#260). The page keeps the server's look, languages and links.
+
 Run as ``python -m jllm_kg.vocabulary_doc context`` to print the context (the packaged copy is
 ``ontology/jllm.context.json``, kept equal to it by the tests).
 """

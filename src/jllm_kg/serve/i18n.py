@@ -88,6 +88,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "fr": "Cadres en pointillés : autres parents d'un descendant fusionné.",
     },
     "ontology": {"en": "Ontology", "ja": "オントロジー", "fr": "Ontologie"},
+    # before a list of values; French typography puts a space before the colon
+    "colon": {"en": ": ", "ja": "：", "fr": " : "},
     "contents": {"en": "Contents", "ja": "目次", "fr": "Sommaire"},
     "classes": {"en": "Classes and their properties", "ja": "クラスとそのプロパティ",
                 "fr": "Classes et leurs propriétés"},
