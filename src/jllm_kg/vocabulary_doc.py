@@ -472,6 +472,29 @@ def json_ld_context(graph: Graph) -> dict[str, Any]:
     return {"@context": context}
 
 
+@cache
+def packaged_context() -> dict[str, Any]:
+    """The packaged context (``ontology/jllm.context.json``), read once per process."""
+    loaded: dict[str, Any] = json.loads(
+        (ontology_dir() / CONTEXT_FILE_NAME).read_text(encoding="utf-8"))
+    return loaded
+
+
+def compact_json_ld(ntriples: bytes, context: Mapping[str, Any]) -> bytes:
+    """N-Triples as compacted JSON-LD: the ``@context`` inline (no fetch needed to read it)
+    and the context's short keys (``huggingFaceId``, ``wasDerivedFrom``) instead of full IRIs.
+
+    >>> triple = (b'<https://w3id.org/jllm-kg/id/model/x> '
+    ...           b'<https://w3id.org/jllm-kg/ontology#huggingFaceId> "org/x" .')
+    >>> json.loads(compact_json_ld(triple, packaged_context()))["huggingFaceId"]
+    'org/x'
+    """
+    graph = Graph(bind_namespaces="none").parse(data=ntriples, format="nt")
+    text = graph.serialize(format="json-ld", context=dict(context["@context"]),
+                           auto_compact=True)
+    return text.encode("utf-8")
+
+
 def context_text(graph: Graph) -> str:
     """The context as the packaged file holds it (stable order, UTF-8, final newline)."""
     return json.dumps(json_ld_context(graph), ensure_ascii=False, indent=2) + "\n"
