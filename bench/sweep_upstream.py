@@ -76,6 +76,9 @@ INCLUDE = re.compile(r"<!--\s*@include:\s*(\S+?)\s*-->")
 TABLE_LINE = re.compile(r"^\s*\|")
 TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\||$)")
 MAX_INCLUDE_DEPTH = 8
+# Modules of the importer that are a stage of their own although not a package; a crash in
+# any other top-level module (``vocab.py``) is attributed to the stage that called it.
+TOP_LEVEL_STAGES = ("validate", "store", "pipeline")
 
 
 # --------------------------------------------------------------------------- the repository
@@ -244,13 +247,17 @@ class Crash:
     message: str
     stage: str  # the importer's package that raised: ingest / normalize / map / validate / …
     frame: str  # innermost frame in the importer: "map/cells.py:123 in parse_size"
+    # The innermost frame in a stage's package when ``frame`` is in a shared helper
+    # (``vocab.py``): which stage called it.
+    via: str | None = None
     source: str | None = None  # "<upstream path>:<line>" of the list row being processed
     row: str | None = None  # that row's markdown (shortened)
     cell: str | None = None  # "<header>: <text>" of the cell being processed, if any
+    trail: list[str] = field(default_factory=list)  # the importer's frames, outermost first
 
     @property
     def cause(self) -> str:
-        return f"{self.type} at {self.frame}"
+        return f"{self.type} at {self.frame}" + (f" via {self.via}" if self.via else "")
 
 
 @dataclass
@@ -398,18 +405,25 @@ def describe_crash(error: BaseException, version: Version, file: Path, *, stage_
     ``file:line`` in the message)."""
     cause = _root_cause(error)
     frames = _frames(cause.__traceback__)
-    message = str(error) if cause is error else f"{error} (caused by {cause!r})"
+    message = str(error)
+    if cause is not error and str(cause) not in message:
+        message += f" (caused by {cause!r})"
     crash = Crash(type(cause).__name__, _shorten(message, 400), stage_hint, "?")
-    for frame in reversed(frames):
+    for frame in frames:
         relative = _stage(frame.f_code.co_filename)
         if relative is not None:
-            crash.stage = relative.split("/", 1)[0] if "/" in relative else relative
-            crash.frame = f"{relative}:{frame.f_lineno} in {frame.f_code.co_name}"
-            break
-    else:
-        if frames:
-            last = traceback.extract_tb(cause.__traceback__)[-1]
-            crash.frame = f"{Path(last.filename).name}:{last.lineno} in {last.name}"
+            crash.trail.append(f"{relative}:{frame.f_lineno} in {frame.f_code.co_name}")
+            module = relative.removesuffix(".py")
+            if "/" in relative or module in TOP_LEVEL_STAGES:
+                crash.stage = module.split("/", 1)[0]
+                crash.via = crash.trail[-1]
+    if crash.trail:
+        crash.frame = crash.trail[-1]
+        if crash.via == crash.frame:
+            crash.via = None
+    elif frames:
+        last = traceback.extract_tb(cause.__traceback__)[-1]
+        crash.frame = f"{Path(last.filename).name}:{last.lineno} in {last.name}"
     for frame in reversed(frames):
         for value in list(frame.f_locals.values()):
             if crash.cell is None and isinstance(value, Cell):
@@ -531,7 +545,7 @@ def format_line(outcome: Outcome) -> str:
         cell = f" cell[{crash.cell}]" if crash.cell else ""
         verdict = (
             f"CRASH [{crash.stage}] {crash.type}: {_shorten(crash.message, 200)}{where}{cell} "
-            f"({crash.frame})"
+            f"({crash.cause.removeprefix(crash.type + ' at ')})"
         )
     else:
         verdict = f"rows={outcome.rows:<4} models={outcome.models:<4} quads={outcome.quads:<6}"
