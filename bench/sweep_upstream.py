@@ -76,6 +76,7 @@ INCLUDE = re.compile(r"<!--\s*@include:\s*(\S+?)\s*-->")
 TABLE_LINE = re.compile(r"^\s*\|")
 TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\||$)")
 MAX_INCLUDE_DEPTH = 8
+QUOTED = re.compile(r"'([^'\n]{4,})'")
 # Modules of the importer that are a stage of their own although not a package; a crash in
 # any other top-level module (``vocab.py``) is attributed to the stage that called it.
 TOP_LEVEL_STAGES = ("validate", "store", "pipeline")
@@ -308,10 +309,13 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def write_version(repo: GitRepo, version: Version, folder: Path) -> tuple[Path, str, list[str]]:
+def write_version(
+    repo: GitRepo, version: Version, folder: Path
+) -> tuple[Path, dict[str, str], list[str]]:
     """Write the version (and the files it includes, at the same commit) under ``folder``,
     laid out as in the repository; the list file gets a name unique per version, which the
-    importer turns into the source's slug. Returns the file, its text and missing includes."""
+    importer turns into the source's slug. Returns the file, the text of every file written
+    by its path in the repository (the version first), and the includes that do not exist."""
     data = repo.blob(version.commit, version.path)
     if data is None:
         raise RuntimeError(f"{version.commit}:{version.path} vanished")
@@ -321,7 +325,7 @@ def write_version(repo: GitRepo, version: Version, folder: Path) -> tuple[Path, 
     target.write_bytes(data)
     text = data.decode("utf-8", errors="replace")
     missing: list[str] = []
-    expanded = [text]
+    texts = {version.path: text}
     pending = [(text, relative.parent, 0)]
     written: set[str] = set()
     while pending:
@@ -342,10 +346,10 @@ def write_version(repo: GitRepo, version: Version, folder: Path) -> tuple[Path, 
             (folder / included).parent.mkdir(parents=True, exist_ok=True)
             (folder / included).write_bytes(blob)
             included_text = blob.decode("utf-8", errors="replace")
-            expanded.append(included_text)
+            texts[key] = included_text
             if depth < MAX_INCLUDE_DEPTH:
                 pending.append((included_text, included.parent, depth + 1))
-    return target, "\n".join(expanded), missing
+    return target, texts, missing
 
 
 def count_table_rows(text: str) -> int:
@@ -399,10 +403,18 @@ def _shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def describe_crash(error: BaseException, version: Version, file: Path, *, stage_hint: str) -> Crash:
-    """The exception, the importer's innermost frame, and the list row / cell being worked on
-    (found among the locals of the failing frames, innermost first; else from a
-    ``file:line`` in the message)."""
+def describe_crash(
+    error: BaseException,
+    version: Version,
+    file: Path,
+    texts: dict[str, str],
+    *,
+    stage_hint: str,
+) -> Crash:
+    """The exception, the importer's innermost frame, and the list row / cell being worked on:
+    found among the locals of the failing frames (innermost first), else from a ``file:line``
+    in the message, else from the first line of the version (or its includes) holding a value
+    the message quotes (a crash while writing the graph has no row left in its frames)."""
     cause = _root_cause(error)
     frames = _frames(cause.__traceback__)
     message = str(error)
@@ -442,7 +454,21 @@ def describe_crash(error: BaseException, version: Version, file: Path, *, stage_
         located = re.search(rf"{re.escape(file.name)}:(\d+)", str(error))
         if located:
             crash.source = f"{version.path}:{located.group(1)}"
+    if crash.source is None:
+        crash.source, crash.row = _find_quoted(str(error), texts)
     return crash
+
+
+def _find_quoted(message: str, texts: dict[str, str]) -> tuple[str | None, str | None]:
+    """``path:line (by search)`` and the line of the first file line holding a value quoted in
+    ``message`` (``'…'`` as Python's repr writes it), longest value first."""
+    quoted = sorted(set(QUOTED.findall(message)), key=len, reverse=True)
+    for value in quoted:
+        for path, text in texts.items():
+            for number, line in enumerate(text.split("\n"), start=1):
+                if value in line:
+                    return f"{path}:{number} (by search)", _shorten(line)
+    return None, None
 
 
 def run_version(
@@ -461,13 +487,13 @@ def run_version(
 def _run_in(
     folder: Path, repo: GitRepo, version: Version, *, validate: bool, timeout: float
 ) -> Outcome:
-    file, text, missing = write_version(repo, version, folder)
+    file, texts, missing = write_version(repo, version, folder)
     outcome = Outcome(
         version.lang,
         version.commit,
         version.date,
         version.path,
-        table_rows=count_table_rows(text),
+        table_rows=sum(count_table_rows(text) for text in texts.values()),
         missing_includes=missing,
     )
     out_dir = folder / "out"
@@ -477,7 +503,7 @@ def _run_in(
             summary = ingest_sources([file], out_dir=out_dir)
     except Exception as error:
         outcome.ingest_seconds = time.perf_counter() - started
-        outcome.crash = describe_crash(error, version, file, stage_hint="pipeline")
+        outcome.crash = describe_crash(error, version, file, texts, stage_hint="pipeline")
         return outcome
     outcome.ingest_seconds = time.perf_counter() - started
     outcome.quads = summary.quads
@@ -493,7 +519,7 @@ def _run_in(
                 report = validate_graph([out_dir / "graph"])
         except Exception as error:
             outcome.validate_seconds = time.perf_counter() - started
-            outcome.crash = describe_crash(error, version, file, stage_hint="validate")
+            outcome.crash = describe_crash(error, version, file, texts, stage_hint="validate")
             return outcome
         outcome.validate_seconds = time.perf_counter() - started
         outcome.violations = report.count("Violation")
@@ -573,6 +599,8 @@ def summarise(outcomes: Sequence[Outcome], wall: float) -> dict[str, Any]:
         )
         group["count"] += 1
         group["languages"][outcome.lang] += 1
+        group.setdefault("first", outcome.date)
+        group["last"] = outcome.date
         if group["example"] is None:
             group["example"] = {
                 "lang": outcome.lang,
@@ -628,7 +656,10 @@ def format_summary(summary: dict[str, Any]) -> str:
     ]
     for cause, group in summary["crash_causes"].items():
         example = group["example"]
-        lines.append(f"  {group['count']:4} × [{group['stage']}] {cause} {group['languages']}")
+        lines.append(
+            f"  {group['count']:4} × [{group['stage']}] {cause} {group['languages']}"
+            f" {group['first'][:10]}..{group['last'][:10]}"
+        )
         lines.append(
             f"         e.g. {example['lang']} {example['commit'][:7]} {example['date'][:10]}"
             f" @ {example['source'] or '?'}: {_shorten(example['message'], 200)}"
