@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from jllm_kg.ingest.markdown_list.errors import ListParseError
+from jllm_kg.ingest.markdown_list.includes import Line
 from jllm_kg.ingest.markdown_list.inline import link_size, parse_cell, parse_inline
 from jllm_kg.ingest.markdown_list.links import hf_model_id, is_hf_non_model
 from jllm_kg.ingest.markdown_list.rows import split_outside_parens, split_row
@@ -30,6 +31,7 @@ from jllm_kg.ingest.records import (
     ColumnKey,
     Link,
     ModelRow,
+    Problem,
     ReferenceRow,
     TableRow,
 )
@@ -39,33 +41,65 @@ __all__ = ["Records", "column_keys", "records", "table_rows"]
 
 @dataclass
 class Records:
-    """The rows of every table of one version of the list, by kind."""
+    """The rows of every table of one version of the list, by kind, and what was skipped."""
 
     models: list[ModelRow] = field(default_factory=list)
     benchmarks: list[BenchmarkRow] = field(default_factory=list)
     references: list[ReferenceRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def records(tables: Iterable[RawTable], path: str) -> Records:
-    """Read every table by its kind; ``path`` names the source in errors."""
+    """Read every table by its kind; ``path`` names the source in problems.
+
+    One table or row that cannot be read never stops the version: a table in a section the
+    curated tables do not know, or a row whose reading fails, is skipped and reported in
+    ``problems`` with its file, line, text and the reason.
+    """
     found = Records()
     for table in tables:
-        kind = _table_kind(table, path)
-        if kind == "model":
+        try:
+            kind = _table_kind(table, path)
             category = table.context.info.category if table.context.info else None
-            if category is None:
+            if kind == "model" and category is None:
                 raise ListParseError(
                     f"{_where(table, path)}: model table without a category "
                     f"(section {table.context.section!r})"
                 )
-            rows = (_model_row(row, category) for row in table_rows(table, kind))
-            found.models.extend(row for row in rows if row is not None)
-        elif kind == "benchmark":
-            found.benchmarks.extend(_benchmark_rows(table_rows(table, kind)))
-        else:
-            references = (_reference_row(row) for row in table_rows(table, kind))
-            found.references.extend(row for row in references if row is not None)
+            keys = column_keys(table.headers, kind)
+        except ListParseError as error:
+            found.problems.append(_problem(table.header_line, path, error))
+            continue
+        header_texts = _header_texts(table)
+        for line in table.rows:
+            try:
+                row = _table_row(table, keys, header_texts, line)
+                if row is None:
+                    continue
+                if kind == "model":
+                    assert category is not None
+                    model = _model_row(row, category)
+                    if model is not None:
+                        found.models.append(model)
+                elif kind == "benchmark":
+                    found.benchmarks.extend(_benchmark_rows([row]))
+                else:
+                    reference = _reference_row(row)
+                    if reference is not None:
+                        found.references.append(reference)
+            except Exception as error:  # one row never stops the version
+                found.problems.append(_problem(line, path, error))
     return found
+
+
+def _problem(line: Line, path: str, error: Exception) -> Problem:
+    reason = str(error) if isinstance(error, ListParseError) else (
+        f"{type(error).__name__}: {error}")
+    where = f"{line.origin or path}:{line.number}: "
+    return Problem(
+        file=line.origin or path, line=line.number, text=line.text.strip(),
+        reason=reason.removeprefix(where),
+    )
 
 
 def _where(table: RawTable, path: str) -> str:
@@ -118,33 +152,46 @@ def column_keys(headers: Sequence[str], kind: TableKind) -> list[ColumnKey]:
 def table_rows(table: RawTable, kind: TableKind) -> Iterator[TableRow]:
     """The data rows of a table, cells keyed by column meaning; blank separator rows skipped."""
     keys = column_keys(table.headers, kind)
-    header_texts = [parse_inline(BR.sub(" ", h)).text for h in table.headers]
+    header_texts = _header_texts(table)
     for line in table.rows:
-        if DELIMITER_ROW.match(line.text):
-            continue
-        raw_cells = split_row(line.text)
-        if not any(cell.strip() for cell in raw_cells):
-            continue  # blank separator row "||||"
-        cells: dict[ColumnKey, Cell] = {}
-        extra: list[Cell] = []
-        for position, markdown in enumerate(raw_cells):
-            key: ColumnKey = keys[position] if position < len(keys) else "other"
-            header = header_texts[position] if position < len(header_texts) else ""
-            cell = parse_cell(header, markdown)
-            if key in cells:
-                extra.append(cell)  # a second column with the same meaning: kept, not merged
-            else:
-                cells[key] = cell
-        yield TableRow(
-            line=line.number,
-            section=table.context.section or "",
-            headings=table.context.headings,
-            subheading=table.context.subheading,
-            cells=cells,
-            markdown=line.text,
-            extra_cells=tuple(extra),
-            origin=line.origin,
-        )
+        row = _table_row(table, keys, header_texts, line)
+        if row is not None:
+            yield row
+
+
+def _header_texts(table: RawTable) -> list[str]:
+    return [parse_inline(BR.sub(" ", h)).text for h in table.headers]
+
+
+def _table_row(
+    table: RawTable, keys: Sequence[ColumnKey], header_texts: Sequence[str], line: Line
+) -> TableRow | None:
+    """One data row, or None for a delimiter or blank separator row (``||||``)."""
+    if DELIMITER_ROW.match(line.text):
+        return None
+    raw_cells = split_row(line.text)
+    if not any(cell.strip() for cell in raw_cells):
+        return None
+    cells: dict[ColumnKey, Cell] = {}
+    extra: list[Cell] = []
+    for position, markdown in enumerate(raw_cells):
+        key: ColumnKey = keys[position] if position < len(keys) else "other"
+        header = header_texts[position] if position < len(header_texts) else ""
+        cell = parse_cell(header, markdown)
+        if key in cells:
+            extra.append(cell)  # a second column with the same meaning: kept, not merged
+        else:
+            cells[key] = cell
+    return TableRow(
+        line=line.number,
+        section=table.context.section or "",
+        headings=table.context.headings,
+        subheading=table.context.subheading,
+        cells=cells,
+        markdown=line.text,
+        extra_cells=tuple(extra),
+        origin=line.origin,
+    )
 
 
 # --------------------------------------------------------------------------- model rows
