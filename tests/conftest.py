@@ -1,36 +1,44 @@
-"""Shared fixtures for the graph-level tests: the seed list, the seeds folder, one session store.
+"""Shared fixtures for the graph-level tests: the seeds, the graph built from them, one store.
 
-The committed graph in ``data/graph/`` is produced by ``jllm-kg ingest`` over ``SEED_FILES``;
-tests that regenerate it, or read the seeds themselves, take the list from here so that adding a
-source (the rinna paper, 004) changes one line.
+The graph the tests read is the one the code builds *now*: once per session the real pipeline
+(:func:`jllm_kg.pipeline.ingest_sources`) ingests ``SEED_FILES`` into a temporary folder, and
+the session store holds that graph plus the ontology. A change to ``map/`` therefore shows in
+the graph tests at once, without re-ingesting ``data/graph/``; that the committed graph is the
+same as the fresh build, byte for byte, is one test of its own (``test_pipeline_seeds.py``).
+
+The seed documents live beside the checkout (``../shared/seeds``). Without them the tests that
+need them (marked ``seeds``, by hand or because they use one of ``SEED_FIXTURES``) are skipped
+with the reason, except in CI (the ``CI`` environment variable set, as CI services do), where the
+seeds are always present and a missing one is a failure, not a silent skip.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from collections.abc import Iterator
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from jllm_kg.paths import default_seeds_dir
+from jllm_kg.pipeline import GENERATED_SUBDIR, IngestSummary, ingest_sources
+from jllm_kg.store import build_store
 
 SEEDS_DIR: Path = default_seeds_dir()
 
-_LIST_SEEDS = (
-    "000_a5bb5f047ed98111.txt",
-    "002_f7b8d5b33f5968b2.txt",
-    "003_9c8df20d3e58c146.txt",
-)
-# The paper joins the ingest command once its mapper exists (another engineer's work).
-_PAPER_SEED = "004_9c6061823d69ccef.txt"
-_HAS_PAPER_MAPPER = importlib.util.find_spec("jllm_kg.map.paper") is not None
-
 SEED_FILES: tuple[Path, ...] = tuple(
-    SEEDS_DIR / name for name in (*_LIST_SEEDS, *((_PAPER_SEED,) if _HAS_PAPER_MAPPER else ()))
+    SEEDS_DIR / name
+    for name in (
+        "000_a5bb5f047ed98111.txt",
+        "002_f7b8d5b33f5968b2.txt",
+        "003_9c8df20d3e58c146.txt",
+        "004_9c6061823d69ccef.txt",
+    )
 )
 """The sources ``data/graph/`` is generated from, in the order given to ``jllm-kg ingest``."""
+
+SEED_FIXTURES = frozenset({"seeds_dir", "seed_files", "ingested", "built_graph", "store", "kg"})
+"""Fixtures that need the seed documents: a test using one of them is marked ``seeds``."""
 
 PREFIXES = """\
 PREFIX jllm: <https://w3id.org/jllm-kg/ontology#>
@@ -42,29 +50,60 @@ PREFIX schema: <https://schema.org/>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 """
-"""Prefixes prepended by :func:`select` so that test queries stay short."""
+"""Prefixes prepended by :meth:`KG.select` so that test queries stay short."""
 
+MODEL = "https://w3id.org/jllm-kg/id/model/"
 GRAPH_000 = "https://w3id.org/jllm-kg/id/source/000-a5bb5f047ed98111"
 GRAPH_002 = "https://w3id.org/jllm-kg/id/source/002-f7b8d5b33f5968b2"
 GRAPH_003 = "https://w3id.org/jllm-kg/id/source/003-9c8df20d3e58c146"
+GRAPH_004 = "https://w3id.org/jllm-kg/id/source/004-9c6061823d69ccef"
+
+
+def in_ci() -> bool:
+    """Whether the suite runs in CI: ``CI`` is set to anything but an explicit no."""
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
 
 
 def seeds_missing_reason() -> str | None:
     """Why the seed-dependent tests cannot run here, or None when every seed file exists."""
-    missing = [path.name for path in SEED_FILES if not path.is_file()]
     if not SEEDS_DIR.is_dir():
         return f"seed documents not found at {SEEDS_DIR}"
+    missing = [path.name for path in SEED_FILES if not path.is_file()]
     if missing:
         return f"seed files missing from {SEEDS_DIR}: {', '.join(missing)}"
     return None
 
 
+def require_seeds() -> None:
+    """Skip the current test when the seeds are absent; fail it instead when running in CI."""
+    reason = seeds_missing_reason()
+    if reason is None:
+        return
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set: the seed-dependent tests must run there)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses a seed-dependent fixture as ``seeds`` (``-m "not seeds"``)."""
+    for item in items:
+        if SEED_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.seeds)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Apply :func:`require_seeds` to each ``seeds`` test before its own skip conditions, so
+    that a module's ``skipif(not SEEDS.is_dir())`` cannot hide missing seeds in CI."""
+    if item.get_closest_marker("seeds") is not None:
+        require_seeds()
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
-    """The seeds folder; skips the test when it (or one of SEED_FILES) is absent."""
-    reason = seeds_missing_reason()
-    if reason:
-        pytest.skip(reason)
+    """The seeds folder, once every seed file is known to exist."""
+    require_seeds()
     return SEEDS_DIR
 
 
@@ -75,15 +114,34 @@ def seed_files(seeds_dir: Path) -> tuple[Path, ...]:
 
 
 @pytest.fixture(scope="session")
-def store() -> Iterator[ox.Store]:
-    """The packaged graph (ontology + data/) in one in-memory store for the whole session.
+def ingested(seed_files: tuple[Path, ...], tmp_path_factory: pytest.TempPathFactory
+             ) -> IngestSummary:
+    """The real pipeline run over SEED_FILES into a temporary folder, once per session."""
+    return ingest_sources(list(seed_files), out_dir=tmp_path_factory.mktemp("ingest"))
 
-    Loading takes about a second; every graph-level test shares this one instance and must not
-    modify it.
+
+@pytest.fixture(scope="session")
+def built_graph(ingested: IngestSummary) -> Path:
+    """The folder of N-Quads files the session's ingest wrote (what ``data/graph/`` should be)."""
+    (folder,) = {path.parent for path in ingested.files}
+    assert folder.name == GENERATED_SUBDIR
+    return folder
+
+
+@pytest.fixture(scope="session")
+def store(built_graph: Path) -> ox.Store:
+    """The freshly built graph and the ontology in one in-memory store for the whole session.
+
+    Every graph-level test shares this one instance and must not modify it.
     """
-    from jllm_kg.store import build_store
+    return build_store(data_paths=[built_graph])
 
-    yield build_store()
+
+@pytest.fixture(scope="session")
+def packaged_store() -> ox.Store:
+    """The packaged graph (ontology + committed ``data/``), as ``jllm-kg query`` / ``export``
+    read it: for tests of those commands, which need no seeds."""
+    return build_store()
 
 
 class KG:
@@ -91,9 +149,11 @@ class KG:
     ``--import-mode=importlib``, so the helpers travel as a fixture)."""
 
     PREFIXES = PREFIXES
+    MODEL = MODEL
     GRAPH_000 = GRAPH_000
     GRAPH_002 = GRAPH_002
     GRAPH_003 = GRAPH_003
+    GRAPH_004 = GRAPH_004
     SEED_FILES = SEED_FILES
 
     def __init__(self, store: ox.Store) -> None:
@@ -112,12 +172,32 @@ class KG:
 
     def values(self, query: str, variable: str = "v") -> set[str]:
         """The distinct string values (IRI or lexical form) of one variable of a SELECT."""
-        return {row[variable].value for row in self.select(query) if row[variable] is not None}
+        return {term.value for row in self.select(query) if (term := row[variable]) is not None}
+
+    def model(self, hf_id_or_slug: str, graph: str | None = None) -> str:
+        """The IRI of a model of the graph, failing the test when there is no such model.
+
+        ``hf_id_or_slug`` is a Hugging Face id (``org/name``, matched on ``jllm:huggingFaceId``)
+        or the local name of a model IRI (``org--name``, ``laion-clip-base``); ``graph`` limits
+        the search to one source graph. Negative checks ("X is not derived from Y") go through
+        here, so that they cannot pass because X or Y is misspelt or was dropped from the graph.
+        """
+        scope = f"the graph <{graph}>" if graph else "any graph"
+        if "/" in hf_id_or_slug:
+            pattern = f'?v a jllm:Model ; jllm:huggingFaceId "{hf_id_or_slug}" .'
+        else:
+            pattern = f"BIND(<{MODEL}{hf_id_or_slug}> AS ?v) ?v a jllm:Model ."
+        where = f"GRAPH <{graph}> {{ {pattern} }}" if graph else pattern
+        found = self.values(f"SELECT DISTINCT ?v WHERE {{ {where} }}")
+        if len(found) != 1:
+            what = "no model" if not found else f"{len(found)} models ({sorted(found)})"
+            pytest.fail(f"{what} {hf_id_or_slug!r} in {scope}", pytrace=False)
+        return found.pop()
 
     def model_values(self, hf_id: str, prop: str, graph: str | None = None) -> set[str]:
-        """Values of ``prop`` (a prefixed name) on the model with ``hf_id``, in one source graph
-        or in any graph."""
-        pattern = f'?m jllm:huggingFaceId "{hf_id}" ; {prop} ?v .'
+        """Values of ``prop`` (a prefixed name) on the model ``hf_id`` (see :meth:`model`), in
+        one source graph or in any graph; fails the test when the model is not there."""
+        pattern = f"<{self.model(hf_id, graph)}> {prop} ?v ."
         if graph:
             return self.values(f"SELECT DISTINCT ?v WHERE {{ GRAPH <{graph}> {{ {pattern} }} }}")
         return self.values(f"SELECT DISTINCT ?v WHERE {{ {pattern} }}")

@@ -50,9 +50,9 @@ def test_malformed_query_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 @pytest.fixture(scope="module")
-def union_triple_count(store) -> int:
+def union_triple_count(packaged_store) -> int:
     """Distinct triples of the union of all graphs (what a triple dump must contain)."""
-    rows = store.query(
+    rows = packaged_store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
         use_default_graph_as_union=True,
     )
@@ -70,18 +70,18 @@ def test_export_turtle_has_union_triples(
     assert len(graph) == union_triple_count
 
 
-def test_export_nquads_round_trips(store, tmp_path) -> None:
+def test_export_nquads_round_trips(packaged_store, tmp_path) -> None:
     """`jllm-kg export --format nquads` keeps every quad and its named graph."""
     target = tmp_path / "graph.nq"
     assert main(["export", "--format", "nquads", "--output", str(target)]) == EXIT_OK
     dataset = rdflib.Dataset()
     dataset.parse(target, format="nquads")
     exported = sum(1 for _ in dataset.quads((None, None, None, None)))
-    assert exported == len(store)
+    assert exported == len(packaged_store)
     reloaded = ox.Store()
     reloaded.load(path=str(target), format=ox.RdfFormat.N_QUADS)
-    assert len(reloaded) == len(store)
-    assert set(reloaded.named_graphs()) == set(store.named_graphs())
+    assert len(reloaded) == len(packaged_store)
+    assert set(reloaded.named_graphs()) == set(packaged_store.named_graphs())
 
     # blank nodes (OWL lists in the ontology) get new ids on reload; every other quad is equal
     def ground(quads) -> set:
@@ -91,7 +91,7 @@ def test_export_nquads_round_trips(store, tmp_path) -> None:
             if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
         }
 
-    assert ground(reloaded) == ground(store)
+    assert ground(reloaded) == ground(packaged_store)
 
 
 def _jllm_kg(*args: str) -> subprocess.CompletedProcess[str]:

@@ -1,9 +1,12 @@
-"""Integrity of the committed graph (data/graph/*.nq + ontology), and spot facts from the seeds.
+"""Integrity of the graph built from the seeds (tests/conftest.py: the session's ingest + the
+ontology), and spot facts from the seeds.
 
 Spot facts are read from the seed documents (file and line in each docstring), never copied
-from the graph. A fact the graph gets wrong is marked ``xfail(strict=True)`` with the reason, so
-that the fix in the mapper turns it into a pass (and a strict xfail then reminds us to drop the
-marker).
+from the graph. Models are looked up through ``kg.model`` / ``kg.model_values``, which fail the
+test when the named model is not in the graph, so that a negative check ("X has no licence")
+cannot pass because X is misspelt. A fact the graph gets wrong is marked ``xfail(strict=True)``
+with the reason, so that the fix in the mapper turns it into a pass (and a strict xfail then
+reminds us to drop the marker).
 """
 
 from __future__ import annotations
@@ -64,7 +67,7 @@ def test_every_seed_hf_id_is_a_model(kg, seed_hf_ids) -> None:
 
 
 def test_hf_id_model_iri_matches_repo(kg) -> None:
-    """DESIGN.md: a model with a Hugging Face repo gets the slug of its repo id (org--name)."""
+    """docs/design.md#iris: a model with a Hugging Face repo gets the slug of its repo id."""
     rows = kg.select("SELECT DISTINCT ?m ?h WHERE { ?m a jllm:Model ; jllm:huggingFaceId ?h }")
     wrong = [
         (r["m"].value, r["h"].value)
@@ -190,8 +193,8 @@ def test_context_lengths_are_sane(kg) -> None:
 
 
 def test_every_derivation_is_qualified_in_the_same_graph(kg) -> None:
-    """DESIGN.md: each derivation has a qualified node with prov:entity = the parent, so that
-    the graph can say why X derives from Y — in the graph of the source that states it."""
+    """docs/design.md#derivations: each derivation has a qualified node (prov:entity: the parent),
+    so that the graph can say why X derives from Y — in the graph of the source that states it."""
     rows = kg.select(
         """SELECT DISTINCT ?g ?child ?parent WHERE {
           GRAPH ?g { ?child prov:wasDerivedFrom ?parent
@@ -202,7 +205,7 @@ def test_every_derivation_is_qualified_in_the_same_graph(kg) -> None:
 
 
 def test_specific_derivations_materialize_was_derived_from(kg) -> None:
-    """DESIGN.md: prov:wasDerivedFrom is always materialized next to the specific property."""
+    """docs/design.md#derivations: prov:wasDerivedFrom is always next to the specific property."""
     rows = kg.select(
         """SELECT DISTINCT ?g ?child ?p ?parent WHERE {
           VALUES ?p { jllm:continuedPretrainingFrom jllm:fineTunedFrom jllm:preferenceTunedFrom
@@ -215,7 +218,7 @@ def test_specific_derivations_materialize_was_derived_from(kg) -> None:
 
 
 def test_specific_training_data_materializes_trained_on(kg) -> None:
-    """DESIGN.md: jllm:trainedOn is always materialized next to the phase-specific property."""
+    """docs/design.md#ontology-terms: jllm:trainedOn is always next to the phase property."""
     rows = kg.select(
         """SELECT DISTINCT ?m ?p ?d WHERE {
           VALUES ?p { jllm:pretrainedOn jllm:instructionTunedOn jllm:preferenceTunedOn }
@@ -236,6 +239,21 @@ def test_derivation_graph_is_acyclic(kg) -> None:
 
 def test_no_model_derives_from_itself_directly(kg) -> None:
     assert not kg.ask("ASK { ?m prov:wasDerivedFrom ?m }")
+
+
+def test_model_lookup_fails_on_a_misspelt_or_absent_model(kg) -> None:
+    """The guard of the negative checks: a misspelt HF id or slug, or a model looked up in a
+    source that does not list it (Fugaku-LLM, 2024, is not in the 2023 English list 002), fails
+    the test instead of giving an empty set; the same model in 003 L81 is found."""
+    fugaku = "Fugaku-LLM/Fugaku-LLM-13B"
+    with pytest.raises(pytest.fail.Exception, match="no model 'Fugaku-LLM/Fugaku-LLM-13b'"):
+        kg.model_values("Fugaku-LLM/Fugaku-LLM-13b", "jllm:license")
+    with pytest.raises(pytest.fail.Exception, match=f"no model '{fugaku}' in the graph <{G002}>"):
+        kg.model_values(fugaku, "jllm:license", G002)
+    with pytest.raises(pytest.fail.Exception, match="no model 'Fugaku-LLM--Fugaku-LLM-13'"):
+        kg.model("Fugaku-LLM--Fugaku-LLM-13")
+    assert kg.model(fugaku, G003) == kg.model("Fugaku-LLM--Fugaku-LLM-13B") == (
+        MODEL + "Fugaku-LLM--Fugaku-LLM-13B")
 
 
 # --- (g) spot facts from the seeds ------------------------------------------------------------

@@ -1,8 +1,11 @@
-"""Training data, training tokens and sizes in the committed graph, checked against the seeds.
+"""Training data, training tokens and sizes in the graph built from the seeds, checked against
+the seeds.
 
 Each expected value is read from the seed line named in the docstring (what a reader of the list
 would write down), never copied from the graph. ``kg.model_values(hf_id, prop, graph)`` gives the
-values of one property on one checkpoint in one source graph.
+values of one property on one checkpoint in one source graph, and fails the test when that
+checkpoint is not in that graph: an empty answer ("no preference data") means the checkpoint
+exists and has none, never that its id is misspelt.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The ontology (ontology/jllm.ttl) against the vocabulary contract of DESIGN.md.
+"""The ontology (ontology/jllm.ttl) against the vocabulary contract (docs/design.md#vocabulary).
 
 IRIs are written out in full here on purpose (not built from jllm_kg.vocab): the point is to
 pin the exact namespace forms (https vs http, # vs /) that outside consumers rely on.
@@ -37,7 +37,7 @@ CONTRACT_DATATYPE_PROPERTIES = [
     "huggingFaceId", "allowsCommercialUse", "spdxId", "parameterCount", "contextLength",
     "trainingTokens", "releaseDate", "arxivId", "metric", "score",
 ]  # fmt: skip
-# Asked for by the brief beyond the DESIGN.md table.
+# Asked for beyond the vocabulary table of docs/design.md#ontology-terms.
 EXTRA_OBJECT_PROPERTIES = ["derivationType", "sourceLocation", "hfAvailability"]
 EXTRA_DATATYPE_PROPERTIES = [
     "evidence", "line", "uncertain", "nominalParameterCount", "activeParameterCount",

@@ -45,7 +45,7 @@ def column(rows: list[dict[str, str]], name: str) -> list[str]:
 
 
 def test_there_are_saved_queries() -> None:
-    """The design promises saved queries for the researchers' questions (DESIGN.md)."""
+    """The design promises saved queries for the researchers' questions (docs/design.md#purpose)."""
     assert len(QUERY_FILES) >= 10, [p.name for p in QUERY_FILES]
 
 
@@ -60,31 +60,11 @@ def test_query_has_header(path: Path) -> None:
     assert len(descriptions) == 1, f"{path.name}: needs exactly one '# description:' line"
 
 
-# Queries over facts only a paper gives (evaluation scores, paper-vs-list comparisons).
-_PAPER_MARKERS = ('jllm:sourceKind "paper"', "jllm:score", "jllm:EvaluationResult")
-
-
-def needs_paper(path: Path) -> bool:
-    text = path.read_text(encoding="utf-8")
-    return any(marker in text for marker in _PAPER_MARKERS)
-
-
-def graph_has_paper(store: ox.Store) -> bool:
-    query = 'ASK { GRAPH ?g { ?g <https://w3id.org/jllm-kg/ontology#sourceKind> "paper" } }'
-    return bool(store.query(query))
-
-
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_query_runs_and_returns_rows(store: ox.Store, path: Path) -> None:
-    """Each saved query parses, runs over the packaged graph and returns at least one row.
-
-    Queries over paper facts (scores, paper vs list) can only return rows once a paper (the
-    rinna paper, seed 004) is part of the committed graph; until then they must still run.
-    """
-    rows = run_saved(store, path.stem)
-    if not rows and needs_paper(path) and not graph_has_paper(store):
-        pytest.skip(f"{path.name} needs a paper source graph (004 not ingested into data/graph)")
-    assert rows, f"{path.name} returned no row"
+    """Each saved query parses, runs over the graph built from the seeds and returns at least
+    one row (the queries over paper facts included: the rinna paper, 004, is a seed)."""
+    assert run_saved(store, path.stem), f"{path.name} returned no row"
 
 
 # --- per-query expectations from the sources -------------------------------------------------
@@ -134,15 +114,15 @@ def test_qwen_descendants(store: ox.Store) -> None:
     assert MODEL + "rinna--nekomata-14b" in models
 
 
-def test_commercial_use(store: ox.Store) -> None:
+def test_commercial_use(store: ox.Store, kg: KG) -> None:
     """003 L96: kotomamba-2.8B is Apache 2.0 (commercial use allowed); 003 L86 / 002 L40:
     matsuo-lab/weblab-10b is CC BY-NC 4.0 (non-commercial) and must be left out."""
     rows = run_saved(store, "commercial-use")
     models = set(column(rows, "model"))
     assert MODEL + "kotoba-tech--kotomamba-2.8B-v1.0" in models
     assert any("Apache" in r["licenses"] for r in rows)
-    assert MODEL + "matsuo-lab--weblab-10b" not in models
-    assert MODEL + "pfnet--plamo-13b-instruct-nc" not in models  # 003 L84: NC model CC BY-NC 4.0
+    assert kg.model("matsuo-lab/weblab-10b") not in models
+    assert kg.model("pfnet/plamo-13b-instruct-nc") not in models  # 003 L84: NC model CC BY-NC 4.0
 
 
 def test_merges(store: ox.Store) -> None:

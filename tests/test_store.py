@@ -7,7 +7,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from jllm_kg import paths
 from jllm_kg.store import ONTOLOGY_GRAPH, StoreLoadError, build_store, query_store, rdf_files
 
 FIXTURES = Path(__file__).parent / "serve" / "fixtures"
@@ -31,7 +30,6 @@ def test_quads_keep_their_graphs_and_triples_get_a_source_graph(tmp_path: Path) 
     }
 
 
-@pytest.mark.skipif(not (paths.ontology_dir() / "jllm.ttl").is_file(), reason="no ontology yet")
 def test_ontology_goes_to_its_own_graph() -> None:
     store = build_store(data_paths=[FIXTURES / "data"])
     ask = (f"ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <https://w3id.org/jllm-kg/ontology#Model> a "

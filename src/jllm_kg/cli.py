@@ -1,4 +1,4 @@
-"""The ``jllm-kg`` command line: ingest, validate, query, export, serve.
+"""The ``jllm-kg`` command line: ingest, validate, query, queries, export, serve.
 
 Each sub-command is a thin shell over one stage's public function; the exit code is the verdict
 (0 success, 1 a failed check such as a SHACL violation, 2 bad input).
@@ -12,14 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jllm_kg import __version__
+from jllm_kg.querying import EXPORT_FORMATS, QUERY_FORMATS, TABLE
 from jllm_kg.serve.cli import add_serve_arguments, run_serve
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "nquads", "jsonld")
-EXPORT_FORMATS = ("nquads", "trig", "turtle", "ntriples", "jsonld")
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -48,24 +47,29 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _query(args: argparse.Namespace) -> int:
-    from jllm_kg.querying import QueryError, run_query_text
+    from jllm_kg.querying import QueryError, resolve_query, run_query_text
     from jllm_kg.store import StoreLoadError
 
-    text = args.query
-    candidate = Path(text)
-    if not any(c in text for c in "{}?\n") and candidate.suffix in {".rq", ".sparql"}:
-        try:
-            text = candidate.read_text(encoding="utf-8")
-        except OSError as error:
-            print(f"jllm-kg query: cannot read {candidate}: {error}", file=sys.stderr)
-            return EXIT_BAD_INPUT
     data = [Path(p) for p in args.data] if args.data else None
     try:
+        text = resolve_query(args.query)
         output = run_query_text(text, output_format=args.format, data_paths=data)
     except (QueryError, StoreLoadError) as error:
         print(f"jllm-kg query: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     sys.stdout.write(output)
+    return EXIT_OK
+
+
+def _queries(args: argparse.Namespace) -> int:
+    from jllm_kg.querying import saved_queries
+
+    saved = saved_queries()
+    width = max((len(name) for name in saved), default=0)
+    for entry in saved.values():
+        print(f"{entry.name.ljust(width)}  {entry.title}")
+        if args.verbose and entry.description:
+            print(f"{' ' * width}  {entry.description}")
     return EXIT_OK
 
 
@@ -109,10 +113,16 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=_validate)
 
     query = commands.add_parser("query", help="run a SPARQL query locally, no server")
-    query.add_argument("query", metavar="QUERY_OR_FILE", help="SPARQL text or a .rq file")
-    query.add_argument("--format", choices=QUERY_FORMATS, default="table")
+    query.add_argument(
+        "query", metavar="QUERY", help="SPARQL text, a .rq file or a saved query's name"
+    )
+    query.add_argument("--format", choices=QUERY_FORMATS, default=TABLE)
     query.add_argument("--data", nargs="+", metavar="PATH", help="query these RDF files instead")
     query.set_defaults(handler=_query)
+
+    queries = commands.add_parser("queries", help="list the saved queries (run one by name)")
+    queries.add_argument("--verbose", "-v", action="store_true", help="add their descriptions")
+    queries.set_defaults(handler=_queries)
 
     export = commands.add_parser("export", help="write the whole graph as a dump")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="nquads")

@@ -30,6 +30,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from jllm_kg import paths
+from jllm_kg.formats import RDF_EXTENSIONS, RdfFileError
+from jllm_kg.formats import rdf_files as walk_rdf_files
 from jllm_kg.sparql_text import analyze_query
 from jllm_kg.vocab import ID_BASE, slugify
 
@@ -38,40 +40,16 @@ ONTOLOGY_GRAPH = "https://w3id.org/jllm-kg/ontology"
 
 SOURCE_GRAPH_BASE = f"{ID_BASE}source/"
 
-RDF_EXTENSIONS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
-"""File extensions read as RDF; other files found while walking a folder (YAML …) are skipped."""
-
 _SAFE_STEM = re.compile(r"^[\w.\-]+$")
 
-
-class StoreLoadError(ValueError):
-    """An RDF file that cannot be read or parsed; the message names the file and the cause."""
+StoreLoadError = RdfFileError
+"""An RDF file that cannot be read or parsed; the message names the file and the cause."""
 
 
 def rdf_files(path: Path) -> list[Path]:
-    """The RDF files of ``path``: the file itself, or every RDF file below a folder, sorted.
-
-    A file given explicitly must have a known extension (a typo should not be skipped silently);
-    inside a folder, non-RDF files such as ``data/curated/*.yaml`` are ignored.
-    """
-    if path.is_dir():
-        return sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in RDF_EXTENSIONS
-        )
-    if not path.exists():
-        raise StoreLoadError(f"{path}: no such file or folder")
-    if path.suffix.lower() not in RDF_EXTENSIONS:
-        known = ", ".join(sorted(RDF_EXTENSIONS))
-        raise StoreLoadError(f"{path}: unknown RDF file extension (expected one of {known})")
-    return [path]
+    """The RDF files of ``path``: the file itself, or every RDF file below a folder, sorted
+    (the walker of :func:`jllm_kg.formats.rdf_files`, shared with the validator)."""
+    return walk_rdf_files([path])
 
 
 def default_data_paths() -> list[Path]:
@@ -177,6 +155,16 @@ def build_store(
         store.flush()
         store.optimize()
     return store
+
+
+def merge_into_default_graph(store: ox.Store) -> None:
+    """Add every triple of every named graph, once, to the default graph of ``store``.
+
+    Oxigraph's "default graph as union" is a bag (a triple stated by three sources matches
+    three times); the endpoint and ``jllm-kg query`` query this merge instead, which has the
+    set semantics that ``sd:UnionDefaultGraph`` promises.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def declares_dataset(query: str) -> bool:

@@ -19,7 +19,7 @@ errors the shapes look for; it would also multiply the graph size and the run ti
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,24 +29,16 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from jllm_kg.formats import RDF_EXTENSIONS, RdfFileError, rdf_files
 from jllm_kg.paths import data_dir, ontology_dir, shapes_dir
+from jllm_kg.store import graph_for_file
 from jllm_kg.vocab import JLLM, PREFIXES
-
-# File extension → RDF syntax. Quad formats keep their named graphs; the triples of a triple
-# format land in the default graph (and so count as coming from no source).
-RDF_FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
 
-class RdfLoadError(ValueError):
-    """An RDF file that cannot be read or parsed; the message names the file."""
+RdfLoadError = RdfFileError
+"""An RDF file that cannot be read or parsed; the message names the file."""
 
 
 class ShapesError(ValueError):
@@ -87,42 +79,26 @@ class ValidationReport:
         return sum(1 for violation in self.violations if violation.severity == severity)
 
 
-def rdf_files(paths: Iterable[Path]) -> list[Path]:
-    """The RDF files named by ``paths``: files as given, directories searched recursively.
-
-    Inside a directory, files whose extension is not an RDF format (``.yaml``, ``.md`` …) and
-    hidden files/directories are skipped; a file named explicitly must be RDF, so that a typo
-    on the command line is an error rather than a silent no-op.
-    """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            for candidate in sorted(path.rglob("*")):
-                relative = candidate.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                if candidate.is_file() and candidate.suffix.lower() in RDF_FORMATS:
-                    found.append(candidate)
-        elif path.is_file():
-            if path.suffix.lower() not in RDF_FORMATS:
-                raise RdfLoadError(
-                    f"{path}: not an RDF file (expected one of {', '.join(sorted(RDF_FORMATS))})"
-                )
-            found.append(path)
-        else:
-            raise RdfLoadError(f"{path}: no such file or directory")
-    return found
-
-
 def read_quads(path: Path) -> Iterator[ox.Quad]:
     """The quads of one RDF file, parsed by pyoxigraph (an order of magnitude faster than
     rdflib's parsers on N-Quads). Raises :class:`RdfLoadError` naming the file, with the
-    parser's message (it gives the line and column)."""
-    rdf_format = RDF_FORMATS[path.suffix.lower()]
+    parser's message (it gives the line and column).
+
+    The graphs are those the store gives (:func:`jllm_kg.store.graph_for_file`), so that the
+    validator checks the graph as it is served: quad formats keep their named graphs, the
+    triples of a triple format go to the ontology graph or to a source graph named after the
+    file (a graph that must then be described as a jllm:SourceDocument)."""
+    rdf_format = RDF_EXTENSIONS[path.suffix.lower()]
+    graph = graph_for_file(path)
     try:
         with path.open("rb") as handle:
             # Relative IRIs resolve against the file, as rdflib would resolve them.
-            yield from ox.parse(handle, format=rdf_format, base_iri=path.resolve().as_uri())
+            quads = ox.parse(handle, format=rdf_format, base_iri=path.resolve().as_uri())
+            if graph is None:
+                yield from quads
+            else:
+                for quad in quads:
+                    yield ox.Quad(quad.subject, quad.predicate, quad.object, graph)
     except OSError as error:
         raise RdfLoadError(f"{path}: cannot read: {error}") from error
     except SyntaxError as error:

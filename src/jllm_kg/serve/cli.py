@@ -163,10 +163,10 @@ def run_serve(args: argparse.Namespace) -> int:
 try:
     from gunicorn.app.base import BaseApplication
 except ImportError:  # pragma: no cover - gunicorn is a dependency; Windows has no gunicorn
-    BaseApplication = object  # type: ignore[assignment,misc]
+    BaseApplication = object
 
 
-class _GunicornServer(BaseApplication):  # type: ignore[misc,valid-type]
+class _GunicornServer(BaseApplication):
     """gunicorn, configured in code; each worker process builds its own app (no preload)."""
 
     def __init__(self, args: argparse.Namespace, config: ServeConfig, snapshot: Snapshot) -> None:

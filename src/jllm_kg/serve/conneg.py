@@ -1,9 +1,11 @@
 """Content negotiation: which serialization answers a request.
 
 Formats have short names (the ``format=`` parameter) and media types (the ``Accept`` header).
-``Accept`` is matched per RFC 9110: q-values, ``type/*`` and ``*/*`` wildcards, the most
-specific range deciding the quality of an offer; among equally acceptable offers the server's
-order (its preferred format first) wins. An ``Accept`` header that matches nothing is a 406,
+``Accept`` is parsed and matched by werkzeug's :class:`~werkzeug.datastructures.MIMEAccept`
+(RFC 9110: q-values, ``type/*`` and ``*/*`` wildcards, the most specific range deciding the
+quality of an offer); among equally acceptable offers the server's order (its preferred format
+first) wins. Media type parameters other than ``q`` (``charset=utf-8`` …) do not prevent a
+match. An ``Accept`` header that matches nothing is a 406,
 which the caller reports; a missing header means "anything", i.e. the first offer.
 
 >>> negotiate("text/turtle;q=0.5, application/ld+json", GRAPH_OFFERS).name
@@ -18,46 +20,28 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
+from jllm_kg.formats import (
+    CSV,
+    HTML,
+    JSON,
+    JSONLD,
+    NQUADS,
+    NTRIPLES,
+    RDFXML,
+    RESULT_FORMATS,
+    TRIG,
+    TSV,
+    TURTLE,
+    XML,
+    Format,
+)
+from jllm_kg.formats import RDF_FORMATS as GRAPH_OFFERS
 
-@dataclass(frozen=True)
-class Format:
-    """One serialization: its short name, its canonical media type and accepted aliases."""
-
-    name: str
-    media_type: str
-    aliases: tuple[str, ...] = ()
-    kind: str = "results"
-    """``results`` (SELECT/ASK), ``graph`` (CONSTRUCT/DESCRIBE), ``dataset`` or ``html``."""
-
-    @property
-    def content_type(self) -> str:
-        """The Content-Type header value (text types carry their charset)."""
-        if self.media_type.startswith("text/") or self.media_type.endswith(
-            ("+json", "+xml", "/json", "/xml", "/trig", "/n-triples", "/n-quads")
-        ):
-            return f"{self.media_type}; charset=utf-8"
-        return self.media_type
-
-
-JSON = Format("json", "application/sparql-results+json", ("application/json",))
-XML = Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"))
-CSV = Format("csv", "text/csv")
-TSV = Format("tsv", "text/tab-separated-values")
-TURTLE = Format("turtle", "text/turtle", ("application/x-turtle",), kind="graph")
-NTRIPLES = Format("ntriples", "application/n-triples", ("text/plain",), kind="graph")
-JSONLD = Format("jsonld", "application/ld+json", ("application/json",), kind="graph")
-RDFXML = Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"), kind="graph")
-NQUADS = Format("nquads", "application/n-quads", (), kind="dataset")
-TRIG = Format("trig", "application/trig", (), kind="dataset")
-HTML = Format("html", "text/html", ("application/xhtml+xml",), kind="html")
-
-RESULT_OFFERS: tuple[Format, ...] = (JSON, XML, CSV, TSV)
+RESULT_OFFERS: tuple[Format, ...] = RESULT_FORMATS
 """SELECT / ASK answers, preferred first."""
-GRAPH_OFFERS: tuple[Format, ...] = (TURTLE, NTRIPLES, JSONLD, RDFXML, NQUADS, TRIG)
-"""CONSTRUCT / DESCRIBE answers and RDF documents; quad formats put the triples in the default
-graph (a CONSTRUCT yields triples)."""
 
 FORMAT_NAMES: dict[str, Format] = {
     "json": JSON,
@@ -120,76 +104,65 @@ def format_parameter(value: str, offers: tuple[Format, ...]) -> Format | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Range:
-    main: str
-    sub: str
-    q: float
-    specificity: int
+def parse_accept(header: str | None) -> MIMEAccept:
+    """The media ranges of an ``Accept`` header, parameters other than ``q`` dropped.
 
-
-def parse_accept(header: str) -> list[_Range]:
-    """The media ranges of an ``Accept`` header; malformed parts are ignored, not fatal."""
-    ranges: list[_Range] = []
-    for part in header.split(","):
-        pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        if "/" not in media:
-            continue
-        main, _, sub = media.partition("/")
-        q = 1.0
-        for param in pieces[1:]:
-            name, _, val = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = max(0.0, min(1.0, float(val.strip())))
-                except ValueError:
-                    q = 0.0
-        if main == "*" and sub != "*":
-            continue
-        specificity = 0 if main == "*" else (1 if sub == "*" else 2)
-        ranges.append(_Range(main, sub, q, specificity))
-    return ranges
-
-
-def _quality(media_type: str, ranges: list[_Range]) -> tuple[float, int]:
-    main, _, sub = media_type.partition("/")
-    best: _Range | None = None
-    for r in ranges:
-        if (r.main in ("*", main)) and (r.sub in ("*", sub)) and (
-            best is None or r.specificity > best.specificity
-        ):
-            best = r
-    if best is None:
-        return 0.0, -1
-    return best.q, best.specificity
+    Malformed ranges (no ``/``, ``*/subtype``) and ranges with an invalid ``q`` are ignored, not
+    fatal; a header with no usable range is an empty ``MIMEAccept`` ("anything").
+    """
+    ranges = []
+    for media, quality in parse_accept_header(header, MIMEAccept):
+        main, slash, sub = media.split(";", 1)[0].strip().lower().partition("/")
+        if slash and main and sub and not (main == "*" and sub != "*"):
+            ranges.append((f"{main}/{sub}", quality))
+    return MIMEAccept(ranges)
 
 
 def negotiate(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
     """The best offer for ``accept``; ``None`` when nothing acceptable is offered (406)."""
-    if not accept or not accept.strip():
-        return offers[0]
     ranges = parse_accept(accept)
     if not ranges:
         return offers[0]
-    best: Format | None = None
-    best_key = (0.0, -1)
+    # An alias counts only when named explicitly (no wildcard), so that ``*/*`` or
+    # ``application/*`` pick the canonical type of the preferred offer, not an alias.
+    explicit = {media for media, _ in ranges if "*" not in media}
+    by_media: dict[str, Format] = {}
     for offer in offers:
-        # An alias counts only when named explicitly (no wildcard), so that ``*/*`` or
-        # ``application/*`` pick the canonical type of the preferred offer, not an alias.
-        q, spec = _quality(offer.media_type, ranges)
+        by_media.setdefault(offer.media_type, offer)
+    for offer in offers:
         for alias in offer.aliases:
-            aq, aspec = _quality(alias, ranges)
-            if aspec == 2 and (aq, aspec) > (q, spec):
-                q, spec = aq, aspec
-        if q > 0 and (q, spec) > best_key:
-            best, best_key = offer, (q, spec)
-    return best
+            if alias in explicit:
+                by_media.setdefault(alias, offer)
+    best = ranges.best_match(by_media)
+    return None if best is None else by_media[best]
 
 
 def prefers_html(accept: str | None, offers: tuple[Format, ...]) -> bool:
-    """Whether a browser-like ``Accept`` ranks HTML above every machine format offered."""
+    """Whether a browser-like ``Accept`` names ``text/html`` (with a quality above 0) and ranks
+    HTML above every machine format offered."""
     if not accept:
         return False
-    chosen = negotiate(accept, (HTML, *offers))
-    return chosen is HTML and _quality("text/html", parse_accept(accept))[1] == 2
+    named = any(media == "text/html" and quality > 0 for media, quality in parse_accept(accept))
+    return named and negotiate(accept, (HTML, *offers)) is HTML
+
+
+def choose(format_value: str | None, accept: str | None, offers: tuple[Format, ...], *,
+           html: bool = False) -> Format | None:
+    """The format of an answer: the ``format=`` value if given, else the best for ``Accept``.
+
+    With ``html``, an HTML page is offered besides ``offers`` (by name, or to a browser that
+    ranks ``text/html`` first). ``None`` when nothing acceptable is offered (a 406); raises
+    :class:`UnknownFormat` for a ``format=`` value that names nothing (a 400).
+    """
+    if format_value:
+        return format_parameter(format_value, (*offers, HTML) if html else offers)
+    if html and prefers_html(accept, offers):
+        return HTML
+    return negotiate(accept, offers)
+
+
+__all__ = [
+    "CSV", "FORMAT_NAMES", "GRAPH_OFFERS", "HTML", "JSON", "JSONLD", "NQUADS", "NTRIPLES",
+    "RDFXML", "RESULT_OFFERS", "TRIG", "TSV", "TURTLE", "XML", "Format", "UnknownFormat",
+    "choose", "format_parameter", "negotiate", "prefers_html",
+]

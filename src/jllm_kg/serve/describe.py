@@ -6,11 +6,15 @@ The VoID numbers are counted with SPARQL over the served graph (once per snapsho
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Mapping
+from typing import TypedDict
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from jllm_kg.formats import RDF_FORMATS, RESULT_FORMATS, prefixed
+from jllm_kg.serve.page_queries import page_query
 from jllm_kg.serve.service import GraphService
 from jllm_kg.store import ONTOLOGY_GRAPH
 from jllm_kg.vocab import JLLM_NS, PREFIXES
@@ -35,77 +39,56 @@ DESCRIPTION_PREFIXES = {
     "foaf": FOAF,
 }
 
-RESULT_FORMAT_IRIS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "N-Quads",
-    "TriG",
-    "JSON-LD",
-    "RDF_XML",
-)
 
 
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-def _count(service: GraphService, query: str) -> int:
-    rows = service.select(query)
+def _count(service: GraphService, query: str,
+           bind: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> int:
+    rows = service.select(query, bind=bind)
     return int(rows[0]["n"]["value"]) if rows else 0
 
 
-def graph_statistics(service: GraphService) -> dict[str, object]:
+class GraphStatistics(TypedDict):
+    """What :func:`graph_statistics` counts (pairs are ``(IRI, count)``; sources are
+    ``(document IRI, home page or "")``)."""
+
+    triples: int
+    entities: int
+    subjects: int
+    objects: int
+    sources: list[tuple[str, str]]
+    classes: list[tuple[str, int]]
+    properties: list[tuple[str, int]]
+    graphs: list[tuple[str, int]]
+
+
+def graph_statistics(service: GraphService) -> GraphStatistics:
     """Counts of the served graph: distinct triples, entities (subjects in the resource
     namespace), distinct subjects and objects, classes, properties, named graphs, and the
     source documents it was read from (with their home pages)."""
 
-    def compute() -> dict[str, object]:
-        base = service.config.resource_base
-        triples = _count(
-            service,
-            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
-        )
-        entities = _count(
-            service,
-            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o "
-            f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }}',
-        )
-        classes = [
-            (row["c"]["value"], int(row["n"]["value"]))
-            for row in service.select(
-                "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
-            )
-        ]
-        properties = [
-            (row["p"]["value"], int(row["n"]["value"]))
-            for row in service.select(
-                "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
-                " GROUP BY ?p ORDER BY ?p"
-            )
-        ]
-        subjects = _count(service, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
-        objects = _count(service, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")
+    def compute() -> GraphStatistics:
+        def pairs(name: str, key: str, *, union: bool = True) -> list[tuple[str, int]]:
+            return [(row[key]["value"], int(row["n"]["value"]))
+                    for row in service.select(page_query(name), union=union)]
+
+        base = ox.Literal(service.config.resource_base)
+        triples = _count(service, page_query("stats-triples"))
+        entities = _count(service, page_query("stats-entities"), bind={"base": base})
+        classes = pairs("stats-classes", "c")
+        properties = pairs("stats-properties", "p")
+        subjects = _count(service, page_query("stats-subjects"))
+        objects = _count(service, page_query("stats-objects"))
         sources = sorted({
             (row["d"]["value"], row["u"]["value"] if "u" in row else "")
-            for row in service.select(
-                "SELECT DISTINCT ?d ?u WHERE { "
-                f"?d a <{JLLM_NS}SourceDocument> OPTIONAL {{ ?d <{SCHEMA_URL}> ?u }} }}"
-            )
+            for row in service.select(page_query("stats-sources"))
             if row["d"]["type"] == "uri" and row.get("u", {"type": "uri"})["type"] == "uri"
         })
-        graphs = [
-            (row["g"]["value"], int(row["n"]["value"]))
-            for row in service.select(
-                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                "GROUP BY ?g ORDER BY ?g",
-                union=False,
-            )
-        ]
-        return {
+        graphs = pairs("stats-graphs", "g", union=False)
+        return GraphStatistics({
             "triples": triples,
             "entities": entities,
             "subjects": subjects,
@@ -114,9 +97,10 @@ def graph_statistics(service: GraphService) -> dict[str, object]:
             "classes": classes,
             "properties": properties,
             "graphs": graphs,
-        }
+        })
 
-    return dict(service.memo("statistics", compute))
+    statistics: GraphStatistics = service.memo("statistics", compute)
+    return statistics
 
 
 def service_description(service: GraphService, base_url: str) -> list[ox.Triple]:
@@ -147,9 +131,10 @@ def service_description(service: GraphService, base_url: str) -> list[ox.Triple]
         ox.Triple(default_graph, RDF_TYPE, _n(SD + "Graph")),
         ox.Triple(default_graph, _n(VOID + "triples"), _int(stats["triples"])),
     ]
-    for name in RESULT_FORMAT_IRIS:
-        triples.append(ox.Triple(node, _n(SD + "resultFormat"), _n(FORMATS + name)))
-    for index, (graph, count) in enumerate(stats["graphs"]):  # type: ignore[arg-type]
+    for answer_format in (*RESULT_FORMATS, *RDF_FORMATS):
+        triples.append(ox.Triple(node, _n(SD + "resultFormat"),
+                                 _n(FORMATS + answer_format.w3c_name)))
+    for index, (graph, count) in enumerate(stats["graphs"]):
         named = ox.BlankNode(f"ng{index}")
         described = ox.BlankNode(f"g{index}")
         triples += [
@@ -195,9 +180,9 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
         ox.Triple(ds, _n(VOID + "feature"), _n(FORMATS + "N-Quads")),
         ox.Triple(ds, _n(VOID + "triples"), _int(stats["triples"])),
         ox.Triple(ds, _n(VOID + "entities"), _int(stats["entities"])),
-        ox.Triple(ds, _n(VOID + "classes"), _int(len(stats["classes"]))),  # type: ignore[arg-type]
+        ox.Triple(ds, _n(VOID + "classes"), _int(len(stats["classes"]))),
         ox.Triple(
-            ds, _n(VOID + "properties"), _int(len(stats["properties"]))  # type: ignore[arg-type]
+            ds, _n(VOID + "properties"), _int(len(stats["properties"]))
         ),
         ox.Triple(ds, _n(VOID + "distinctSubjects"), _int(stats["subjects"])),
         ox.Triple(ds, _n(VOID + "distinctObjects"), _int(stats["objects"])),
@@ -216,27 +201,27 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
             ox.Triple(ds, _n(VOID + "dataDump"),
                       _n(f"{base_url}/dumps/{quote(service.snapshot.dump.name)}")),
         ]
-    for document, url in stats["sources"]:  # type: ignore[misc]
+    for document, url in stats["sources"]:
         triples.append(ox.Triple(ds, _n(DCT + "source"), _n(document)))
         if url:
             triples.append(ox.Triple(_n(document), _n(SCHEMA_URL), _n(url)))
     for namespace in ("http://www.w3.org/ns/prov#", "https://schema.org/", "https://w3id.org/fair4ml#"):
         triples.append(ox.Triple(ds, _n(VOID + "vocabulary"), _n(namespace)))
-    for index, (cls, count) in enumerate(stats["classes"]):  # type: ignore[arg-type]
+    for index, (cls, count) in enumerate(stats["classes"]):
         part = ox.BlankNode(f"class{index}")
         triples += [
             ox.Triple(ds, _n(VOID + "classPartition"), part),
             ox.Triple(part, _n(VOID + "class"), _n(cls)),
             ox.Triple(part, _n(VOID + "entities"), _int(count)),
         ]
-    for index, (prop, count) in enumerate(stats["properties"]):  # type: ignore[arg-type]
+    for index, (prop, count) in enumerate(stats["properties"]):
         part = ox.BlankNode(f"property{index}")
         triples += [
             ox.Triple(ds, _n(VOID + "propertyPartition"), part),
             ox.Triple(part, _n(VOID + "property"), _n(prop)),
             ox.Triple(part, _n(VOID + "triples"), _int(count)),
         ]
-    for graph, count in stats["graphs"]:  # type: ignore[misc]
+    for graph, count in stats["graphs"]:
         subset = _n(graph)
         triples += [
             ox.Triple(ds, _n(VOID + "subset"), subset),
@@ -252,10 +237,11 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
 
 def serialize_triples(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat) -> bytes:
     """``triples`` in ``rdf_format`` (quad formats put them in the default graph)."""
-    items: Iterable[ox.Triple | ox.Quad] = triples
+    prefixes = DESCRIPTION_PREFIXES if prefixed(rdf_format) else None
+    output = io.BytesIO()
     if rdf_format.supports_datasets:
-        items = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
-    prefixes = DESCRIPTION_PREFIXES if rdf_format in {
-        ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML
-    } else None
-    return ox.serialize(items, format=rdf_format, prefixes=prefixes)  # type: ignore[return-value]
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        ox.serialize(quads, output, rdf_format, prefixes=prefixes)
+    else:
+        ox.serialize(triples, output, rdf_format, prefixes=prefixes)
+    return output.getvalue()

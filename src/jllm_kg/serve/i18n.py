@@ -2,6 +2,8 @@
 
 >>> preferred_languages("fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5")
 ['fr', 'en', 'ja']
+>>> preferred_languages("ja;q=0.1, en-GB", override="fr")
+['fr', 'en', 'ja']
 >>> pick_label([("Swallow", "en"), ("スワロー", "ja")], ["ja", "en", "fr"])
 'スワロー'
 >>> pick_label([], ["en"], fallback="x")
@@ -12,36 +14,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
 LANGUAGES = ("en", "ja", "fr")
 """The languages of the sources (and of the page chrome), default first."""
 
 
 def preferred_languages(accept_language: str | None, override: str | None = None) -> list[str]:
-    """``ja``/``en``/``fr`` ordered by the reader's ``Accept-Language`` (``?lang=`` wins)."""
-    weighted: list[tuple[float, int, str]] = []
-    for index, part in enumerate((accept_language or "").split(",")):
-        pieces = [p.strip() for p in part.split(";")]
-        tag = pieces[0].lower().split("-", 1)[0]
-        q = 1.0
-        for param in pieces[1:]:
-            name, _, value = param.partition("=")
-            if name.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if tag in LANGUAGES and q > 0:
-            weighted.append((-q, index, tag))
+    """``ja``/``en``/``fr`` ordered by the reader's ``Accept-Language`` (``?lang=`` wins).
+
+    The header is parsed by werkzeug's :class:`~werkzeug.datastructures.LanguageAccept`; a
+    regional tag counts for its language (``fr-CH`` is French), ``*`` for any language, and
+    languages the reader does not rank keep the default order after the ranked ones.
+    """
+    parsed = parse_accept_header(accept_language, LanguageAccept)
+    # ranked by primary subtag, so that ``fr-CH`` (q=1) is not beaten by ``en;q=0.9``
+    ranges = LanguageAccept([(tag.split("-", 1)[0].split("_", 1)[0], q) for tag, q in parsed])
     order: list[str] = []
     if override and override in LANGUAGES:
         order.append(override)
-    for _, _, tag in sorted(weighted):
-        if tag not in order:
-            order.append(tag)
-    for tag in LANGUAGES:
-        if tag not in order:
-            order.append(tag)
-    return order
+    remaining = [tag for tag in LANGUAGES if tag not in order]
+    while remaining:
+        best = ranges.best_match(remaining)
+        if best is None:
+            break
+        order.append(best)
+        remaining.remove(best)
+    return order + remaining
 
 
 def pick_label(

@@ -149,7 +149,7 @@ def lineage_svg(
     height = MARGIN * 2 + tallest * NODE_HEIGHT + (tallest - 1) * ROW_GAP
     width = MARGIN * 2 + len(ordered) * NODE_WIDTH + (len(ordered) - 1) * COLUMN_GAP
     for column_index, lvl in enumerate(ordered):
-        x = MARGIN + column_index * (NODE_WIDTH + COLUMN_GAP)
+        x: float = MARGIN + column_index * (NODE_WIDTH + COLUMN_GAP)
         for node in columns[lvl]:
             y = height / 2 + row_of[node] * (NODE_HEIGHT + ROW_GAP) - NODE_HEIGHT / 2
             position[node] = (x, y)

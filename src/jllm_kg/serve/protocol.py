@@ -16,11 +16,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
 
-import pyoxigraph as ox
-
+from jllm_kg.formats import DOCUMENT_FORMATS, JSON, TURTLE, by_name, rdf_syntax
 from jllm_kg.serve import conneg
 from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.describe import serialize_triples, service_description
@@ -34,26 +34,17 @@ log = logging.getLogger(__name__)
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-FORMATS_BY_NAME = {f.name: f for f in (*conneg.RESULT_OFFERS, *conneg.GRAPH_OFFERS)}
-RDF_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
-DOCUMENT_OFFERS = (conneg.TURTLE, conneg.JSONLD, conneg.NTRIPLES, conneg.RDFXML, conneg.NQUADS,
-                   conneg.TRIG)
 _READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CORS = ("Access-Control-Allow-Origin", "*")
-_STATUS = {
-    200: "200 OK", 204: "204 No Content", 303: "303 See Other", 400: "400 Bad Request",
-    403: "403 Forbidden", 404: "404 Not Found", 405: "405 Method Not Allowed",
-    406: "406 Not Acceptable", 413: "413 Content Too Large", 415: "415 Unsupported Media Type",
-    500: "500 Internal Server Error", 503: "503 Service Unavailable",
-}
+
+
+def _status_line(status: int) -> str:
+    """``200 OK`` …: the WSGI status line of an HTTP status code."""
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Error"
 
 
 class ClientError(Exception):
@@ -85,21 +76,14 @@ def choose_format(info: QueryInfo, format_value: str | None, accept: str | None,
                   *, allow_html: bool = True) -> conneg.Format:
     """The answer's format: the ``format`` parameter if given, else ``Accept``."""
     offers = conneg.GRAPH_OFFERS if info.is_graph_form else conneg.RESULT_OFFERS
-    if format_value:
-        try:
-            chosen = conneg.format_parameter(
-                format_value, (*offers, conneg.HTML) if allow_html else offers
-            )
-        except conneg.UnknownFormat as error:
-            raise ClientError(400, str(error)) from error
-        if chosen is None:
-            raise ClientError(406, f"format {format_value!r} does not fit a "
-                              f"{info.form or 'this'} query; available: "
-                              + ", ".join(o.name for o in offers))
-        return chosen
-    if allow_html and conneg.prefers_html(accept, offers):
-        return conneg.HTML
-    chosen = conneg.negotiate(accept, offers)
+    try:
+        chosen = conneg.choose(format_value, accept, offers, html=allow_html)
+    except conneg.UnknownFormat as error:
+        raise ClientError(400, str(error)) from error
+    if chosen is None and format_value:
+        raise ClientError(406, f"format {format_value!r} does not fit a "
+                          f"{info.form or 'this'} query; available: "
+                          + ", ".join(o.name for o in offers))
     if chosen is None:
         raise ClientError(406, f"none of the acceptable media types ({accept}) can carry the "
                           "answer; available: " + ", ".join(o.media_type for o in offers))
@@ -112,8 +96,8 @@ def query_request(query: str, info: QueryInfo, chosen: conneg.Format, config: Se
     """The worker request for ``query`` answered in ``chosen``."""
     return QueryRequest(
         query,
-        result_format=chosen.name if chosen.kind == "results" else "json",
-        graph_format=chosen.name if chosen.kind in {"graph", "dataset"} else "turtle",
+        result_format=chosen.name if chosen.kind == "results" else JSON.name,
+        graph_format=chosen.name if chosen.is_rdf else TURTLE.name,
         union_default_graph=not info.has_dataset_clause,
         default_graphs=default_graphs,
         named_graphs=named_graphs,
@@ -165,13 +149,13 @@ class SparqlProtocol:
                _CORS, *(headers or [])]
         if close:
             out.append(("Connection", "close"))
-        start_response(_STATUS.get(status, f"{status} Error"), out)
+        start_response(_status_line(status), out)
         return [body]
 
     def _handle(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         method = environ["REQUEST_METHOD"]
         if method == "OPTIONS":
-            start_response(_STATUS[204], [
+            start_response(_status_line(204), [
                 ("Allow", "GET, HEAD, POST, OPTIONS"), _CORS,
                 ("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
                 ("Access-Control-Allow-Headers", "Content-Type, Accept, Accept-Language"),
@@ -221,7 +205,7 @@ class SparqlProtocol:
         chosen = choose_format(info, format_value, accept)
         if chosen is conneg.HTML:
             location = environ.get("SCRIPT_NAME", "") + "/query?" + urlencode({"query": query})
-            start_response(_STATUS[303], [("Location", location), _CORS, ("Vary", "Accept"),
+            start_response(_status_line(303), [("Location", location), _CORS, ("Vary", "Accept"),
                                           ("Content-Length", "0")])
             return []
         reply = self.service.run(
@@ -236,8 +220,8 @@ class SparqlProtocol:
     @staticmethod
     def _ok(start_response: StartResponse, method: str, format_name: str,
             body: bytes) -> list[bytes]:
-        start_response(_STATUS[200], [
-            ("Content-Type", FORMATS_BY_NAME[format_name].content_type),
+        start_response(_status_line(200), [
+            ("Content-Type", by_name(format_name).content_type),
             ("Content-Length", str(len(body))), ("Vary", "Accept"), _CORS,
         ])
         return [] if method == "HEAD" else [body]
@@ -296,25 +280,22 @@ class SparqlProtocol:
     def _service_description(self, environ: dict[str, Any], start_response: StartResponse,
                              args: dict[str, list[str]], accept: str | None) -> list[bytes]:
         format_values = args.get("format") or args.get("output")
-        if format_values:
-            try:
-                chosen = conneg.format_parameter(format_values[0], (*DOCUMENT_OFFERS, conneg.HTML))
-            except conneg.UnknownFormat as error:
-                raise ClientError(400, str(error)) from error
-        elif conneg.prefers_html(accept, DOCUMENT_OFFERS):
-            chosen = conneg.HTML
-        else:
-            chosen = conneg.negotiate(accept, DOCUMENT_OFFERS)
+        try:
+            chosen = conneg.choose(format_values[0] if format_values else None, accept,
+                                   DOCUMENT_FORMATS, html=True)
+        except conneg.UnknownFormat as error:
+            raise ClientError(400, str(error)) from error
         if chosen is None:
             raise ClientError(406, "the service description is available as: "
-                              + ", ".join(o.media_type for o in DOCUMENT_OFFERS))
+                              + ", ".join(o.media_type for o in DOCUMENT_FORMATS))
         if chosen is conneg.HTML:
-            start_response(_STATUS[303], [("Location", environ.get("SCRIPT_NAME", "") + "/query"),
-                                          _CORS, ("Vary", "Accept"), ("Content-Length", "0")])
+            location = environ.get("SCRIPT_NAME", "") + "/query"
+            start_response(_status_line(303), [("Location", location), _CORS, ("Vary", "Accept"),
+                                               ("Content-Length", "0")])
             return []
         body = serialize_triples(service_description(self.service, base_url(environ, self.config)),
-                                 RDF_FORMATS[chosen.name])
-        start_response(_STATUS[200], [("Content-Type", chosen.content_type),
+                                 rdf_syntax(chosen.name))
+        start_response(_status_line(200), [("Content-Type", chosen.content_type),
                                       ("Content-Length", str(len(body))), ("Vary", "Accept"),
                                       _CORS])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]

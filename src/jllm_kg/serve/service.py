@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import pyoxigraph as ox
 
 from jllm_kg.serve.cache import AnswerCache
 from jllm_kg.serve.config import ServeConfig
@@ -16,6 +18,12 @@ from jllm_kg.serve.worker import QueryRequest, Reply
 
 Binding = dict[str, dict[str, str]]
 """One SPARQL JSON solution: variable → ``{"type", "value", "xml:lang"?, "datatype"?}``."""
+Term = ox.NamedNode | ox.Literal
+"""A value a page query binds a variable to."""
+
+
+def _substitutions(bind: Mapping[str, Term] | None) -> tuple[tuple[str, Term], ...]:
+    return tuple(sorted((bind or {}).items(), key=lambda item: item[0]))
 
 
 class QueryFailed(Exception):
@@ -54,6 +62,7 @@ class GraphService:
             request.union_default_graph,
             request.default_graphs,
             request.named_graphs,
+            request.substitutions,
         )
         if use_cache:
             hit = self.cache.get(key)
@@ -64,23 +73,30 @@ class GraphService:
             self.cache.put(key, reply.format_name, reply.body)
         return reply
 
-    def select(self, query: str, *, union: bool = True) -> list[Binding]:
-        """Run a SELECT for a page and return its JSON bindings; raises on any failure."""
+    def select(self, query: str, *, union: bool = True,
+               bind: Mapping[str, Term] | None = None) -> list[Binding]:
+        """Run a SELECT for a page and return its JSON bindings; raises on any failure.
+
+        ``bind`` gives values of variables (substituted, not spliced into the text); the query
+        must project them.
+        """
         reply = self.run(
             QueryRequest(
                 query,
                 result_format="json",
                 union_default_graph=union,
                 max_result_bytes=self.config.max_result_bytes,
+                substitutions=_substitutions(bind),
             )
         )
         if reply.status != "ok":
             raise QueryFailed(reply)
         return list(json.loads(reply.body)["results"]["bindings"])
 
-    def ask(self, query: str) -> bool:
-        """Run an ASK for a page."""
-        reply = self.run(QueryRequest(query, result_format="json"))
+    def ask(self, query: str, *, bind: Mapping[str, Term] | None = None) -> bool:
+        """Run an ASK for a page (``bind``: as for :meth:`select`)."""
+        reply = self.run(QueryRequest(query, result_format="json",
+                                      substitutions=_substitutions(bind)))
         if reply.status != "ok":
             raise QueryFailed(reply)
         return bool(json.loads(reply.body)["boolean"])

@@ -34,11 +34,11 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal, cast
 
 import pyoxigraph as ox
 
-from jllm_kg.store import StoreLoadError, build_store, iter_input_files
+from jllm_kg.store import StoreLoadError, build_store, iter_input_files, merge_into_default_graph
 
 DUMP_NAME = "jllm-kg.nq.gz"
 _META = "snapshot.json"
@@ -87,13 +87,8 @@ def _modified(files: Sequence[Path]) -> str:
 def _write_dump(store: ox.Store, target: Path) -> None:
     tmp = target.with_suffix(".tmp")
     with gzip.open(tmp, "wb", compresslevel=6) as handle:
-        store.dump(handle, format=ox.RdfFormat.N_QUADS)
+        store.dump(cast(IO[bytes], handle), format=ox.RdfFormat.N_QUADS)
     tmp.replace(target)
-
-
-def merge_into_default_graph(store: ox.Store) -> None:
-    """Add every triple of every named graph, once, to the default graph of ``store``."""
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def build_memory_snapshot(

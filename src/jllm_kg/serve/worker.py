@@ -14,30 +14,16 @@ import os
 import resource
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
+from jllm_kg.formats import prefixed, rdf_syntax, results_syntax
 from jllm_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     from jllm_kg.serve.snapshot import Snapshot
 
-RESULT_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
-_PREFIXED = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML}
 
 
 @dataclass(frozen=True)
@@ -46,21 +32,30 @@ class QueryRequest:
 
     query: str
     result_format: str = "json"
-    """Serialization for SELECT/ASK (a key of :data:`RESULT_FORMATS`)."""
+    """Serialization for SELECT/ASK (the name of a :data:`jllm_kg.formats.RESULT_FORMATS`)."""
     graph_format: str = "turtle"
-    """Serialization for CONSTRUCT/DESCRIBE (a key of :data:`GRAPH_FORMATS`)."""
+    """Serialization for CONSTRUCT/DESCRIBE (the name of a :data:`jllm_kg.formats.RDF_FORMATS`)."""
     union_default_graph: bool = True
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     max_result_bytes: int = 64 * 1024 * 1024
+    substitutions: tuple[tuple[str, ox.NamedNode | ox.Literal], ...] = ()
+    """``(variable, value)`` pairs bound before evaluation (pyoxigraph's ``substitutions``,
+    SPARQL SEP-0007): values reach the query as terms, never spliced into its text. A SELECT
+    must project the variables it lets substitute."""
+
+
+ReplyStatus = Literal["ok", "syntax", "too_large", "memory", "error", "ready", "failed"]
+"""``ok`` (a body), ``syntax`` (malformed query), ``too_large`` (over the result-size limit),
+``memory`` (over the worker's memory cap), ``error`` (evaluation failed); a starting worker
+says ``ready``, or ``failed`` when it cannot open the snapshot."""
 
 
 @dataclass(frozen=True)
 class Reply:
     """A worker's answer: ``ok`` with a body, or an error status with a message."""
 
-    status: str
-    """``ok``, ``syntax`` (malformed query), ``too_large``, ``error`` (evaluation failed)."""
+    status: ReplyStatus
     body: bytes = b""
     format_name: str = ""
     message: str = ""
@@ -102,14 +97,17 @@ def execute(store: ox.Store, request: QueryRequest, *, merged_default_graph: boo
             kwargs["use_default_graph_as_union"] = True
         if request.named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
+        if request.substitutions:
+            kwargs["substitutions"] = {ox.Variable(name): value
+                                       for name, value in request.substitutions}
         result = store.query(request.query, **kwargs)  # type: ignore[arg-type]
         if isinstance(result, ox.QueryTriples):
-            rdf_format = GRAPH_FORMATS[request.graph_format]
+            rdf_format = rdf_syntax(request.graph_format)
             triples = _as_quads(result) if rdf_format.supports_datasets else result
-            prefixes = PREFIXES if rdf_format in _PREFIXED else None
+            prefixes = PREFIXES if prefixed(rdf_format) else None
             ox.serialize(triples, buffer, rdf_format, prefixes=prefixes)  # type: ignore[arg-type]
             return Reply("ok", buffer.getvalue(), request.graph_format)
-        result.serialize(buffer, format=RESULT_FORMATS[request.result_format])
+        result.serialize(buffer, format=results_syntax(request.result_format))
         return Reply("ok", buffer.getvalue(), request.result_format)
     except SyntaxError as error:
         return Reply("syntax", message=str(error))

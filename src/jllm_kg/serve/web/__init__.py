@@ -1,0 +1,1 @@
+"""The web layer: Flask blueprints for the pages and documents around the SPARQL endpoint."""
