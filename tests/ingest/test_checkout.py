@@ -8,6 +8,7 @@ repository had them: ``README_en.md`` at the root first, ``en/README.md`` after 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -213,7 +214,122 @@ def test_a_seed_file_gets_its_upstream_identity_from_the_curated_table(
     fr = read_source(seeds_dir / "000_a5bb5f047ed98111.txt").source.identity
     assert fr is not None and fr.commit is not None and fr.commit.startswith("69b696e")
     assert fr.slug == f"awesome-japanese-llm-fr-sha256-{fr.content_hash[:12]}"
-    assert fr.label.startswith("awesome-japanese-llm (fr) at 69b696e, 2025-10-13 (one row")
+    assert fr.label == ("awesome-japanese-llm (fr) at 69b696e, 2025-10-13, a mojibake copy with "
+                        "one row differing (Fujitsu-LLM-KG, L130)")
     paper = read_source(seeds_dir / "004_9c6061823d69ccef.txt").source.identity
     assert paper is not None and paper.commit is None
     assert paper.slug == f"arxiv-2404.01657-sha256-{paper.content_hash[:12]}"
+    assert paper.label == ("Release of Pre-Trained Models for the Japanese Language "
+                           f"(arxiv-2404.01657), content {paper.content_hash[:12]}")
+
+
+# --------------------------------------------------------------------------- through the CLI
+
+SOURCE = "https://w3id.org/jllm-kg/id/source/"
+SCHEMA_URL = "https://schema.org/url"
+
+
+def _quads(folder: Path) -> set[tuple[str, str, str, str]]:
+    import pyoxigraph as ox
+
+    quads: set[tuple[str, str, str, str]] = set()
+    for path in sorted((folder / "graph").glob("*.nq")):
+        for quad in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS):
+            quads.add((quad.subject.value, quad.predicate.value, quad.object.value,
+                       quad.graph_name.value))  # type: ignore[union-attr]
+    return quads
+
+
+def test_cli_ingests_a_checkout_with_one_graph_per_list_and_line_addresses(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jllm_kg.cli import EXIT_OK, main
+
+    head = git(repo, "rev-parse", "HEAD")
+    report = tmp_path / "report.json"
+    code = main(["ingest", str(repo), "--out", str(tmp_path / "out"), "--report", str(report),
+                 "--strict"])
+    assert code == EXIT_OK, capsys.readouterr().err
+    assert f"awesome-japanese-llm (en) at {head[:7]}, 2024-06-16" in capsys.readouterr().out
+    files = sorted(path.name for path in (tmp_path / "out" / "graph").glob("*.nq"))
+    assert files == ["awesome-japanese-llm-en-" + head[:12] + ".nq",
+                     "awesome-japanese-llm-fr-" + head[:12] + ".nq",
+                     "awesome-japanese-llm-ja-" + head[:12] + ".nq", "curated.nq"]
+    quads = _quads(tmp_path / "out")
+    ja = f"{SOURCE}awesome-japanese-llm-ja-{head[:12]}"
+    blob = f"{REPOSITORY}/blob/{head}"
+    assert (ja, SCHEMA_URL, f"{blob}/README.md", ja) in quads
+    assert (ja, "http://purl.org/dc/terms/isVersionOf", f"{SOURCE}awesome-japanese-llm-ja",
+            ja) in quads
+    assert (ja, "http://www.w3.org/2000/01/rdf-schema#label",
+            f"awesome-japanese-llm (ja) at {head[:7]}, 2024-06-16", ja) in quads
+    # The model row's line (L11) and the included reference row (parts L3) have addresses.
+    assert (f"{ja}#L11", SCHEMA_URL, f"{blob}/README.md#L11", ja) in quads
+    part = f"{ja}#parts/references_model.md:L3"
+    assert (part, SCHEMA_URL, f"{blob}/parts/references_model.md#L3", ja) in quads
+    assert (part, "https://w3id.org/jllm-kg/ontology#includedFile",
+            "parts/references_model.md", ja) in quads
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["problems"] == [] and len(data["sources"]) == 3
+
+
+def test_cli_strict_fails_on_a_problem_and_the_report_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jllm_kg.cli import EXIT_FAILED, EXIT_OK, main
+
+    checkout = tmp_path / "checkout"
+    write(checkout, "README.md", JA_LIST)  # its include has no file
+    report = tmp_path / "report.json"
+    out = tmp_path / "out"
+    assert main(["ingest", str(checkout), "--out", str(out), "--report", str(report),
+                 "--strict"]) == EXIT_FAILED
+    assert not (out / "graph").exists()  # --strict: nothing written
+    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
+    assert problems == [{
+        "file": "README.md", "line": 23, "text": "<!--@include: @/parts/references_model.md-->",
+        "reason": "included file parts/references_model.md not found", "stage": "ingest",
+    }]  # fmt: skip
+    assert "README.md:23: included file" in capsys.readouterr().out
+    # Without --strict the rest of the version is ingested; no commit: no line addresses.
+    assert main(["ingest", str(checkout), "--out", str(out)]) == EXIT_OK
+    quads = _quads(out)
+    assert not any(p == SCHEMA_URL and "#L" in s for s, p, _, _ in quads)
+    assert any(p == "https://w3id.org/jllm-kg/ontology#contentSha256" for _, p, _, _ in quads)
+
+
+def test_a_row_whose_mapping_fails_is_a_problem_and_the_rest_is_mapped(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jllm_kg.map.list import ListMapper
+    from jllm_kg.pipeline import ingest_sources
+
+    def failing(self: ListMapper, ctx: object) -> None:
+        raise ValueError("cannot make a slug from ''")
+
+    monkeypatch.setattr(ListMapper, "_map_row", failing)
+    summary = ingest_sources([repo], out_dir=tmp_path, rev="HEAD~1")
+    assert [(p.file, p.line, p.stage, p.reason) for p in summary.problems] == [
+        ("README.md", 11, "map", "ValueError: cannot make a slug from ''"),
+        ("README_en.md", 11, "map", "ValueError: cannot make a slug from ''"),
+    ]
+    assert summary.problems[0].text.startswith("| [LLM-jp-3](https://llmc.nii.ac.jp/) |")
+    quads = _quads(tmp_path)
+    assert any(s.endswith("paper/arxiv-1706.03762") for s, _, _, _ in quads)  # rest mapped
+
+
+def test_a_file_and_a_checkout_of_the_same_version_are_one_source(
+    repo: Path, tmp_path: Path
+) -> None:
+    from jllm_kg.pipeline import ingest_sources
+
+    copy = tmp_path / "README.md"
+    copy.write_bytes((repo / "README.md").read_bytes())
+    head = git(repo, "rev-parse", "HEAD")
+    summary = ingest_sources([repo, copy], out_dir=tmp_path / "out")
+    # The copy alone is a version identified by its content (no include read, no commit).
+    assert [slug for slug, _ in summary.documents][:3] == [
+        f"awesome-japanese-llm-{lang}-{head[:12]}" for lang in ("ja", "en", "fr")]
+    assert summary.documents[3][0].startswith("awesome-japanese-llm-ja-sha256-")
+    again = ingest_sources([repo, repo], out_dir=tmp_path / "again")
+    assert len(again.documents) == 3 and len(again.duplicates) == 3

@@ -285,6 +285,9 @@ class SourceEntry(Strict):
     # How the content differs from the upstream file at ``upstream_commit`` (None: the same
     # bytes). A differing copy is a version of its own, identified by its content hash.
     differs: Text | None = None
+    # The slug the source's graph had when sources were named after their file
+    # (``003-9c8df20d3e58c146``): the graph states that it replaces that IRI.
+    former_slug: Slug | None = None
     description: Text
 
 

@@ -86,6 +86,7 @@ class SourceVersion:
     path: str | None = None  # the file's path in the upstream repository
     repository: str | None = None  # the repository's web page, e.g. https://github.com/o/r
     differs: str | None = None  # how the content differs from the file at ``commit``
+    name: str | None = None  # the series in words when its slug is not enough (a paper's title)
 
     @property
     def exact(self) -> bool:
@@ -108,14 +109,25 @@ class SourceVersion:
         return f"{self.series}-{self.version}"
 
     @property
+    def series_slug(self) -> str:
+        """The id of the series (``…/id/source/{series_slug}``): the list in one language."""
+        return f"{self.series}-{self.language}" if self.kind == "list" else self.series
+
+    @property
+    def series_label(self) -> str:
+        if self.kind == "list":
+            return f"{self.name or self.series} ({self.language})"
+        return f"{self.name} ({self.series})" if self.name else self.series
+
+    @property
     def label(self) -> str:
         """The identity in words: series, language, commit and day (or content hash)."""
-        name = f"{self.series} ({self.language})" if self.kind == "list" else self.series
+        name = self.series_label
         day = f", {self.date[:10]}" if self.date else ""
         if self.commit is None:
             return f"{name}, content {self.content_hash[:12]}{day}"
         label = f"{name} at {self.commit[:7]}{day}"
-        return f"{label} ({self.differs})" if self.differs else label
+        return f"{label}, {self.differs}" if self.differs else label
 
     @property
     def url(self) -> str | None:

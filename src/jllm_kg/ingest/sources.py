@@ -45,14 +45,15 @@ def curated_identity(
     entry = table.sources.get(sha256)
     if entry is None:
         series = table.upstream.series if kind == "list" else slugify(title or "paper")
-        return SourceVersion(series, language, kind, sha256)
+        return SourceVersion(series, language, kind, sha256,
+                             name=title if kind == "paper" and title else None)
     date = entry.content_date.isoformat() if entry.content_date else None
     return SourceVersion(
         series=entry.series or (table.upstream.series if kind == "list" else slugify(title)),
         language=language, kind=kind, content_hash=sha256, commit=entry.upstream_commit,
         date=date, path=entry.upstream_path,
         repository=table.upstream.repository if entry.upstream_path else None,
-        differs=entry.differs,
+        differs=entry.differs, name=title if kind == "paper" and title else None,
     )  # fmt: skip
 
 
@@ -70,26 +71,24 @@ def source_document(
     """The SourceDocument of a decoded file: content hash, title, identity, slug.
 
     A file given on its own (``identity`` None) is named by its basename (the record names the
-    file, not where it happened to lie), its identity comes from the curated table, and its
-    slug is still the slugified file stem; a list read from a checkout is named by its path in
-    the repository and its slug is its identity's.
+    file, not where it happened to lie) and its identity comes from the curated table; a list
+    read from a checkout is named by its path in the repository. The slug is the identity's
+    (series, language, version), never the file name.
     """
     title = list_title(text)
     digest = hashlib.sha256(data).hexdigest()
     if identity is None:
         name = Path(path).name
-        slug = slugify(Path(name).stem)
         identity = curated_identity(digest, kind, language, title)
     else:
         name = path
-        slug = identity.slug
     return SourceDocument(
         path=name,
         sha256=digest,
         kind=kind,
         language=language,
         title=title,
-        slug=slug,
+        slug=identity.slug,
         line_count=len(text.splitlines()),
         repaired_mojibake=repaired,
         identity=identity,
