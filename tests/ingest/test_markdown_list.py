@@ -689,3 +689,38 @@ def test_a_second_column_with_the_same_meaning_is_kept_apart() -> None:
     )
     assert row.row.cells["developer"].text == "Kotoba Technologies"
     assert [(cell.header, cell.text) for cell in row.row.extra_cells] == [("Developer", "Kotoba")]
+
+
+def test_french_reference_table_with_papier_header() -> None:
+    # README_fr.md 2023-11 … 2024-06 (19b89dc L260): the title column is "Papier".
+    document = parse(
+        '<a id="reference"></a>\n## Références par architecture des modèles\n\n'
+        "| Architecture | Date | Meeting/Journal | Papier |\n|:---|:---|:---|:--|\n"
+        "| Transformer | 2017.06.12 | NIPS(NeurIPS) 2017 | [Attention Is All You Need](https://arxiv.org/abs/1706.03762) |\n"
+    )
+    [reference] = document.references
+    assert (reference.title, reference.url) == (
+        "Attention Is All You Need", "https://arxiv.org/abs/1706.03762")
+    assert document.problems == ()
+
+
+def test_reference_row_without_a_title_is_a_problem() -> None:
+    document = parse(
+        '<a id="reference"></a>\n## R\n\n'
+        "| Architecture | Date | Meeting/Journal | Titre inconnu |\n|:---|:---|:---|:--|\n"
+        "| Transformer | 2017.06.12 | NIPS(NeurIPS) 2017 | [Attention Is All You Need](https://arxiv.org/abs/1706.03762) |\n"
+    )
+    assert document.references == ()
+    [problem] = document.problems
+    assert problem.line == 6 and problem.reason.startswith("a reference row without a paper title")
+
+
+def test_a_link_without_scheme_and_host_is_no_url() -> None:
+    # en/README.md at b656e01 L156: the title link lost its "https://huggingface.co/".
+    row = only_model(
+        '<a id="generative-instruction-only-general"></a>\n#### General purpose\n\n'
+        "|    | Base Model | Training Data | Developer | License |\n|:---|:---:|:---:|:---:|:---:|\n"
+        "| [AXCXEPT/EZO-Humanities-9B-gemma-2-it](AXCXEPT/EZO-Humanities-9B-gemma-2-it) |Gemma 2 (**9b**) || Axcxept | Gemma Terms of Use |\n"
+    )
+    assert row.label == "AXCXEPT/EZO-Humanities-9B-gemma-2-it"
+    assert row.url is None and row.checkpoints == ()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from jllm_kg.ingest.markdown_list.errors import ListParseError
 from jllm_kg.ingest.markdown_list.includes import Line
@@ -16,6 +17,7 @@ from jllm_kg.ingest.markdown_list.links import hf_model_id, is_hf_non_model
 from jllm_kg.ingest.markdown_list.rows import split_outside_parens, split_row
 from jllm_kg.ingest.markdown_list.syntax import BR, DELIMITER_ROW, collapse
 from jllm_kg.ingest.markdown_list.vocabulary import (
+    HEADERS_FILE,
     SECTIONS_FILE,
     TableKind,
     header_dictionary,
@@ -230,7 +232,7 @@ def _name_links(name: Cell) -> tuple[str, str | None, list[tuple[Link, ColumnKey
     url: str | None = None
     candidates: list[tuple[Link, ColumnKey]] = []
     if title_line.links:
-        url = title_line.links[0].url or None
+        url = web_url(title_line.links[0].url)
         candidates.extend((link, "name") for link in title_line.links[1:])
     for line in name.lines[1:]:
         candidates.extend((link, "name") for link in line.links)
@@ -252,7 +254,7 @@ def _model_row(row: TableRow, category: Category) -> ModelRow | None:
     checkpoints: list[Checkpoint] = []
     seen: set[str] = set()
     for link, column in candidates:
-        if not link.url or is_hf_non_model(link.url) or link.url in seen:
+        if web_url(link.url) is None or is_hf_non_model(link.url) or link.url in seen:
             continue
         seen.add(link.url)
         checkpoints.append(_checkpoint(link, column))
@@ -275,7 +277,23 @@ def _first_link_and_label(cell: Cell | None) -> tuple[str, str | None]:
         return "", None
     first = next((line for line in cell.lines if line.text), cell.lines[0])
     url = first.links[0].url if first.links else None
-    return first.text, url or None
+    return first.text, web_url(url)
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute web address, else None: a link written without its
+    scheme and host (``[x](AXCXEPT/EZO-…)``, en/README.md at b656e01 L156) leads nowhere.
+
+    >>> web_url("https://example.org/a"), web_url("AXCXEPT/EZO-9B"), web_url("#jglue")
+    ('https://example.org/a', None, None)
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _benchmark_rows(rows: Iterable[TableRow]) -> Iterator[BenchmarkRow]:
@@ -300,6 +318,9 @@ def _reference_row(row: TableRow) -> ReferenceRow | None:
             if part and part.casefold() not in vocabulary.open_list_markers:
                 subjects.append(part)
     title, url = _first_link_and_label(title_cell)
+    if not title:
+        raise ListParseError("a reference row without a paper title (is the title column's "
+                             f"header in data/curated/{HEADERS_FILE}?)")
     return ReferenceRow(
         row=row,
         section=row.section,
