@@ -34,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from jllm_kg.ingest.records import ColumnKey, ModelModality, Scope, TrainingApproach
+from jllm_kg.terms import ColumnKey, ModelModality, Scope, TrainingApproach
 
 # --------------------------------------------------------------------------- value shapes
 
