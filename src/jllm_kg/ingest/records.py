@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 # The closed vocabularies live in a neutral module so that the curated tables' schemas can use
 # them without importing the ingest stage; they are re-exported here as part of the contract.
