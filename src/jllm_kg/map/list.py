@@ -169,16 +169,33 @@ class ListMapper:
         self._add(ctx, family, str(JLLM.section), text(row.row.section))
         for model in ctx.models:
             self._map_model_identity(ctx, model)
-        self._map_category(ctx)
-        self._map_year(ctx)
-        self._map_developers(ctx)
-        self._map_licenses(ctx)
-        self._map_architecture(ctx)
-        self._map_sizes(ctx)
-        self._map_context(ctx)
-        self._map_domain(ctx)
-        mentions = self._map_training_data(ctx)
-        self._map_lineage(ctx, mentions)
+        # Each cell on its own: one that cannot be read is reported, the rest of the row kept.
+        for column, aspect in (
+            ("name", self._map_category), ("year", self._map_year),
+            ("developer", self._map_developers), ("license", self._map_licenses),
+            ("architecture", self._map_architecture), ("architecture", self._map_sizes),
+            ("context", self._map_context), ("domain", self._map_domain),
+        ):  # fmt: skip
+            with self._cell_problems(ctx, column):
+                aspect(ctx)
+        mentions: list[cells.ParentMention] = []
+        with self._cell_problems(ctx, "training_data"):
+            mentions = self._map_training_data(ctx)
+        with self._cell_problems(ctx, "base"):
+            self._map_lineage(ctx, mentions)
+
+    @contextmanager
+    def _cell_problems(self, ctx: _RowContext, column: str) -> Iterator[None]:
+        try:
+            yield
+        except Exception as error:  # one cell never stops the row
+            row = ctx.entry.row.row
+            cell = ctx.cell(column)
+            self.problems.append(Problem(
+                file=row.origin or ctx.entry.doc.source.path, line=row.line,
+                text=cell.text if cell is not None and not cell.is_empty else row.markdown.strip(),
+                reason=f"{column} cell: {type(error).__name__}: {error}", stage="map",
+            ))  # fmt: skip
 
     def _map_model_identity(self, ctx: _RowContext, model: ModelNode) -> None:
         self._add(ctx, model.iri, RDF_TYPE, str(JLLM.Model))
