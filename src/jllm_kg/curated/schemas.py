@@ -435,6 +435,8 @@ class QuantitiesFile(Table):
     context_connectors: list[Word]
     context_bound_words: list[Word]
     context_range_separators: list[Word]
+    context_exception_value_first: list[Word] = []
+    context_exception_variant_first: list[Word] = []
     selector_separators: list[Word]
     selector_fillers: list[Word]
 

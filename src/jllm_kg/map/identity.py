@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from jllm_kg.curated import load_curated
+from jllm_kg.curated import CuratedDataError, load_curated
 from jllm_kg.ingest.records import Checkpoint, ListDocument, ModelRow, Problem
 from jllm_kg.normalize.labels import label_keys, size_tokens, stages_of
 from jllm_kg.normalize.sizes import without_trailing_size
@@ -143,6 +143,8 @@ class ModelIndex:
                         raise ValueError(f"the row names no model: {row.label!r}")
                     slugify(row.label)
                     keys = label_keys(row.label)
+                except CuratedDataError:
+                    raise
                 except ValueError as error:
                     problems.append(_row_problem(doc, row, error))
                     continue
@@ -156,6 +158,8 @@ class ModelIndex:
             try:
                 slug = cls._family_slug(members, {e.family for e in entries if e.family})
                 models = [_row_models(entry.row, slug) for entry in members]
+            except CuratedDataError:
+                raise
             except ValueError as error:
                 problems += [_row_problem(entry.doc, entry.row, error) for entry in members]
                 left_out.update(id(entry) for entry in members)

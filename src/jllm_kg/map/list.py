@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from jllm_kg.curated import CuratedDataError
 from jllm_kg.ingest.records import Cell, ListDocument, ModelRow, Problem, TableRow
 from jllm_kg.map import cells
 from jllm_kg.map.catalog import MODALITY_CONCEPTS, PHASE_PROPERTIES, Catalog, Derivations
@@ -145,6 +146,8 @@ class ListMapper:
     ) -> Iterator[None]:
         try:
             yield
+        except CuratedDataError:
+            raise  # a broken curated table is the project's error, not the row's
         except Exception as error:  # one row never stops the version
             self.problems.append(Problem(
                 file=(row.origin if row is not None else None) or doc.source.path,
@@ -188,6 +191,8 @@ class ListMapper:
     def _cell_problems(self, ctx: _RowContext, column: str) -> Iterator[None]:
         try:
             yield
+        except CuratedDataError:
+            raise
         except Exception as error:  # one cell never stops the row
             row = ctx.entry.row.row
             cell = ctx.cell(column)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from jllm_kg.curated import CuratedDataError
 from jllm_kg.ingest.markdown_list.errors import ListParseError
 from jllm_kg.ingest.markdown_list.includes import Line
 from jllm_kg.ingest.markdown_list.inline import link_size, parse_cell, parse_inline
@@ -89,6 +90,8 @@ def records(tables: Iterable[RawTable], path: str) -> Records:
                     reference = _reference_row(row)
                     if reference is not None:
                         found.references.append(reference)
+            except CuratedDataError:
+                raise  # a broken curated table is the project's error, not the row's
             except Exception as error:  # one row never stops the version
                 found.problems.append(_problem(line, path, error))
     return found
