@@ -17,7 +17,7 @@ from flask import Response, current_app, g, request
 from jllm_kg.formats import Format, by_name
 from jllm_kg.serve import conneg
 from jllm_kg.serve.config import ServeConfig
-from jllm_kg.serve.i18n import LANGUAGE_COOKIE, pick_label, preferred_languages
+from jllm_kg.serve.i18n import LANGUAGE_COOKIE, LANGUAGES, pick_label, preferred_languages
 from jllm_kg.serve.page_queries import page_query
 from jllm_kg.serve.protocol import ClientError, base_url, query_request, reply_status
 from jllm_kg.serve.saved import SavedQuery
@@ -84,10 +84,10 @@ def languages() -> list[str]:
     """The reader's languages, best first (``?lang=``, then the cookie an earlier ``?lang=``
     set, then ``Accept-Language``)."""
     if "languages" not in g:
-        g.languages = preferred_languages(
-            request.headers.get("Accept-Language"),
-            request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE),
-        )
+        chosen = request.args.get("lang")
+        if chosen not in LANGUAGES:
+            chosen = request.cookies.get(LANGUAGE_COOKIE)
+        g.languages = preferred_languages(request.headers.get("Accept-Language"), chosen)
     return list(g.languages)
 
 
