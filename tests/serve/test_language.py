@@ -33,11 +33,16 @@ def test_lang_is_remembered_for_the_next_pages(base: str) -> None:
     first = session.get(f"{base}/", params={"lang": "ja"}, headers=HTML, timeout=30)
     assert page_language(first.text) == "ja"
     assert session.cookies.get(LANGUAGE_COOKIE) == "ja"
+    # a shared cache must not give this page to a reader of another language
+    assert {"cookie", "accept-language"} <= {
+        v.strip().lower() for v in first.headers["Vary"].split(",")}
     # the next click carries no ?lang= (and the browser asks for French): still Japanese
     for path in ("/queries", "/query", "/id/model/", "/ontology", "/search?q=swallow"):
         r = session.get(base + path, headers={**HTML, "Accept-Language": "fr"}, timeout=30)
         assert r.status_code == 200 and page_language(r.text) == "ja", path
         assert f">{ui('home', 'ja')}</a>" in r.text, path
+    kinds = session.get(f"{base}/id/model/", headers=HTML, timeout=30).text
+    assert f"<h1>{ui('kindname_model', 'ja')} <span" in kinds
     # a new ?lang= replaces the choice; an unknown one is ignored
     assert page_language(session.get(f"{base}/", params={"lang": "fr"}, headers=HTML,
                                      timeout=30).text) == "fr"

@@ -49,6 +49,10 @@ def page_chrome() -> dict[str, object]:
 @chrome.after_app_request
 def remember_language(response: Response) -> Response:
     """Keep a valid ``?lang=`` in a cookie, so that the next click stays in that language."""
+    if response.mimetype == "text/html":
+        # a page's language follows these headers: a shared cache must keep them apart
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
     chosen = request.args.get("lang")
     if chosen in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
         response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_DAYS * 86400,
