@@ -62,8 +62,14 @@ def test_home_page_is_in_the_readers_language(project_base: str, lang: str) -> N
     text = requests.get(f"{project_base}/", params={"lang": lang}, headers=HTML, timeout=60).text
     for key in HOME_TEXTS:
         assert str(escape(ui(key, lang))) in text, key
+    counts = text[text.index('<table class="counts">'):text.index("</table>")]
+    triples = re.search(r'<td class="num">([^<]+)</td>', counts)
+    assert triples, counts
+    # thousands grouped as the language writes them (the project's graph has over 10,000)
+    separator = "\u202f" if lang == "fr" else ","
+    grouped = r"\d{1,3}(" + separator + r"\d{3})+"
+    assert re.fullmatch(grouped, triples.group(1)), triples.group(1)
     if lang != "en":
-        counts = text[text.index('<table class="counts">'):text.index("</table>")]
         for key in ("stat_triples", "stat_graphs", "stat_entities", "stat_data_date"):
             assert f"<th>{escape(ui(key, 'en'))}</th>" not in counts, key
         assert str(escape(ui("home_title", "en"))) not in text

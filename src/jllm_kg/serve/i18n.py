@@ -129,6 +129,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "fr": "Cadres en pointillés : autres parents d'un descendant fusionné.",
     },
     "ontology": {"en": "Ontology", "ja": "オントロジー", "fr": "Ontologie"},
+    # between groups of three digits (French typography: a narrow no-break space)
+    "thousands": {"en": ",", "ja": ",", "fr": "\u202f"},
     # before a list of values; French typography puts a space before the colon
     "colon": {"en": ": ", "ja": "：", "fr": " : "},
     "contents": {"en": "Contents", "ja": "目次", "fr": "Sommaire"},

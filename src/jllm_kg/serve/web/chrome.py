@@ -38,6 +38,7 @@ def page_chrome() -> dict[str, object]:
         "lang": lang,
         "t": lambda key: ui(key, lang),
         "tf": filled,
+        "number": lambda n: f"{n:,}".replace(",", ui("thousands", lang)),
         "languages": LANGUAGES,
         "root": request.script_root,
         "lang_link": lambda code: request.path + "?" + urlencode(
