@@ -78,6 +78,7 @@ class Browser:
                                     flatten=True)["sessionId"]
         self.command("Page.enable")
         self.command("Runtime.enable")
+        self.command("Network.enable")
         self.command("Page.addScriptToEvaluateOnNewDocument", source=_RECORD_VIOLATIONS)
         if self.csp:
             self.command("Fetch.enable", patterns=[
@@ -181,6 +182,11 @@ class Browser:
         for kind in ("rawKeyDown", "keyUp"):
             self.command("Input.dispatchKeyEvent", type=kind, key=key, code=code,
                          windowsVirtualKeyCode=key_code, modifiers=modifiers)
+
+    def requested_urls(self) -> list[str]:
+        """Every URL the page asked for since it was opened (documents, scripts, fetches)."""
+        return [e["params"]["request"]["url"] for e in self.events
+                if e.get("method") == "Network.requestWillBeSent"]
 
     def violations(self) -> list[str]:
         """The Content-Security-Policy violations the page reported."""

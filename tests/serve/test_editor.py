@@ -153,6 +153,10 @@ def test_reader_types_completes_runs_and_reads_linked_rows(
         csv = requests.get(next(link for link in links if "format=csv" in link), timeout=30)
         assert csv.status_code == 200 and len(csv.text.strip().splitlines()) == len(rows) + 1
         assert page.violations() == []
+        # everything came from the site: the editor works offline
+        requested = page.requested_urls()
+        assert any(url.endswith("/ontology/context.jsonld") for url in requested)
+        assert [url for url in requested if not url.startswith(base + "/")] == []
         print("screenshot:", page.screenshot(tmp_path / f"editor-{lang}.png"))
 
 
