@@ -176,6 +176,14 @@ def test_errors_are_marked_where_they_are(base: str, tmp_path: Path) -> None:
           }
           return lines; })()""")
         assert marked == [3]
+        # hovering the marker explains the error (and breaks no rule of the policy)
+        x, y = page.eval("""(() => { const r = document.querySelector('.parseErrorIcon')
+          .getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()""")
+        page.command("Input.dispatchMouseEvent", type="mouseMoved", x=x, y=y)
+        tip = page.wait_for("(document.querySelector('.parseErrorIcon .yasqe_tooltip') || {})"
+                            ".textContent")
+        assert tip.startswith("This line is invalid. Expected: ") and "STRSTARTS" in tip
+        assert page.violations() == []
         page.press("Enter", "Enter", 13, modifiers=CTRL)
         message = page.wait_for("document.querySelector('#output .error') && "
                                 "document.querySelector('#output .error').textContent")

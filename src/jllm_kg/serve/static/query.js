@@ -121,6 +121,35 @@
       });
   }
 
+  // Yasqe writes its syntax-error tooltip as HTML with style attributes, which the site's
+  // Content-Security-Policy refuses (each hover would report violations). The marker's
+  // tooltip is rebuilt from the same parser state (the one Yasqe reads: the token at the end
+  // of the line) as plain elements, styled by the stylesheet.
+  function quietTooltips(editor) {
+    var setGutterMarker = editor.setGutterMarker;
+    editor.setGutterMarker = function (line, gutter, marker) {
+      if (gutter === "gutterErrorBar" && marker && marker.onmouseover) {
+        var state = editor.getTokenAt({ line: line, ch: editor.getLine(line).length }, true).state;
+        var tip = document.createElement("div");
+        tip.className = "yasqe_tooltip";
+        if (state.errorMsg) {
+          tip.textContent = state.errorMsg;
+        } else {
+          tip.appendChild(document.createTextNode("This line is invalid. Expected: "));
+          (state.possibleCurrent || []).forEach(function (token, i) {
+            if (i > 0) { tip.appendChild(document.createTextNode(", ")); }
+            var strong = document.createElement("strong");
+            strong.textContent = token;
+            tip.appendChild(strong);
+          });
+        }
+        marker.onmouseover = function () { tip.hidden = false; marker.appendChild(tip); };
+        marker.onmouseout = function () { tip.hidden = true; };
+      }
+      return setGutterMarker.apply(this, arguments);
+    };
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     run();
@@ -146,6 +175,7 @@
       requestConfig: { endpoint: form.getAttribute("data-endpoint") },
       autocompleters: ["variables", "jllm-prefixes", "jllm-properties", "jllm-classes"]
     });
+    quietTooltips(yasqe);
     yasqe.on("change", function () {
       textarea.value = yasqe.getValue();
       clearErrorMarks();
