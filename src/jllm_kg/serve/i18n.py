@@ -72,7 +72,48 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "run": {"en": "Run", "ja": "実行", "fr": "Exécuter"},
     "results": {"en": "Results", "ja": "結果", "fr": "Résultats"},
     "download": {"en": "Download", "ja": "ダウンロード", "fr": "Télécharger"},
-    "search": {"en": "Search labels", "ja": "ラベル検索", "fr": "Rechercher"},
+    "search": {"en": "Search", "ja": "検索", "fr": "Rechercher"},
+    "search_hint": {"en": "Name, alias or Hugging Face id", "ja": "名前・別名・Hugging Face ID",
+                    "fr": "Nom, alias ou identifiant Hugging Face"},
+    "no_hits": {"en": "Nothing found.", "ja": "見つかりませんでした。",
+                "fr": "Aucun résultat."},
+    "home_title": {"en": "The knowledge graph of the Japanese LLM ecosystem",
+                   "ja": "日本語LLMエコシステムのナレッジグラフ",
+                   "fr": "Le graphe de connaissances de l'écosystème des LLM japonais"},
+    "home_intro": {
+        "en": "Models, checkpoints and their lineage, training data, developers, licenses, "
+              "papers and benchmarks, each fact kept with the source document that states it.",
+        "ja": "モデルとチェックポイント、その系譜、学習データ、開発者、ライセンス、論文、"
+              "ベンチマーク。各事実はそれを述べる情報源の文書とともに保持されている。",
+        "fr": "Modèles, points de contrôle et leur lignée, données d'entraînement, "
+              "développeurs, licences, articles et benchmarks, chaque fait conservé avec le "
+              "document source qui l'énonce.",
+    },
+    # {endpoint} and {dump} are links the page fills in
+    "home_use": {
+        "en": "Query it with SPARQL at {endpoint}, follow the links, or download the {dump}.",
+        "ja": "{endpoint} で SPARQL クエリを実行するか、リンクをたどるか、"
+              "{dump}をダウンロードできる。",
+        "fr": "Interrogez-le en SPARQL à {endpoint}, suivez les liens ou téléchargez le {dump}.",
+    },
+    "dump": {"en": "N-Quads dump", "ja": "N-Quads ダンプ", "fr": "dump N-Quads"},
+    "stat_triples": {"en": "triples", "ja": "トリプル", "fr": "triplets"},
+    "stat_graphs": {"en": "named graphs (sources)", "ja": "名前付きグラフ（情報源）",
+                    "fr": "graphes nommés (sources)"},
+    "stat_entities": {"en": "entities", "ja": "エンティティ", "fr": "entités"},
+    "stat_data_date": {"en": "data as of", "ja": "データの日付", "fr": "données au"},
+    "home_classes": {"en": "Classes", "ja": "クラス", "fr": "Classes"},
+    "endpoint": {"en": "SPARQL endpoint", "ja": "SPARQL エンドポイント",
+                 "fr": "Point d'accès SPARQL"},
+    "shown": {"en": "{n} shown", "ja": "{n} 行を表示", "fr": "{n} affichées"},
+    "no_saved": {"en": "No saved queries.", "ja": "保存済みクエリはない。",
+                 "fr": "Aucune requête enregistrée."},
+    "editor_help": {
+        "en": "Ctrl+Space completes prefixes and jllm terms; Ctrl+Enter runs the query.",
+        "ja": "Ctrl+Space で接頭辞と jllm の語を補完、Ctrl+Enter でクエリを実行。",
+        "fr": "Ctrl+Espace complète les préfixes et les termes jllm ; Ctrl+Entrée exécute "
+              "la requête.",
+    },
     "counts": {"en": "What the graph holds", "ja": "グラフの内容", "fr": "Contenu du graphe"},
     "rows": {"en": "rows", "ja": "行", "fr": "lignes"},
     "property": {"en": "Property", "ja": "プロパティ", "fr": "Propriété"},
@@ -88,6 +129,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "fr": "Cadres en pointillés : autres parents d'un descendant fusionné.",
     },
     "ontology": {"en": "Ontology", "ja": "オントロジー", "fr": "Ontologie"},
+    # between groups of three digits (French typography: a narrow no-break space)
+    "thousands": {"en": ",", "ja": ",", "fr": "\u202f"},
     # before a list of values; French typography puts a space before the colon
     "colon": {"en": ": ", "ja": "：", "fr": " : "},
     "contents": {"en": "Contents", "ja": "目次", "fr": "Sommaire"},
@@ -145,12 +188,33 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "kind_annotation-property": {"en": "annotation property", "ja": "注釈プロパティ",
                                  "fr": "propriété d'annotation"},
     "kind_property": {"en": "property", "ja": "プロパティ", "fr": "propriété"},
+    # the kinds of resources (the first segment of their IRIs)
+    "kindname_model": {"en": "models", "ja": "モデル", "fr": "modèles"},
+    "kindname_family": {"en": "model families", "ja": "モデルファミリー",
+                        "fr": "familles de modèles"},
+    "kindname_org": {"en": "organisations", "ja": "組織", "fr": "organisations"},
+    "kindname_person": {"en": "people", "ja": "人物", "fr": "personnes"},
+    "kindname_dataset": {"en": "datasets", "ja": "データセット", "fr": "jeux de données"},
+    "kindname_benchmark": {"en": "benchmarks", "ja": "ベンチマーク", "fr": "benchmarks"},
+    "kindname_license": {"en": "licenses", "ja": "ライセンス", "fr": "licences"},
+    "kindname_paper": {"en": "papers", "ja": "論文", "fr": "articles"},
+    "kindname_architecture": {"en": "architectures", "ja": "アーキテクチャ",
+                              "fr": "architectures"},
+    "kindname_eval": {"en": "evaluation results", "ja": "評価結果",
+                      "fr": "résultats d'évaluation"},
+    "kindname_source": {"en": "source documents", "ja": "情報源の文書", "fr": "documents sources"},
+    "kindname_concept": {"en": "concepts", "ja": "概念", "fr": "concepts"},
+    "kindname_derivation": {"en": "derivations", "ja": "派生", "fr": "dérivations"},
     "no_lineage": {
         "en": "No recorded derivation.",
         "ja": "派生関係の記録はありません。",
         "fr": "Aucune dérivation enregistrée.",
     },
 }
+
+
+LANGUAGE_COOKIE = "lang"
+"""The cookie that keeps the reader's ``?lang=`` choice for the next pages."""
 
 
 def ui(key: str, language: str) -> str:
