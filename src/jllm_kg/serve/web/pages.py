@@ -9,6 +9,7 @@ from jllm_kg.serve.describe import graph_statistics
 from jllm_kg.serve.i18n import pick_label
 from jllm_kg.serve.page_queries import page_query
 from jllm_kg.serve.web.context import compact, href, labels, languages, public_base_url, site
+from jllm_kg.serve.web.ecosystem import home_charts
 from jllm_kg.vocab import JLLM_NS, RESOURCE_KINDS
 
 pages = Blueprint("pages", __name__)
@@ -35,6 +36,7 @@ def home() -> str:
         base_url=public_base_url(),
         dump=snapshot.dump.name if snapshot else None,
         modified=snapshot.modified if snapshot else None,
+        charts=home_charts(),
     )
 
 
