@@ -194,3 +194,14 @@ def test_wide_lineage_keeps_the_model_in_view(packaged_server: Server, tmp_path:
     assert screenshot.is_file(), shot.stderr[-2000:]
     print(f"screenshot of the lineage of {MERGE} ({lang}): {screenshot}")
     assert pixels_of(screenshot, FOCUS_FILL) > 2_000
+
+
+def test_index_lists_each_family_tree_with_its_count(client: FlaskClient,
+                                                     packaged_store: ox.Store) -> None:
+    html = page(client, "/tree/", "ja")
+    listed = re.findall(r'href="/tree/([^"]+)">[^<]*</a> <span class="num">(\d+)', html)
+    assert len(listed) >= 10 and ("llama-3", str(len(descendants(packaged_store, "llama-3")))) \
+        in listed
+    for slug, count in listed:
+        assert f"<strong>{count}</strong>" in page(client, f"/tree/{slug}"), slug
+    assert 'href="/tree/"' in page(client, "/")  # from the families chart

@@ -58,7 +58,9 @@ class Chart:
     rows: tuple[tuple[str, ...], ...]
     note: str = ""
     links: dict[str, str] = field(default_factory=dict)
-    """Extra links shown under the chart (text → URL)."""
+    """Links of the table's first column (a row's name → URL)."""
+    more: tuple[str, str] | None = None
+    """A further page: (text, URL)."""
 
 
 def _value(row: Row, name: str, default: str = "") -> str:
@@ -347,7 +349,8 @@ def quarter_chart(rows: list[Row], name: Labeller, language: str) -> Chart:
 
 
 def families_chart(rows: list[Row], name: Labeller, language: str,
-                   tree_href: Callable[[str], str | None]) -> Chart:
+                   tree_href: Callable[[str], str | None], index_href: str | None = None
+                   ) -> Chart:
     """``chart-foreign-base-families``: one horizontal bar per family, stacked by year."""
     totals: dict[str, int] = {}
     values: dict[tuple[str, str], int] = {}
@@ -372,7 +375,8 @@ def families_chart(rows: list[Row], name: Labeller, language: str,
     return Chart("chart-foreign-base-families", title, svg,
                  (ui("chart_family", language), ui("chart_descendants", language),
                   ui("chart_by_year", language)), table,
-                 note=ui("chart_families_note", language), links=links)
+                 note=ui("chart_families_note", language), links=links,
+                 more=(ui("all_family_trees", language), index_href) if index_href else None)
 
 
 def parameters_chart(rows: list[Row], name: Labeller, language: str,

@@ -232,6 +232,15 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "collapse_all": {"en": "Collapse all", "ja": "すべて閉じる", "fr": "Tout replier"},
     "descendants": {"en": "descendants", "ja": "子孫", "fr": "descendants"},
     "see_above": {"en": "shown above", "ja": "上に表示済み", "fr": "voir plus haut"},
+    "family_index_intro": {
+        "en": "Foreign model families with Japanese descendants, with how many; each opens "
+              "its family tree.",
+        "ja": "日本語の子孫モデルを持つ海外モデルファミリーとその子孫の数。名前から系統樹を開く。",
+        "fr": "Familles de modèles étrangers ayant des descendants japonais, avec leur nombre ; "
+              "chacune ouvre son arbre généalogique.",
+    },
+    "all_family_trees": {"en": "All family trees", "ja": "すべての系統樹",
+                         "fr": "Tous les arbres généalogiques"},
     # --- end of charts and family trees ---
 }
 

@@ -69,8 +69,8 @@ def home_charts() -> list[Chart]:
         language = readers[0]
         drawers = {
             "chart-models-per-quarter": lambda r: quarter_chart(r, name, language),
-            "chart-foreign-base-families": lambda r: families_chart(r, name, language,
-                                                                    tree_href),
+            "chart-foreign-base-families": lambda r: families_chart(
+                r, name, language, tree_href, f"{request.script_root}/tree/"),
             "chart-parameters-over-time": lambda r: parameters_chart(r, name, language, href),
             "chart-licences-commercial-use": lambda r: licences_chart(r, language),
         }
@@ -155,3 +155,15 @@ def tree_page(slug: str) -> str:
     title = pick_label(found.get(family, []), languages(), fallback=slug)
     return render_template("family_tree.html", title=title, family=family,
                            family_href=href(family), trees=trees, count=count)
+
+
+@ecosystem.route("/tree/")
+def tree_index() -> str:
+    """The families that have family trees, the largest first."""
+    rows = site().service.select(page_query("family-index"))
+    found = labels(r["family"]["value"] for r in rows)
+    readers = languages()
+    families = [(pick_label(found.get(iri, []), readers, fallback=fallback_name(iri)),
+                 link, int(r["descendants"]["value"]))
+                for r in rows if (link := tree_href(iri := r["family"]["value"]))]
+    return render_template("family_index.html", families=families)
