@@ -173,6 +173,32 @@ def test_charts_are_computed_once_per_snapshot(client: FlaskClient,
     assert before == len(CHARTS) and after == before
 
 
+class FailingChartsExecutor(InlineExecutor):
+    """Answers every query but the charts', which fail as a timed-out worker's would."""
+
+    def __init__(self, store: ox.Store) -> None:
+        super().__init__(store)
+        self.fail = True
+        self.chart_texts = {q.text for n, q in load_saved_queries(queries_dir()).items()
+                            if n in CHARTS}
+
+    def execute(self, request: QueryRequest, *, timeout: float) -> Reply:
+        if self.fail and request.query in self.chart_texts:
+            return Reply("error", message="query stopped: time limit")
+        return super().execute(request, timeout=timeout)
+
+
+def test_home_page_is_served_without_charts_when_their_queries_fail(
+        packaged_store: ox.Store) -> None:
+    executor = FailingChartsExecutor(packaged_store)
+    config = ServeConfig()
+    failing = create_app(GraphService(executor, config), config=config).test_client()
+    page = home(failing, "en")
+    assert "<svg" not in page and "What the graph holds" in page
+    executor.fail = False  # a failure is not remembered: the next request draws them
+    assert home(failing, "en").count('<figure class="chart"') == len(CHARTS)
+
+
 def distinct_values(store: ox.Store, subject: str | None, predicate: str) -> dict[str, set[str]]:
     """Subject → the distinct values of ``predicate`` over every graph."""
     found: dict[str, set[str]] = defaultdict(set)

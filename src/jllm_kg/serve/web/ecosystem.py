@@ -8,6 +8,7 @@ script needed), each edge with its derivation type and each merge with all its p
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -26,9 +27,12 @@ from jllm_kg.serve.charts import (
 )
 from jllm_kg.serve.i18n import pick_label
 from jllm_kg.serve.page_queries import page_query
+from jllm_kg.serve.pool import QueryStopped
+from jllm_kg.serve.service import QueryFailed
 from jllm_kg.serve.web.context import fallback_name, href, labels, languages, site
 
 ecosystem = Blueprint("ecosystem", __name__)
+LOG = logging.getLogger(__name__)
 
 CHART_QUERIES = ("chart-models-per-quarter", "chart-foreign-base-families",
                  "chart-parameters-over-time", "chart-licences-commercial-use")
@@ -56,7 +60,12 @@ def home_charts() -> list[Chart]:
         return {name: service.select(saved[name].text) for name in CHART_QUERIES
                 if name in saved}
 
-    rows: dict[str, list[Row]] = service.memo("chart-rows", answers)
+    try:
+        rows: dict[str, list[Row]] = service.memo("chart-rows", answers)
+    except (QueryFailed, QueryStopped) as error:
+        # the home page is served without its charts, and the next request tries again
+        LOG.warning("home page charts not drawn: %s", error)
+        return []
     readers = languages()
 
     def draw() -> list[Chart]:
