@@ -301,3 +301,22 @@ def test_home_charts_in_chromium(packaged_server: Server, tmp_path: Path, lang: 
     dom = chromium(tmp_path, "--dump-dom", url).stdout
     assert dom.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == len(CHARTS)
     assert ui("chart_families_title", lang) in dom
+
+
+@pytest.mark.parametrize("lang", ["ja", "en", "fr"])
+def test_a_long_legend_wraps_inside_the_chart(lang: str) -> None:
+    # every training approach, with its (long) French, Japanese or English label
+    labels = {"ja": ["フルスクラッチ学習", "海外モデルの継続事前学習", "事後学習のみ", "マージ"],
+              "en": ["From scratch", "Continual pre-training of a foreign model",
+                     "Post-training only", "Model merge"],
+              "fr": ["À partir de zéro", "Pré-entraînement continu d'un modèle étranger",
+                     "Post-entraînement seul", "Fusion de modèles"]}[lang]
+    series = [(f"s{i}", label, "#123") for i, label in enumerate(labels)]
+    svg = stacked_bars_svg(["2024"], series, {("2024", "s0"): 1}, title="T", x_label="x",
+                           y_label="y")
+    width, height = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"',
+                                                 svg).groups())  # type: ignore[union-attr]
+    legend = svg[svg.index('<g class="legend">'):]
+    for x, y, text in re.findall(r'<text x="([\d.]+)" y="([\d.]+)">([^<]*)</text>', legend):
+        assert float(y) < height
+        assert float(x) + sum(12 if ord(c) > 0x2E80 else 6.6 for c in text) <= width, text

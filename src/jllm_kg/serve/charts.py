@@ -31,6 +31,7 @@ PLOT_RIGHT = 16
 PLOT_TOP = 16
 PLOT_BOTTOM = 64
 LEGEND_HEIGHT = 22
+LEGEND_ROW = 18
 
 APPROACHES = tuple(JLLM_NS + local for local in
                    ("FromScratch", "ContinualPretraining", "PostTrainingOnly", "ModelMerge"))
@@ -88,19 +89,41 @@ def _open_svg(title: str, description: str, *, height: int = HEIGHT) -> list[str
     ]
 
 
+def _label_width(label: str) -> float:
+    # wide characters (kana, kanji) take about twice the width of Latin ones
+    return sum(12 if ord(ch) > 0x2E80 else 6.6 for ch in label)
+
+
+def _legend_places(series: Sequence[tuple[str, str, str]]) -> list[tuple[int, float]]:
+    """Each legend entry's (row, x): left to right, a new row when the next would overflow."""
+    places: list[tuple[int, float]] = []
+    row, x = 0, float(PLOT_LEFT)
+    for _, label, _ in series:
+        width = 30 + _label_width(label)
+        if x > PLOT_LEFT and x + width > WIDTH - PLOT_RIGHT:
+            row, x = row + 1, float(PLOT_LEFT)
+        places.append((row, x))
+        x += width
+    return places
+
+
+def _legend_extra(series: Sequence[tuple[str, str, str]]) -> int:
+    """The height the legend's rows after the first need."""
+    places = _legend_places(series)
+    return (places[-1][0] if places else 0) * LEGEND_ROW
+
+
 def _legend(series: Sequence[tuple[str, str, str]], y: float, *, marker: str = "rect") -> str:
-    """One row of legend entries, left to right, under the plot."""
+    """The legend under the plot, in as many rows as it needs."""
     out = ['<g class="legend">']
-    x = float(PLOT_LEFT)
-    for _, label, colour in series:
+    for (_, label, colour), (row, x) in zip(series, _legend_places(series), strict=True):
+        ly = y + row * LEGEND_ROW
         if marker == "circle":
-            out.append(f'<circle cx="{x + 5:.1f}" cy="{y - 4:.1f}" r="5" fill="{colour}"/>')
+            out.append(f'<circle cx="{x + 5:.1f}" cy="{ly - 4:.1f}" r="5" fill="{colour}"/>')
         else:
-            out.append(f'<rect x="{x:.1f}" y="{y - 10:.1f}" width="11" height="11" '
+            out.append(f'<rect x="{x:.1f}" y="{ly - 10:.1f}" width="11" height="11" '
                        f'fill="{colour}"/>')
-        out.append(f'<text x="{x + 15:.1f}" y="{y:.1f}">{escape(label)}</text>')
-        # wide characters (kana, kanji) take about twice the width of Latin ones
-        x += 30 + sum(12 if ord(ch) > 0x2E80 else 6.6 for ch in label)
+        out.append(f'<text x="{x + 15:.1f}" y="{ly:.1f}">{escape(label)}</text>')
     out.append("</g>")
     return "".join(out)
 
@@ -133,10 +156,10 @@ def stacked_bars_svg(
         left = 170
         row_height = 24
         plot_height = row_height * max(len(categories), 1)
-        height = PLOT_TOP + plot_height + 46 + LEGEND_HEIGHT
+        height = PLOT_TOP + plot_height + 46 + LEGEND_HEIGHT + _legend_extra(series)
     else:
         left = PLOT_LEFT
-        height = HEIGHT
+        height = HEIGHT + _legend_extra(series)
         plot_height = HEIGHT - PLOT_TOP - PLOT_BOTTOM - LEGEND_HEIGHT
     plot_width = WIDTH - left - PLOT_RIGHT
     out = _open_svg(title, f"{y_label} / {x_label}: {described}", height=height)
@@ -241,9 +264,9 @@ def log_scatter_svg(points: Sequence[Point], series: Sequence[tuple[str, str, st
                     title: str, x_label: str, y_label: str) -> str:
     """Points over time with a logarithmic value axis; year-only times are spread across their
     year (deterministically) and drawn hollow."""
-    height = HEIGHT
+    height = HEIGHT + _legend_extra(series)
     plot_width = WIDTH - PLOT_LEFT - PLOT_RIGHT
-    plot_height = height - PLOT_TOP - PLOT_BOTTOM - LEGEND_HEIGHT
+    plot_height = HEIGHT - PLOT_TOP - PLOT_BOTTOM - LEGEND_HEIGHT
     first_year = math.floor(min((p.when for p in points), default=2020))
     last_year = math.floor(max((p.when for p in points), default=2020)) + 1
     low = math.floor(math.log10(min((p.value for p in points), default=1e9)))
