@@ -126,8 +126,9 @@ def test_tree_is_in_the_readers_language(client: FlaskClient, lang: str) -> None
         assert str(escape(ui(key, lang))) in html, key
 
 
-def test_unknown_family_is_404(client: FlaskClient) -> None:
-    r = client.get("/tree/no-such-family", headers={"Accept": "text/html"})
+@pytest.mark.parametrize("slug", ["no-such-family", "a%20b", "a%3Eb", "%E3%81%82"])
+def test_unknown_family_is_404(client: FlaskClient, slug: str) -> None:
+    r = client.get(f"/tree/{slug}", headers={"Accept": "text/html"})
     assert r.status_code == 404
 
 

@@ -157,6 +157,10 @@ def family_tree(family: str) -> tuple[list[TreeNode], int]:
 @ecosystem.route("/tree/<slug>")
 def tree_page(slug: str) -> str:
     family = _family_base() + slug
+    try:
+        ox.NamedNode(family)
+    except ValueError:  # a slug no IRI can end with names no family
+        abort(404)
     trees, count = family_tree(family)
     if not trees:
         abort(404)
