@@ -15,6 +15,7 @@ import subprocess
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 import pytest
@@ -127,7 +128,7 @@ def test_log_axis_spaces_decades_evenly_and_marks_year_only_points() -> None:
     assert ys[0] - ys[1] == pytest.approx(ys[1] - ys[2], rel=1e-3) and ys[0] > ys[1]
     assert ">1B<" in svg and ">10B<" in svg and ">100B<" in svg
     assert svg.count('fill="none" stroke="#123"') == 1  # the year-only point is hollow
-    assert '<a href="/id/model/x">' in svg
+    assert '<a href="/id/model/x" tabindex="-1">' in svg
 
 
 def test_release_time_is_the_month_or_a_stable_spot_in_the_year() -> None:
@@ -264,6 +265,12 @@ def test_scatter_has_one_point_per_model_with_a_size_and_a_date(
     expected = {m for m in approaches if m in dates and m in sizes}
     fig = figure(home(client, "en"), "chart-parameters-over-time")
     assert fig.count('class="point"') == len(expected) == len(table_rows(fig))
+    # the points are links out of the tab order; the table's model names are the focusable ones
+    assert fig.count('tabindex="-1"><circle class="point"') == len(expected)
+    table = fig[fig.index("<tbody>"):]
+    linked = {"https://w3id.org/jllm-kg/id/" + unquote(m)
+              for m in re.findall(r'<td><a href="/id/(model/[^"]+)">', table)}
+    assert linked == expected
     assert all(a in APPROACHES for m in expected for a in approaches[m])
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 from jllm_kg.serve.i18n import pick_label, ui
@@ -58,8 +58,8 @@ class Chart:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     note: str = ""
-    links: dict[str, str] = field(default_factory=dict)
-    """Links of the table's first column (a row's name → URL)."""
+    links: tuple[str | None, ...] = ()
+    """The link of each row's first cell (aligned with ``rows``; empty: none)."""
     more: tuple[str, str] | None = None
     """A further page: (text, URL)."""
 
@@ -303,7 +303,9 @@ def log_scatter_svg(points: Sequence[Point], series: Sequence[tuple[str, str, st
         dot = (f'<circle class="point" cx="{x_of(point.when):.1f}" '
                f'cy="{y_of(point.value):.1f}" r="3.6" {style}>'
                f"<title>{escape(point.label)}</title></circle>")
-        out.append(f'<a href="{escape(point.href)}">{dot}</a>' if point.href else dot)
+        # out of the tab order (hundreds of points): the data table links every model
+        out.append(f'<a href="{escape(point.href)}" tabindex="-1">{dot}</a>' if point.href
+                   else dot)
     axis_bottom = PLOT_TOP + plot_height
     out.append(f'<line x1="{PLOT_LEFT}" y1="{axis_bottom}" x2="{PLOT_LEFT + plot_width}" '
                f'y2="{axis_bottom}" stroke="#667"/><line x1="{PLOT_LEFT}" y1="{PLOT_TOP}" '
@@ -394,7 +396,7 @@ def families_chart(rows: list[Row], name: Labeller, language: str,
     table = tuple((name(f), str(totals[f]),
                    ", ".join(f"{label}: {values[(f, y)]}" for y, label, _ in series
                              if (f, y) in values)) for f in families)
-    links = {name(f): link for f in families if (link := tree_href(f))}
+    links = tuple(tree_href(f) for f in families)
     return Chart("chart-foreign-base-families", title, svg,
                  (ui("chart_family", language), ui("chart_descendants", language),
                   ui("chart_by_year", language)), table,
@@ -407,6 +409,7 @@ def parameters_chart(rows: list[Row], name: Labeller, language: str,
     """``chart-parameters-over-time``: one point per model, log scale, coloured by approach."""
     points: list[Point] = []
     table: list[tuple[str, ...]] = []
+    links: list[str | None] = []
     for row in rows:
         model = _value(row, "model")
         released = _value(row, "released")
@@ -420,6 +423,7 @@ def parameters_chart(rows: list[Row], name: Labeller, language: str,
                             f"{label} · {_size(count)} · {released} · {name(approach)}",
                             model_href(model)))
         table.append((label, released, _size(count), name(approach)))
+        links.append(model_href(model))
     series = [s for s in approach_series(name) if any(p.series == s[0] for p in points)]
     title = ui("chart_parameters_title", language)
     svg = log_scatter_svg(points, series, title=title, x_label=ui("chart_release", language),
@@ -427,7 +431,8 @@ def parameters_chart(rows: list[Row], name: Labeller, language: str,
     return Chart("chart-parameters-over-time", title, svg,
                  (ui("chart_model", language), ui("chart_release", language),
                   ui("chart_parameters", language), ui("chart_approach", language)),
-                 tuple(table), note=ui("chart_parameters_note", language))
+                 tuple(table), note=ui("chart_parameters_note", language),
+                 links=tuple(links))
 
 
 def licences_chart(rows: list[Row], language: str) -> Chart:
