@@ -4,7 +4,9 @@ Columns are generations (oldest on the left, the model in the middle column, des
 the right), placed by longest path so that every edge points rightwards; each edge goes from
 parent to child and carries the derivation type(s). A merge has several parents: when a
 descendant of the model is a merge, its other parents (*co-parents*, not relatives of the model
-themselves) are drawn too, one column left of the merge, with a dashed border. Every text is
+themselves) are drawn too, one column left of the merge, with a dashed border. Names are
+shown whole, wrapped in boxes that grow to fit; each edge enters its child at a port of its own
+through a straight run that carries its label, so labels never sit on curves. Every text is
 escaped: labels come from outside sources.
 
 >>> svg = lineage_svg("b", [Edge("b", "a", "fine-tuning")], {"a": "A <1>", "b": "B"},
