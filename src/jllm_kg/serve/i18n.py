@@ -210,6 +210,98 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "ja": "派生関係の記録はありません。",
         "fr": "Aucune dérivation enregistrée.",
     },
+    # --- charts and family trees (home page charts, lineage, /tree) ---
+    "ecosystem": {"en": "The ecosystem at a glance", "ja": "エコシステムの概観",
+                  "fr": "L'écosystème en un coup d'œil"},
+    "chart_data": {"en": "Data", "ja": "データ", "fr": "Données"},
+    "chart_query": {"en": "Query behind this chart", "ja": "このグラフのクエリ",
+                    "fr": "Requête de ce graphique"},
+    "chart_models": {"en": "models", "ja": "モデル数", "fr": "modèles"},
+    "chart_model": {"en": "model", "ja": "モデル", "fr": "modèle"},
+    "chart_period": {"en": "period", "ja": "時期", "fr": "période"},
+    "chart_approach": {"en": "training approach", "ja": "学習方法",
+                       "fr": "approche d'entraînement"},
+    "chart_quarter_title": {"en": "Japanese models per quarter, by training approach",
+                            "ja": "四半期ごとの日本語モデル数（学習方法別）",
+                            "fr": "Modèles japonais par trimestre, selon l'approche"},
+    "chart_quarter_x": {"en": "release quarter (year below)", "ja": "公開四半期（下段は年）",
+                        "fr": "trimestre de publication (année dessous)"},
+    "chart_quarter_unknown": {"en": "?", "ja": "?", "fr": "?"},
+    "chart_quarter_note": {
+        "en": "Most sources give only the year: “{unknown}” is a year's models whose month "
+              "is not stated.",
+        "ja": "多くの情報源は年しか記さない：「{unknown}」は月の記載がないその年のモデル。",
+        "fr": "La plupart des sources ne donnent que l'année : « {unknown} » regroupe les "
+              "modèles de l'année dont le mois n'est pas indiqué.",
+    },
+    "chart_families_title": {
+        "en": "Foreign model families Japanese models build on (top 10)",
+        "ja": "日本語モデルが土台とする海外モデルファミリー（上位10）",
+        "fr": "Familles de modèles étrangers dont dérivent les modèles japonais (top 10)"},
+    "chart_family": {"en": "family", "ja": "ファミリー", "fr": "famille"},
+    "chart_descendants": {"en": "Japanese descendants", "ja": "日本語の子孫モデル数",
+                          "fr": "descendants japonais"},
+    "chart_by_year": {"en": "by release year", "ja": "公開年別", "fr": "par année"},
+    "chart_year_unknown": {"en": "year unknown", "ja": "公開年不明", "fr": "année inconnue"},
+    "chart_families_note": {
+        "en": "Each name opens the family tree: all Japanese descendants of the family.",
+        "ja": "名前をクリックすると系統樹（そのファミリーのすべての日本語子孫）を開く。",
+        "fr": "Chaque nom ouvre l'arbre de la famille : tous ses descendants japonais.",
+    },
+    "chart_parameters_title": {"en": "Parameter count over time",
+                               "ja": "パラメータ数の推移",
+                               "fr": "Nombre de paramètres au fil du temps"},
+    "chart_parameters": {"en": "parameters (log scale)", "ja": "パラメータ数（対数目盛）",
+                         "fr": "paramètres (échelle log)"},
+    "chart_release": {"en": "release date", "ja": "公開日", "fr": "date de publication"},
+    "chart_release_year": {"en": "release year", "ja": "公開年", "fr": "année de publication"},
+    "chart_parameters_note": {
+        "en": "One point per model. Hollow points: only the year is known (spread across it).",
+        "ja": "1点が1モデル。白抜きの点は公開年のみ判明（その年の中に散らして表示）。",
+        "fr": "Un point par modèle. Points creux : seule l'année est connue (répartis sur "
+              "l'année).",
+    },
+    "chart_licences_title": {"en": "Licences by commercial use, per release year",
+                             "ja": "公開年ごとのライセンスの商用利用可否",
+                             "fr": "Licences selon l'usage commercial, par année"},
+    "chart_commercial_use": {"en": "commercial use", "ja": "商用利用", "fr": "usage commercial"},
+    "chart_commercial_allowed": {"en": "allowed", "ja": "可", "fr": "autorisé"},
+    "chart_commercial_forbidden": {"en": "forbidden", "ja": "不可", "fr": "interdit"},
+    "chart_commercial_unknown": {"en": "unknown", "ja": "不明", "fr": "inconnu"},
+    "chart_licences_note": {
+        "en": "Allowed: every licence of the model allows it; forbidden: one licence forbids "
+              "it; unknown: otherwise.",
+        "ja": "可：すべてのライセンスが許可；不可：いずれかが禁止；不明：それ以外。",
+        "fr": "Autorisé : toutes les licences du modèle l'autorisent ; interdit : une licence "
+              "l'interdit ; inconnu : sinon.",
+    },
+    "family_trees": {"en": "Family trees", "ja": "系統樹", "fr": "Arbres généalogiques"},
+    "family_tree": {"en": "Family tree", "ja": "系統樹", "fr": "Arbre généalogique"},
+    "family_tree_intro": {
+        "en": "Every model derived from a model of this family, through any number of steps. "
+              "Each branch opens and closes; the derivation type is on each edge; a merge "
+              "is listed under each of its parents, with all of them named.",
+        "ja": "このファミリーのモデルから何段でも派生したすべてのモデル。枝は開閉でき、各辺に"
+              "派生の種類を示す。マージは各親の下に表示し、すべての親を示す。",
+        "fr": "Tous les modèles dérivés d'un modèle de cette famille, en un nombre quelconque "
+              "d'étapes. Chaque branche s'ouvre et se ferme ; le type de dérivation figure sur "
+              "chaque arête ; une fusion apparaît sous chacun de ses parents, tous nommés.",
+    },
+    "merge_of": {"en": "merge of", "ja": "マージ元", "fr": "fusion de"},
+    "expand_all": {"en": "Expand all", "ja": "すべて開く", "fr": "Tout déplier"},
+    "collapse_all": {"en": "Collapse all", "ja": "すべて閉じる", "fr": "Tout replier"},
+    "descendants": {"en": "descendants", "ja": "子孫", "fr": "descendants"},
+    "see_above": {"en": "shown above", "ja": "上に表示済み", "fr": "voir plus haut"},
+    "family_index_intro": {
+        "en": "Foreign model families with Japanese descendants, with how many; each opens "
+              "its family tree.",
+        "ja": "日本語の子孫モデルを持つ海外モデルファミリーとその子孫の数。名前から系統樹を開く。",
+        "fr": "Familles de modèles étrangers ayant des descendants japonais, avec leur nombre ; "
+              "chacune ouvre son arbre généalogique.",
+    },
+    "all_family_trees": {"en": "All family trees", "ja": "すべての系統樹",
+                         "fr": "Tous les arbres généalogiques"},
+    # --- end of charts and family trees ---
 }
 
 

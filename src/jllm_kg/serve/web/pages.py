@@ -17,6 +17,7 @@ from jllm_kg.serve.web.context import (
     public_base_url,
     site,
 )
+from jllm_kg.serve.web.ecosystem import home_charts
 from jllm_kg.vocab import JLLM_NS, RESOURCE_KINDS
 
 pages = Blueprint("pages", __name__)
@@ -43,6 +44,7 @@ def home() -> str:
         base_url=public_base_url(),
         dump=snapshot.dump.name if snapshot else None,
         data_date=data_date(),
+        charts=home_charts(),
     )
 
 
