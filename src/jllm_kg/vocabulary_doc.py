@@ -14,6 +14,12 @@ language; :func:`json_ld_context` gives JSON consumers short keys for the same t
 >>> json_ld_context(load_ontology())["@context"]["family"]
 {'@id': 'jllm:family', '@type': '@id'}
 
+Why a page of our own rather than pyLODE (weighed on this ontology, pyLODE 3.4.1): its output
+runs every language's labels together ("ModelモデルModèle") with no reader language, takes the
+concept schemes for the ontology (their titles merged into the document's title), has no place
+for example queries or links into the query editor, and its release needs a workaround to start
+(RDFLib/pyLODE#260). The page keeps the server's look, languages and links.
+
 Run as ``python -m jllm_kg.vocabulary_doc context`` to print the context (the packaged copy is
 ``ontology/jllm.context.json``, kept equal to it by the tests).
 """
@@ -464,6 +470,29 @@ def json_ld_context(graph: Graph) -> dict[str, Any]:
             raise OntologyError(f"the key {key!r} is both a prefix and a term")
         context[key] = _term_definition(graph, chosen[0], prefixes)
     return {"@context": context}
+
+
+@cache
+def packaged_context() -> dict[str, Any]:
+    """The packaged context (``ontology/jllm.context.json``), read once per process."""
+    loaded: dict[str, Any] = json.loads(
+        (ontology_dir() / CONTEXT_FILE_NAME).read_text(encoding="utf-8"))
+    return loaded
+
+
+def compact_json_ld(ntriples: bytes, context: Mapping[str, Any]) -> bytes:
+    """N-Triples as compacted JSON-LD: the ``@context`` inline (no fetch needed to read it)
+    and the context's short keys (``huggingFaceId``, ``wasDerivedFrom``) instead of full IRIs.
+
+    >>> triple = (b'<https://w3id.org/jllm-kg/id/model/x> '
+    ...           b'<https://w3id.org/jllm-kg/ontology#huggingFaceId> "org/x" .')
+    >>> json.loads(compact_json_ld(triple, packaged_context()))["huggingFaceId"]
+    'org/x'
+    """
+    graph = Graph(bind_namespaces="none").parse(data=ntriples, format="nt")
+    text = graph.serialize(format="json-ld", context=dict(context["@context"]),
+                           auto_compact=True)
+    return text.encode("utf-8")
 
 
 def context_text(graph: Graph) -> str:

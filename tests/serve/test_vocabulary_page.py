@@ -11,8 +11,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import rdflib
 import requests
 from markupsafe import escape
+from rdflib.compare import isomorphic
 
 from jllm_kg.paths import ontology_dir
 from jllm_kg.serve.i18n import ui
@@ -133,3 +135,23 @@ def test_page_in_chromium(base: str, tmp_path: Path, lang: str) -> None:
         assert ui(key, lang) in dom, key
     assert len(parser.editor_queries) == len(packaged_document().classes)
     assert 'class="tree"' in dom and "jllm:preferenceTunedFrom" in dom
+
+
+def test_resource_json_ld_is_compacted_with_the_context(base: str) -> None:
+    """A JSON consumer gets short keys; an RDF consumer reads the same triples as in Turtle."""
+    path = "/id/model/tokyotech-llm--Swallow-70b-hf"
+    r = requests.get(base + path, headers={"Accept": "application/ld+json"}, timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/ld+json")
+    body = r.json()
+    assert body["@context"] == packaged_document_context()
+    nodes = body.get("@graph", [body])
+    model = next(n for n in nodes if n["@id"].endswith(path))
+    assert model["@type"] == "Model"
+    assert "wasDerivedFrom" in model and "qualifiedDerivation" in model
+    turtle = requests.get(base + path, headers={"Accept": "text/turtle"}, timeout=30)
+    assert isomorphic(rdflib.Graph().parse(data=r.content, format="json-ld"),
+                      rdflib.Graph().parse(data=turtle.content, format="turtle"))
+
+
+def packaged_document_context() -> object:
+    return json.loads((ontology_dir() / CONTEXT_FILE_NAME).read_text("utf-8"))["@context"]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from jllm_kg.ingest.paper_records import PaperDocument
-from jllm_kg.ingest.records import ListDocument
+from jllm_kg.ingest.records import ListDocument, Problem
 from jllm_kg.map.catalog import CURATED_GRAPH, Catalog
 from jllm_kg.map.graph import QuadSink
 from jllm_kg.map.list import AmbiguousParent, UnresolvedParent, map_lists, source_graph
@@ -19,6 +19,7 @@ class MappedGraphs:
     unresolved_parents: list[UnresolvedParent] = field(default_factory=list)
     derivations: int = 0
     ambiguous_parents: list[AmbiguousParent] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # rows skipped, with the reason
 
 
 def map_documents(documents: Sequence[object]) -> MappedGraphs:
@@ -45,4 +46,4 @@ def map_documents(documents: Sequence[object]) -> MappedGraphs:
     for doc in sources:
         file_names[source_graph(doc.source.slug)] = f"{doc.source.slug}.nq"
     return MappedGraphs(sink, file_names, mapper.unresolved_parents, mapper.derivations.count,
-                        mapper.ambiguous_parents)
+                        ambiguous_parents=mapper.ambiguous_parents, problems=mapper.problems)

@@ -20,11 +20,12 @@ from jllm_kg.serve.snapshot import Snapshot, snapshot_from_store
 from jllm_kg.serve.web.chrome import chrome
 from jllm_kg.serve.web.context import EXTENSION, Site
 from jllm_kg.serve.web.documents import documents
+from jllm_kg.serve.web.ecosystem import ecosystem
 from jllm_kg.serve.web.pages import pages
 from jllm_kg.serve.web.queries import queries
 from jllm_kg.serve.web.resources import resources
 
-BLUEPRINTS = (chrome, documents, pages, resources, queries)
+BLUEPRINTS = (chrome, documents, pages, resources, queries, ecosystem)
 
 
 def graph_service(source: GraphService | QueryExecutor | Snapshot | ox.Store,
@@ -35,7 +36,8 @@ def graph_service(source: GraphService | QueryExecutor | Snapshot | ox.Store,
     if isinstance(source, ox.Store):
         source = snapshot_from_store(source)
     if isinstance(source, Snapshot):
-        pool = QueryPool(source, size=config.workers, memory_limit=config.worker_memory)
+        pool = QueryPool(source, size=config.workers, memory_limit=config.worker_memory,
+                         isolate_network=not config.allow_service)
         return GraphService(pool, config, source)
     return GraphService(source, config)
 
