@@ -36,9 +36,7 @@ log = logging.getLogger("jllm_kg.serve")
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
-GRANIAN_BACKLOG = 2048
-GRANIAN_BACKPRESSURE = 1024
-"""Connections each granian worker serves at once (idle and slow ones included)."""
+LISTEN_BACKLOG = 2048
 
 
 def _size(text: str) -> int:
@@ -107,6 +105,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--header-timeout", type=float, default=10.0, metavar="S",
                         help="seconds a client has to send its request line and headers before "
                              "the connection is closed (granian; default: %(default)s)")
+    parser.add_argument("--max-connections", type=int, default=4096, metavar="N",
+                        help="open connections per HTTP worker, idle and slow ones included; "
+                             "more wait to be accepted (granian; default: %(default)s)")
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
     parser.add_argument("--server", choices=("granian", "gunicorn", "waitress"),
                         default="granian",
@@ -150,8 +151,9 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.header_timeout <= 0:
         print("jllm-kg serve: --header-timeout must be > 0", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if args.workers < 1 or args.http_workers < 1 or args.threads < 1:
-        print("jllm-kg serve: --workers, --http-workers and --threads must be ≥ 1",
+    if min(args.workers, args.http_workers, args.threads, args.max_connections) < 1:
+        print("jllm-kg serve: --workers, --http-workers, --threads and --max-connections "
+              "must be ≥ 1",
               file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
@@ -291,8 +293,8 @@ def _run_granian(args: argparse.Namespace, config: ServeConfig, snapshot: Snapsh
         interface=Interfaces.WSGI,
         workers=args.http_workers,
         blocking_threads=args.threads,
-        backlog=GRANIAN_BACKLOG,
-        backpressure=GRANIAN_BACKPRESSURE,
+        backlog=LISTEN_BACKLOG,
+        backpressure=args.max_connections,
         http1_settings=HTTP1Settings(header_read_timeout=int(args.header_timeout * 1000)),
         log_access=args.access_log,
         workers_kill_timeout=int(max(10, config.timeout + 5)),
