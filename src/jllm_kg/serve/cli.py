@@ -298,6 +298,7 @@ def _run_granian(args: argparse.Namespace, config: ServeConfig, snapshot: Snapsh
         http1_settings=HTTP1Settings(header_read_timeout=int(args.header_timeout * 1000)),
         log_access=args.access_log,
         workers_kill_timeout=int(max(10, config.timeout + 5)),
+        respawn_failed_workers=True,  # a crashed HTTP worker is replaced, not the end of all
     )
     server.on_reload(loader.reload)
     try:
