@@ -78,9 +78,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="killable query worker processes per HTTP process "
                              "(default: %(default)s)")
     parser.add_argument("--http-workers", type=int, default=2,
-                        help="gunicorn worker processes (default: %(default)s)")
+                        help="HTTP worker processes (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=8,
-                        help="threads per gunicorn worker (default: %(default)s)")
+                        help="threads running the web app in each HTTP worker "
+                             "(default: %(default)s)")
     parser.add_argument("--worker-memory", type=_size, default=4 * 1024**3, metavar="BYTES",
                         help="memory a query may use on top of the open store (RLIMIT_AS), e.g. 4G "
                         "(default: 4G; 0: no cap)")
@@ -146,7 +147,7 @@ def make_snapshot(args: argparse.Namespace, *, rebuild: bool = False) -> Snapsho
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Build the snapshot and run gunicorn until interrupted (``SIGHUP`` reloads the graph)."""
+    """Build the snapshot and serve until interrupted (``SIGHUP`` reloads the graph)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     if args.header_timeout <= 0:
         print("jllm-kg serve: --header-timeout must be > 0", file=sys.stderr)
