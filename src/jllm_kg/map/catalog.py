@@ -8,13 +8,21 @@ names it, in that source's graph, with the label as written — nothing is lost,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TypeVar
 
-from jllm_kg.curated import load_curated
-from jllm_kg.ingest.records import BenchmarkBullet, BenchmarkRow, ReferenceRow, SourceDocument
+from rdflib import URIRef
+
+from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import SourcesFile
+from jllm_kg.ingest.records import (
+    BenchmarkBullet,
+    BenchmarkRow,
+    ReferenceRow,
+    SourceDocument,
+    SourceVersion,
+)
 from jllm_kg.map.graph import (
     RDF_TYPE,
     RDFS_LABEL,
@@ -26,7 +34,12 @@ from jllm_kg.map.graph import (
     typed,
 )
 from jllm_kg.map.identity import ModelIndex, hf_model_iri
-from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
+from jllm_kg.normalize.architectures import (
+    Architecture,
+    ArchitectureRef,
+    architecture_catalogue,
+    parse_architecture_cell,
+)
 from jllm_kg.normalize.base_models import (
     ForeignFamily,
     foreign_family_catalogue,
@@ -34,12 +47,43 @@ from jllm_kg.normalize.base_models import (
     resolve_foreign_model,
 )
 from jllm_kg.normalize.benchmarks import BenchmarkFact, benchmark_catalogue, resolve_benchmark
-from jllm_kg.normalize.datasets import dataset_catalogue
-from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
+from jllm_kg.normalize.datasets import DatasetMention, dataset_catalogue
+from jllm_kg.normalize.dates import arxiv_id, parse_reference_date
+from jllm_kg.normalize.developers import (
+    Developer,
+    DeveloperRef,
+    developer_catalogue,
+    parse_developer_cell,
+)
+from jllm_kg.normalize.licenses import LicenseFact
 from jllm_kg.normalize.text import match_key
 from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, XSD, resource_iri, slugify
 
 CURATED_GRAPH = resource_iri("source", "curated")
+
+# The concept of each modality of the list's sections and the papers' model groups.
+MODALITY_CONCEPTS: Mapping[str, URIRef] = {
+    "text-generation": JLLM.TextGeneration,
+    "text-encoder": JLLM.TextEncoder,
+    "text-embedding": JLLM.TextEmbedding,
+    "vision-language": JLLM.VisionLanguage,
+    "text-to-image": JLLM.TextToImage,
+    "text-to-video": JLLM.TextToVideo,
+    "vision-other": JLLM.MultimodalOther,
+    "speech": JLLM.Speech,
+    "music": JLLM.Music,
+}
+
+# The phase property of a dataset a model was trained on in that phase (jllm:trainedOn is
+# always written too): the list's phases (normalize.datasets.Phase) and the paper's
+# (ingest.paper_records.TrainingPhase). Generic fine-tuning, distillation, merge and an
+# unspecified phase have none.
+PHASE_PROPERTIES: Mapping[str, URIRef] = {
+    "pretraining": JLLM.pretrainedOn,
+    "continual-pretraining": JLLM.pretrainedOn,
+    "instruction-tuning": JLLM.instructionTunedOn,
+    "preference-tuning": JLLM.preferenceTunedOn,
+}
 
 # The specific property of each derivation type concept (all ⊑ prov:wasDerivedFrom).
 DERIVATION_PROPERTIES = {
@@ -57,15 +101,18 @@ DERIVATION_PROPERTIES = {
     "UnspecifiedDerivation": PROV.wasDerivedFrom,
 }
 
-_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.IGNORECASE)
 
 
-def _labels(entity: Any) -> dict[str, str]:
-    """Labels by language; ``""`` for a label without language (a name that is not translated)."""
+def _labels(entity: object) -> dict[str, str]:
+    """Labels by language; ``""`` for a label without language (a name that is not translated).
+
+    The curated entities differ (licences and datasets have ``labels``, developers and
+    architectures a ``label``): whichever the entity has."""
     labels = getattr(entity, "labels", None) or {}
     found = {lang: label for lang, label in dict(labels).items() if label}
-    if not found and getattr(entity, "label", None):
-        found[""] = entity.label
+    single = getattr(entity, "label", None)
+    if not found and single:
+        found[""] = single
     return found
 
 
@@ -125,7 +172,7 @@ class Catalog:
         self._done.add(key)
         return True
 
-    def _describe(self, graph: str, iri: str, rdf_class: str, entity: Any,
+    def _describe(self, graph: str, iri: str, rdf_class: str, entity: object,
                   label_as_written: str | None, lang: str) -> None:
         """Type + labels: curated labels in the curated graph, else the label as written."""
         curated = bool(getattr(entity, "curated", True))
@@ -146,29 +193,58 @@ class Catalog:
     # -- sources ---------------------------------------------------------------------------
 
     def source_document(self, source: SourceDocument, graph: str) -> None:
+        """The source describes itself in its own graph: its identity (series, version,
+        upstream file and commit), its title, and what is curated about it (sources.yaml)."""
         add = self.sink.add
+        identity = source.identity
         add(graph, graph, RDF_TYPE, str(JLLM.SourceDocument))
-        add(graph, graph, RDFS_LABEL, text(source.title, source.language))
+        if identity is not None:
+            add(graph, graph, RDFS_LABEL, text(identity.label, "en"))
+            if source.title:
+                add(graph, graph, str(DCTERMS.title), text(source.title, source.language))
+        else:
+            add(graph, graph, RDFS_LABEL, text(source.title, source.language))
         add(graph, graph, str(DCTERMS.language), text(source.language))
         add(graph, graph, str(JLLM.sha256), text(source.sha256))
         add(graph, graph, str(JLLM.fileName), text(source.path))
         add(graph, graph, str(JLLM.sourceKind), text(source.kind))
-        metadata = (load_curated("sources.yaml") or {}).get("sources", {}).get(source.sha256)
-        if metadata:
-            for key, predicate in (("upstream_path", JLLM.upstreamPath),
-                                   ("upstream_commit", JLLM.upstreamCommit),
-                                   ("description", DCTERMS.description)):
-                if metadata.get(key):
-                    add(graph, graph, str(predicate), text(str(metadata[key])))
-            if metadata.get("content_date"):
-                add(graph, graph, str(DCTERMS.date), typed(str(metadata["content_date"]),
-                                                              str(XSD.date)))
-            if metadata.get("url"):
-                add(graph, graph, str(SCHEMA.url), str(metadata["url"]))
+        for included in source.includes:
+            add(graph, graph, str(JLLM.includedFile), text(included))
+        if identity is not None:
+            self._source_version(identity, graph)
+        entry = load_table("sources.yaml", SourcesFile).sources.get(source.sha256)
+        if entry is not None:
+            add(graph, graph, str(DCTERMS.description), text(entry.description))
+            if entry.url and (identity is None or identity.url is None):
+                add(graph, graph, str(SCHEMA.url), entry.url)
+            if entry.former_slug:
+                # The graph was named after the seed's file before sources were identified
+                # by version: the old IRI leads to the new one.
+                add(graph, graph, str(DCTERMS.replaces), resource_iri("source", entry.former_slug))
+
+    def _source_version(self, identity: SourceVersion, graph: str) -> None:
+        add = self.sink.add
+        self.sink.source_versions[graph] = identity
+        add(graph, graph, str(JLLM.contentSha256), text(identity.content_hash))
+        series = resource_iri("source", identity.series_slug)
+        add(graph, graph, str(DCTERMS.isVersionOf), series)
+        add(graph, series, RDF_TYPE, str(JLLM.SourceSeries))
+        add(graph, series, RDFS_LABEL, text(identity.series_label, "en"))
+        if identity.repository is not None:
+            add(graph, series, str(SCHEMA.url), identity.repository)
+        if identity.path is not None:
+            add(graph, graph, str(JLLM.upstreamPath), text(identity.path))
+        if identity.commit is not None:
+            add(graph, graph, str(JLLM.upstreamCommit), text(identity.commit))
+        if identity.date is not None:
+            datatype = XSD.dateTime if "T" in identity.date else XSD.date
+            add(graph, graph, str(DCTERMS.date), typed(identity.date, str(datatype)))
+        if identity.url is not None:
+            add(graph, graph, str(SCHEMA.url), identity.url)
 
     # -- shared entities ---------------------------------------------------------------------
 
-    def license(self, fact: Any, graph: str, lang: str) -> str:
+    def license(self, fact: LicenseFact, graph: str, lang: str) -> str:
         iri = resource_iri("license", fact.key)
         label = next(iter(_labels(fact).values()), None)
         self._describe(graph, iri, str(JLLM.License), fact, label, lang)
@@ -182,27 +258,36 @@ class Catalog:
                     boolean(fact.allows_commercial_use))
         return iri
 
-    def developer(self, reference: Any, graph: str, lang: str) -> str:
-        developer = getattr(reference, "developer", reference)
-        kind = "person" if getattr(developer, "kind", "org") == "person" else "org"
+    def developer(self, reference: DeveloperRef | Developer, graph: str, lang: str) -> str:
+        developer: Developer
+        written: str | None
+        if isinstance(reference, DeveloperRef):
+            developer, written = reference.developer, reference.text or None
+        else:  # a curated developer another curated entry names: its labels describe it
+            developer, written = reference, None
+        kind = "person" if developer.kind == "person" else "org"
         iri = resource_iri(kind, developer.key)
         rdf_class = JLLM.Person if kind == "person" else JLLM.Organization
-        written = getattr(reference, "text", None) or getattr(reference, "label", None)
         self._describe(graph, iri, str(rdf_class), developer, written, lang)
-        parent = getattr(developer, "parent", None)
-        if parent and getattr(developer, "curated", True):
+        parent = developer.parent
+        if parent and developer.curated:
             self.sink.add(CURATED_GRAPH, iri, str(SCHEMA.parentOrganization),
                           resource_iri("org", parent))
         return iri
 
-    def architecture(self, reference: Any, graph: str, lang: str) -> str:
-        architecture = getattr(reference, "architecture", reference)
+    def architecture(self, reference: ArchitectureRef | Architecture, graph: str,
+                     lang: str) -> str:
+        architecture: Architecture
+        written: str | None
+        if isinstance(reference, ArchitectureRef):
+            architecture, written = reference.architecture, reference.text or None
+        else:
+            architecture, written = reference, reference.label
         iri = resource_iri("architecture", architecture.key)
-        written = getattr(reference, "text", None) or getattr(reference, "label", None)
         self._describe(graph, iri, str(JLLM.Architecture), architecture, written, lang)
         return iri
 
-    def dataset(self, mention: Any, graph: str, lang: str) -> str:
+    def dataset(self, mention: DatasetMention, graph: str, lang: str) -> str:
         iri = resource_iri("dataset", mention.key)
         entry = dataset_catalogue().get(mention.key) if mention.curated else None
         if entry is not None:
@@ -234,17 +319,17 @@ class Catalog:
                 # via str: the catalogue's floats must not leak binary rounding into xsd:decimal
                 add(CURATED_GRAPH, iri, str(JLLM.parameterCount),
                     decimal(Decimal(str(model.parameters))))
-            if getattr(model, "developer", None):
+            if model.developer:
                 developer = _catalogued(developer_catalogue(), model.developer,
                                         f"foreign_models.yaml: {model.key}", "developer")
                 add(CURATED_GRAPH, iri, str(JLLM.developer),
                     self.developer(developer, CURATED_GRAPH, "en"))
-            if getattr(model, "architecture", None):
+            if model.architecture:
                 architecture = _catalogued(architecture_catalogue(), model.architecture,
                                            f"foreign_models.yaml: {model.key}", "architecture")
                 add(CURATED_GRAPH, iri, str(JLLM.architecture),
                     self.architecture(architecture, CURATED_GRAPH, "en"))
-            if getattr(model, "family", None):
+            if model.family:
                 # the catalogue rejects a model whose family it does not list
                 family = foreign_family_catalogue()[model.family]
                 add(CURATED_GRAPH, iri, str(JLLM.family), self.foreign_family(family))
@@ -320,7 +405,7 @@ class Catalog:
             row.label, row.url, graph, lang,
             description.text if description is not None and not description.is_empty else None,
             " ".join(line.text for line in developer.lines) if developer is not None else None,
-            source_location(self.sink, graph, row.row.line),
+            source_location(self.sink, graph, row.row.line, row.row.origin),
         )
         self.sink.add(graph, iri, str(JLLM.section), text(row.category))
         return iri
@@ -330,22 +415,24 @@ class Catalog:
                                bullet.developer, source_location(self.sink, graph, bullet.line))
 
     def reference_row(self, row: ReferenceRow, graph: str, lang: str, index: ModelIndex) -> str:
-        arxiv = _ARXIV.search(row.url or "")
-        slug = f"arxiv-{arxiv.group(1)}" if arxiv else slugify(row.title)
+        arxiv = arxiv_id(row.url)
+        slug = f"arxiv-{arxiv}" if arxiv else slugify(row.title)
         iri = resource_iri("paper", slug)
         add = self.sink.add
         add(graph, iri, RDF_TYPE, str(JLLM.Paper))
         add(graph, iri, RDFS_LABEL, text(row.title))
-        add(graph, iri, str(JLLM.sourceLocation), source_location(self.sink, graph, row.row.line))
+        add(graph, iri, str(JLLM.sourceLocation),
+            source_location(self.sink, graph, row.row.line, row.row.origin))
         if arxiv:
-            add(graph, iri, str(JLLM.arxivId), text(arxiv.group(1)))
+            add(graph, iri, str(JLLM.arxivId), text(arxiv))
         if row.url:
             add(graph, iri, str(SCHEMA.url), row.url)
         if row.venue:
             add(graph, iri, str(JLLM.venue), text(row.venue))
-        date = _reference_date(row.date)
+        date = parse_reference_date(row.date)
         if date is not None:
-            add(graph, iri, str(SCHEMA.datePublished), date)
+            value, precision = date
+            add(graph, iri, str(SCHEMA.datePublished), typed(value, str(XSD[precision])))
         for subject in row.subjects:
             add(graph, iri, str(SCHEMA.about), text(subject))
             self._link_subject(subject, iri, graph, lang, index)
@@ -359,17 +446,20 @@ class Catalog:
         if family is not None:
             self.sink.add(graph, self.foreign_family(family), str(JLLM.paper), paper)
         for reference in parse_architecture_cell(subject):
-            architecture = getattr(reference, "architecture", reference)
+            architecture = reference.architecture
             # "Llama 2", "Code Llama" are families with a paper of their own, not the paper of
             # the Llama architecture; "LLaMA", "GPT-NeoX", "Qwen" name both
             names_it = match_key(subject) in {match_key(architecture.label),
                                               match_key(architecture.key)}
-            if getattr(architecture, "curated", True) and (family is None or names_it):
+            if architecture.curated and (family is None or names_it):
                 self.sink.add(graph, self.architecture(reference, graph, lang), str(JLLM.paper),
                               paper)
 
 
-def _catalogued(table: Mapping[str, Any], key: str, owner: str, what: str) -> Any:
+EntryT = TypeVar("EntryT")
+
+
+def _catalogued(table: Mapping[str, EntryT], key: str, owner: str, what: str) -> EntryT:
     """The entry ``key`` of the curated ``{what}s.yaml`` that another curated entry
     (``owner``) refers to; an error naming both when it is missing."""
     entry = table.get(key)
@@ -382,19 +472,6 @@ class _Uncurated:
     """An entity no curated table knows: only the label as written describes it."""
 
     curated = False
-
-
-def _reference_date(value: str | None) -> Any:
-    if not value:
-        return None
-    match = re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})", value.strip())
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-        return typed(f"{year:04d}-{month:02d}-{day:02d}", str(XSD.date))
-    match = re.fullmatch(r"(\d{4})[./-](\d{1,2})", value.strip())
-    if match:
-        return typed(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}", str(XSD.gYearMonth))
-    return None
 
 
 __all__ = ["CURATED_GRAPH", "DERIVATION_PROPERTIES", "Catalog", "Derivations"]

@@ -4,12 +4,13 @@ or as an RDF document."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
-from jllm_kg.formats import DOCUMENT_FORMATS, HTML
+from jllm_kg.formats import DOCUMENT_FORMATS, HTML, JSONLD, NTRIPLES
 from jllm_kg.serve.i18n import pick_label, ui
 from jllm_kg.serve.lineage import Edge, lineage_svg
 from jllm_kg.serve.page_queries import page_query
@@ -19,6 +20,7 @@ from jllm_kg.serve.web.context import (
     Labels,
     answer,
     cell,
+    check_reply,
     choose_document_format,
     fallback_name,
     href,
@@ -31,6 +33,7 @@ from jllm_kg.serve.web.documents import PAGE_FORMATS
 from jllm_kg.serve.worker import QueryRequest
 from jllm_kg.sparql_text import sparql_iri
 from jllm_kg.vocab import JLLM_NS
+from jllm_kg.vocabulary_doc import compact_json_ld, packaged_context
 
 resources = Blueprint("resources", __name__)
 
@@ -52,7 +55,7 @@ class LineageStep:
 
 
 @resources.route("/id/<kind>/<slug>")
-def resource(kind: str, slug: str) -> Response:
+def resource(kind: str, slug: str) -> Response | WerkzeugResponse:
     iri = f"{site().config.resource_base}{kind}/{slug}"
     try:
         sparql_iri(iri)  # an IRI that cannot be written in SPARQL names nothing here
@@ -62,15 +65,29 @@ def resource(kind: str, slug: str) -> Response:
     node = ox.NamedNode(iri)
     if not site().service.ask(page_query("resource-exists"), bind={"resource": node}):
         raise ClientError(404, f"no resource {iri} in this graph")
+    moved = site().service.select(page_query("resource-replaced-by"), bind={"resource": node})
+    base = site().config.resource_base
+    if moved and moved[0]["replacement"]["value"].startswith(base):
+        # an IRI kept only as the former name of another resource (a seed's source graph)
+        target = "/id/" + moved[0]["replacement"]["value"][len(base):]
+        query = request.query_string.decode("ascii", "replace")
+        return redirect(f"{target}?{query}" if query else target, code=301)
     vary = "Accept, Accept-Language"
     if chosen is HTML:
         return html_response(resource_page(iri, kind), vary=vary)
-    return answer(site().service.run(QueryRequest(
+    # JSON-LD is compacted with the vocabulary's context (short keys for JSON consumers), from
+    # the N-Triples the worker writes
+    reply = site().service.run(QueryRequest(
         page_query("resource-description"),
-        graph_format=chosen.name,
+        graph_format=NTRIPLES.name if chosen is JSONLD else chosen.name,
         max_result_bytes=site().config.max_result_bytes,
         substitutions=(("resource", node),),
-    )), vary=vary)
+    ))
+    if chosen is JSONLD:
+        check_reply(reply)
+        reply = replace(reply, body=compact_json_ld(reply.body, packaged_context()),
+                        format_name=JSONLD.name)
+    return answer(reply, vary=vary)
 
 
 def resource_page(iri: str, kind: str) -> str:
