@@ -76,4 +76,6 @@ def test_importing_the_records_loads_no_parser() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [PACKAGE, f"{PACKAGE}.records"]
+    # Since the closed vocabularies moved to jllm_kg.terms the schemas import nothing of the
+    # ingest stage; at most its records (and the package) may be loaded, never a parser.
+    assert set(json.loads(done.stdout)) <= {PACKAGE, f"{PACKAGE}.records"}

@@ -87,5 +87,5 @@ def test_a_broken_curated_table_is_not_a_cell_problem(monkeypatch: pytest.Monkey
         raise CuratedDataError("quantities.yaml line 10: write entries in lower case")
 
     monkeypatch.setattr(cells, "context_lengths", broken)
-    with pytest.raises(CuratedDataError, match="quantities.yaml line 10"):
+    with pytest.raises(CuratedDataError, match=r"quantities\.yaml line 10"):
         map_documents([_document()])
