@@ -365,9 +365,9 @@ def _description(graph_file: Path, model: str) -> Graph:
 @pytest.mark.parametrize(
     ("graph_file", "model"),
     [
-        ("003-9c8df20d3e58c146.nq",
+        ("awesome-japanese-llm-ja-9dd329788972.nq",
          "https://w3id.org/jllm-kg/id/model/tokyotech-llm--Llama-3-Swallow-70B-Instruct-v0.1"),
-        ("000-a5bb5f047ed98111.nq",
+        ("awesome-japanese-llm-fr-sha256-a15407da2212.nq",
          "https://w3id.org/jllm-kg/id/model/shisa-ai--shisa-v1-llama3-70b"),
     ],
 )
