@@ -130,7 +130,18 @@ def test_the_spread_sample_covers_every_language_and_the_whole_history(upstream:
     assert sample[0] == versions[0] and sample[-1].date[:10] == versions[-1].date[:10]
 
 
+SAMPLE_SIZE = 30
+
+
+@pytest.fixture(scope="session")
+def spread_sample(upstream: Path) -> list[Version]:
+    return spread(_versions(upstream), SAMPLE_SIZE)
+
+
+# One test per version, so a failure names its version and the runs can be spread over workers.
 @pytest.mark.slow
-def test_thirty_versions_spread_over_the_history_ingest_and_conform(upstream: Path) -> None:
-    for version in spread(_versions(upstream), 30):
-        ingest_and_validate(upstream, version)
+@pytest.mark.parametrize("index", range(SAMPLE_SIZE))
+def test_a_version_spread_over_the_history_ingests_and_conforms(
+    upstream: Path, spread_sample: list[Version], index: int
+) -> None:
+    ingest_and_validate(upstream, spread_sample[index])
