@@ -184,11 +184,16 @@ def test_method_shape_lists_exactly_the_scheme() -> None:
 
 
 # The smallest dataset the shapes accept, with one derivation whose method each test varies.
+# The source is a version of the list as ingest names it: a version of its series, identified
+# by the hash of its content (every list the ingest reads carries both).
 ID = "https://w3id.org/jllm-kg/id/"
-SOURCE = ID + "source/list-ja"
+SERIES = ID + "source/awesome-japanese-llm-ja"
+SOURCE = SERIES + "-sha256-a15407da2212"
+CONTENT_SHA256 = "a15407da2212" + "0" * 52
 CHILD = ID + "model/tokyotech-llm--Swallow-70b-hf"
 PARENT = ID + "model/meta-llama--Llama-2-70b-hf"
-NODE = CHILD + "#derivation-llama-2-70b-ContinualPretrainingDerivation-list-ja"
+NODE = CHILD + ("#derivation-meta-llama-llama-2-70b-hf-ContinualPretrainingDerivation-"
+                "awesome-japanese-llm-ja-sha256-a15407da2212")
 
 
 def _derivation_dataset(method_triples: str) -> str:
@@ -199,7 +204,9 @@ def _derivation_dataset(method_triples: str) -> str:
 @prefix dcterms: <http://purl.org/dc/terms/> .
 <{SOURCE}> {{
   <{SOURCE}> a jllm:SourceDocument ; rdfs:label "日本語LLMまとめ"@ja ; dcterms:language "ja" ;
-      jllm:sourceKind "list" .
+      jllm:sourceKind "list" ; jllm:contentSha256 "{CONTENT_SHA256}" ;
+      dcterms:isVersionOf <{SERIES}> .
+  <{SERIES}> a jllm:SourceSeries ; rdfs:label "awesome-japanese-llm (ja)"@en .
   <{SOURCE}#L125> a jllm:SourceLocation ; jllm:line 125 ; dcterms:isPartOf <{SOURCE}> .
   <{CHILD}> a jllm:Model ; rdfs:label "Swallow 70B" ;
       jllm:continuedPretrainingFrom <{PARENT}> ; prov:wasDerivedFrom <{PARENT}> ;
@@ -240,6 +247,26 @@ def test_a_wrong_method_is_a_violation(
     findings = _method_findings(tmp_path, triples)
     assert findings and all(severity == "Violation" for severity, _, _ in findings)
     assert any(f == focus and words in message for _, f, message in findings), findings
+
+
+@pytest.mark.parametrize(
+    ("dropped", "words"),
+    [
+        (f" ;\n      dcterms:isVersionOf <{SERIES}>", "names its series"),
+        (f' ; jllm:contentSha256 "{CONTENT_SHA256}"', "hash of its content"),
+    ],
+)
+def test_a_list_version_without_its_identity_is_a_violation(
+    tmp_path: Path, dropped: str, words: str
+) -> None:
+    """The fixture above conforms because it carries what every version of the list has; the
+    source-version shapes still check it."""
+    dataset = _derivation_dataset(f"<{NODE}> jllm:method jllm:StatedInBaseModelCell .")
+    assert dropped in dataset
+    (tmp_path / "graph.trig").write_text(dataset.replace(dropped, "", 1), "utf-8")
+    findings = [(v.severity, v.focus, v.message) for v in validate_graph([tmp_path]).violations]
+    assert [(s, f) for s, f, _ in findings] == [("Violation", SOURCE)], findings
+    assert words in findings[0][2]
 
 
 # -- example queries --------------------------------------------------------------------------
@@ -362,17 +389,32 @@ def _description(graph_file: Path, model: str) -> Graph:
     return Graph().parse(data="\n".join(triples), format="nt")
 
 
+def _graph_file_of(series: str) -> Path:
+    """The committed graph file of the version of ``series`` (file names carry the version,
+    which changes with each upstream commit: the file is found by what its graph says)."""
+    is_version_of = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
+    found = []
+    for path in sorted((data_dir() / "graph").glob("*.nq")):
+        quads = ox.Store()
+        quads.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        if any(quad.graph_name == quad.subject
+               for quad in quads.quads_for_pattern(None, is_version_of, ox.NamedNode(series))):
+            found.append(path)
+    assert len(found) == 1, (series, found)
+    return found[0]
+
+
 @pytest.mark.parametrize(
-    ("graph_file", "model"),
+    ("series", "model"),
     [
-        ("awesome-japanese-llm-ja-9dd329788972.nq",
+        ("awesome-japanese-llm-ja",
          "https://w3id.org/jllm-kg/id/model/tokyotech-llm--Llama-3-Swallow-70B-Instruct-v0.1"),
-        ("awesome-japanese-llm-fr-sha256-a15407da2212.nq",
+        ("awesome-japanese-llm-fr",
          "https://w3id.org/jllm-kg/id/model/shisa-ai--shisa-v1-llama3-70b"),
     ],
 )
-def test_compacted_description_round_trips(ontology: Graph, graph_file: str, model: str) -> None:
-    original = _description(data_dir() / "graph" / graph_file, model)
+def test_compacted_description_round_trips(ontology: Graph, series: str, model: str) -> None:
+    original = _description(_graph_file_of(ID + "source/" + series), model)
     assert len(original) > 20
     context = json_ld_context(ontology)["@context"]
     compacted = original.serialize(format="json-ld", context=context, auto_compact=True)
