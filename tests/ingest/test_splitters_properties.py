@@ -204,3 +204,9 @@ def test_hf_model_id_of_a_repo_url_is_org_and_name(
 ) -> None:
     assert hf_model_id(f"{site}/{org}/{name}{rest}") == f"{org}/{name}"
     assert hf_model_id(f"{site}/datasets/{org}/{name}{rest}") is None
+
+
+def test_a_br_in_an_image_alt_text_is_a_space() -> None:
+    # found by the property above: "![a<br>b](url)" kept "<br>" in the line's text
+    cell = parse_cell("header", "![a<br>b](https://example.org/i.png)<br>next")
+    assert [line.text for line in cell.lines] == ["a b", "next"]

@@ -113,8 +113,11 @@ class _LineBuilder:
 
     def add(self, token: Token) -> None:
         kind = token.type
-        if kind in ("text", "code_inline", "image"):
+        if kind in ("text", "code_inline"):
             self.emit(token.content)
+        elif kind == "image":
+            # an image's alt text is plain text: a <br> in it is a line break like in a label
+            self.emit(BR.sub(" ", token.content))
         elif kind in ("softbreak", "hardbreak"):
             self.emit(" ")
         elif kind == "html_inline":
