@@ -34,6 +34,8 @@ class ServeConfig:
     (``RLIMIT_AS``); ``None``: no cap."""
     max_query_length: int = 50_000
     """Characters; a longer query is refused with 400 before it reaches the parser."""
+    max_url_length: int = 8190
+    """Characters of a request's path and query string; a longer URL gets 414 (use POST)."""
     max_body_bytes: int = 1024 * 1024
     """Bytes of a POST body; a larger one gets 413."""
     max_result_bytes: int = 128 * 1024 * 1024
