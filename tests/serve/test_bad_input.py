@@ -96,3 +96,21 @@ def test_the_url_limit_is_the_apps_own(short_url_server: Server, path: str) -> N
     assert f"the limit is {URL_LIMIT}" in text and "POST" in text
     r = requests.get(f"{short_url_server.url}{path}", params={"query": "ASK {}"})
     assert r.status_code == 200
+
+
+def gzip_file_name(data: bytes) -> str | None:
+    """The original file name a gzip member's header states (RFC 1952 FNAME), if any."""
+    assert data[:2] == b"\x1f\x8b"
+    flags = data[3]
+    position = 10
+    if flags & 0x04:  # FEXTRA
+        position += 2 + int.from_bytes(data[position:position + 2], "little")
+    if not flags & 0x08:  # FNAME
+        return None
+    return data[position:data.index(b"\0", position)].decode("latin-1")
+
+
+def test_the_dump_unzips_to_its_own_name(base: str) -> None:
+    r = requests.get(f"{base}/dumps/jllm-kg.nq.gz")
+    assert r.status_code == 200
+    assert gzip_file_name(r.content) == "jllm-kg.nq"
