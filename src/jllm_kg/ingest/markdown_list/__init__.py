@@ -29,6 +29,7 @@ The modules, in reading order:
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from jllm_kg.ingest.markdown_list.errors import ListParseError
@@ -38,7 +39,7 @@ from jllm_kg.ingest.markdown_list.links import hf_model_id
 from jllm_kg.ingest.markdown_list.rows import split_row
 from jllm_kg.ingest.markdown_list.sections import heading_text
 from jllm_kg.ingest.markdown_list.syntax import HEADING
-from jllm_kg.ingest.markdown_list.tables import records
+from jllm_kg.ingest.markdown_list.tables import cut_rows, records
 from jllm_kg.ingest.markdown_list.walk import walk
 from jllm_kg.ingest.records import ListDocument, SourceDocument
 
@@ -53,6 +54,9 @@ __all__ = [
     "split_row",
 ]
 
+log = logging.getLogger(__name__)
+"""Warnings about the input that does not stop the ingest (a list cut in the middle of a row)."""
+
 
 def parse_list(text: str, source: SourceDocument, *, folder: Path | None = None) -> ListDocument:
     """Parse one version of the list (decoded text) into its records.
@@ -60,7 +64,11 @@ def parse_list(text: str, source: SourceDocument, *, folder: Path | None = None)
     ``folder`` is the directory of the source file, used to resolve
     ``<!--@include: @/parts/…-->``; without it includes are skipped.
     """
-    collected = walk(list(expand_includes(text, folder)))
+    lines = list(expand_includes(text, folder))
+    collected = walk(lines)
+    last_line = next((line for line in reversed(lines) if line.text.strip()), None)
+    for message in cut_rows(collected.tables, source.path, last_line):
+        log.warning(message)
     found = records(collected.tables, source.path)
     return ListDocument(
         source=source,
