@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from jllm_kg.curated.schemas import SCHEMAS
 from jllm_kg.paths import curated_dir
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -53,9 +54,6 @@ class CuratedFile:
 
 
 def _schema(name: str) -> type[BaseModel]:
-    # Imported here: the schemas use jllm_kg.ingest.records, whose package imports this one.
-    from jllm_kg.curated.schemas import SCHEMAS
-
     try:
         return SCHEMAS[name]
     except KeyError:

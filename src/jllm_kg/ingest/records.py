@@ -17,45 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
-Language = Literal["ja", "en", "fr"]
-SourceKind = Literal["list", "paper"]
-
-ColumnKey = Literal[
-    "name",  # first column: family label + title link (+ checkpoint links)
-    "year",  # release year
-    "domain",
-    "architecture",
-    "base",  # base model(s) of a continual / post-trained model
-    "merge_parents",  # original models of a merge (bold = Japanese model)
-    "context",  # max context / input length
-    "training_data",
-    "developer",
-    "license",
-    "huggingface",  # "HuggingFace?" availability column (◯ / △ / ✕, may carry links)
-    "platform",  # API-based models
-    "description",  # benchmarks
-    "paper_subject",  # reference tables: model / architecture / method
-    "paper_date",
-    "paper_venue",
-    "paper_title",
-    "other",  # a header the parser does not know (kept, never dropped)
-]
-
-ModelModality = Literal[
-    "text-generation",
-    "text-encoder",
-    "text-embedding",
-    "vision-language",
-    "text-to-image",
-    "text-to-video",
-    "vision-other",  # CLIP-like models and other multimodal systems
-    "speech",
-    "music",
-]
-TrainingApproach = Literal["scratch", "continual", "post-training", "merge", "api", "unknown"]
-Scope = Literal["general", "domain"]
+# The closed vocabularies live in a neutral module so that the curated tables' schemas can use
+# them without importing the ingest stage; they are re-exported here as part of the contract.
+from jllm_kg.terms import (
+    ColumnKey,
+    Language,
+    ModelModality,
+    Scope,
+    SourceKind,
+    TrainingApproach,
+)
 
 
 @dataclass(frozen=True)
