@@ -5,7 +5,9 @@ Paths that are no IRI, relative dataset IRIs and over-long URLs, each as the att
 
 from __future__ import annotations
 
+import hashlib
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +18,12 @@ import requests
 from .conftest import Server, start_server, stop_server
 
 URL_LIMIT = 2000
+DEFAULT_NESTING_LIMIT = 64
+
+
+def nested_groups(levels: int) -> str:
+    """A group pattern nested ``levels`` deep: 3000 levels (about 6 KB) crashed a worker."""
+    return "SELECT * WHERE " + "{" * levels + " ?s ?p ?o " + "}" * levels
 
 
 def raw_get(base: str, target: str) -> tuple[int, dict[str, str], bytes]:
@@ -79,8 +87,9 @@ def test_a_get_longer_than_the_request_line_is_414_in_plain_text(base: str) -> N
 
 @pytest.fixture(scope="module")
 def short_url_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server with a short URL limit, and a nesting limit lifted far past what crashes."""
     running = start_server(Path(tmp_path_factory.mktemp("short-url")),
-                           "--max-url", str(URL_LIMIT))
+                           "--max-url", str(URL_LIMIT), "--max-nesting", "100000")
     yield running
     stop_server(running)
 
@@ -114,3 +123,44 @@ def test_the_dump_unzips_to_its_own_name(base: str) -> None:
     r = requests.get(f"{base}/dumps/jllm-kg.nq.gz")
     assert r.status_code == 200
     assert gzip_file_name(r.content) == "jllm-kg.nq"
+
+
+@pytest.mark.parametrize("levels", [3000, DEFAULT_NESTING_LIMIT + 1])
+def test_deep_nesting_is_refused_before_execution(base: str, levels: int) -> None:
+    query = nested_groups(levels)
+    r = requests.post(f"{base}/sparql", data=query.encode(),
+                      headers={"Content-Type": "application/sparql-query"})
+    text = assert_plain_refusal(r.status_code, {k.lower(): v for k, v in r.headers.items()},
+                                r.content, 400)
+    assert f"{levels} levels deep" in text and f"the limit is {DEFAULT_NESTING_LIMIT}" in text
+    r = requests.get(f"{base}/query", params={"query": nested_groups(DEFAULT_NESTING_LIMIT + 1)},
+                     headers={"Accept": "text/html"})
+    assert r.status_code == 400 and "levels deep" in r.text
+
+
+def test_nesting_within_the_limit_and_brackets_in_strings_run(base: str) -> None:
+    query = nested_groups(DEFAULT_NESTING_LIMIT)
+    r = requests.post(f"{base}/sparql", data=query.encode(),
+                      headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 200, r.text
+    query = f'ASK {{ FILTER("{"{(" * 500}" != "") }} # {"[" * 500}'
+    r = requests.get(f"{base}/sparql", params={"query": query})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_a_worker_crash_is_logged_with_its_cause(short_url_server: Server) -> None:
+    # with the nesting limit lifted, the 3000-level pattern overflows the worker's stack
+    query = nested_groups(3000)
+    r = requests.post(f"{short_url_server.url}/sparql", data=query.encode(),
+                      headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 503 and "SIGSEGV" in r.text
+    digest = hashlib.sha256(query.encode()).hexdigest()[:16]
+    deadline = time.monotonic() + 10
+    while f"sha256:{digest}" not in short_url_server.log_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    line = next(line for line in short_url_server.log_text().splitlines()
+                if f"sha256:{digest}" in line)
+    assert "died (signal SIGSEGV)" in line and f"({len(query)} characters)" in line
+    # the pool replaced the worker: the server still answers
+    r = requests.get(f"{short_url_server.url}/sparql", params={"query": "ASK {}"})
+    assert r.status_code == 200

@@ -80,6 +80,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="memory a query may use on top of the open store (RLIMIT_AS), e.g. 4G "
                         "(default: 4G; 0: no cap)")
     parser.add_argument("--max-query-length", type=int, default=50_000, metavar="CHARS")
+    parser.add_argument("--max-nesting", type=int, default=64, metavar="LEVELS",
+                        help="deepest nesting of { } ( ) [ ] in a query; deeper gets 400 before "
+                             "execution (default: %(default)s)")
     parser.add_argument("--max-url", type=int, default=8190, metavar="CHARS",
                         help="longest request URL (path and query string); a longer one gets "
                              "414, use POST (default: %(default)s; gunicorn itself refuses a "
@@ -122,6 +125,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         worker_memory=args.worker_memory or None,
         max_query_length=args.max_query_length,
         max_url_length=args.max_url,
+        max_nesting=args.max_nesting,
         max_body_bytes=args.max_body,
         max_result_bytes=args.max_result,
         allow_service=args.allow_service,

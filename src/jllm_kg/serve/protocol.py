@@ -63,13 +63,17 @@ class ClientError(Exception):
 
 
 def check_query(query: str, config: ServeConfig) -> QueryInfo:
-    """Refuse before execution: too long, control characters, an update, ``SERVICE``."""
+    """Refuse before execution: too long, control characters, nested too deep, an update,
+    ``SERVICE``."""
     if len(query) > config.max_query_length:
         raise ClientError(400, f"the query is {len(query)} characters long; the limit is "
                           f"{config.max_query_length}")
     if _CONTROL.search(query):
         raise ClientError(400, "the query contains control characters")
     info = analyze_query(query)
+    if info.nesting > config.max_nesting:
+        raise ClientError(400, f"the query nests {{ }}, ( ) or [ ] {info.nesting} levels deep; "
+                          f"the limit is {config.max_nesting}")
     if info.is_update:
         raise ClientError(403, _READ_ONLY)
     if info.uses_service and not config.allow_service:
