@@ -1,6 +1,6 @@
 """The ``jllm-kg`` console script under bad input: one line naming the culprit, never a
 traceback; a list cut in the middle of a row ingests with a warning naming file and line;
-validating nothing is an error.
+validating nothing is an error; an ingest swaps one whole graph set into ``--out``.
 """
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from jllm_kg.cli import EXIT_BAD_INPUT, EXIT_OK
+from jllm_kg.pipeline import swap_in
 
 CONSOLE_SCRIPT = Path(sys.executable).with_name("jllm-kg")
 LIST_002 = "002_f7b8d5b33f5968b2.txt"
@@ -103,3 +105,73 @@ def test_validate_a_folder_without_rdf_is_an_error(tmp_path: Path) -> None:
         result = jllm_kg("validate", folder, cwd=tmp_path)
         line = assert_one_line_error(result, f"no RDF files in {folder}", ".ttl")
         assert "conforms" not in line and result.stdout == ""
+
+
+def test_ingest_into_an_earlier_out_holds_only_the_new_set(tmp_path: Path,
+                                                          seeds_dir: Path) -> None:
+    # 002 then 004 into one folder left 002's file beside 004's: 698 violations
+    first = jllm_kg("ingest", seeds_dir / LIST_002, "--out", "out", cwd=tmp_path)
+    assert first.returncode == EXIT_OK, first.stderr
+    (tmp_path / "out" / "graph" / "stray.nq").write_text(
+        '<urn:x:a> <urn:x:p> "left over" <urn:x:g> .\n', encoding="utf-8")
+    second = jllm_kg("ingest", seeds_dir / "004_9c6061823d69ccef.txt", "--out", "out",
+                     cwd=tmp_path)
+    assert second.returncode == EXIT_OK, second.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["graph"]
+    assert sorted(p.name for p in (tmp_path / "out" / "graph").iterdir()) == [
+        "004-9c6061823d69ccef.nq", "curated.nq"]
+    validated = jllm_kg("validate", "out", cwd=tmp_path)
+    assert validated.returncode == EXIT_OK, validated.stdout[-2000:]
+    assert validated.stdout.startswith("conforms: 0 violation(s)")
+
+
+def test_swap_in_shows_readers_one_whole_set(tmp_path: Path) -> None:
+    """While sets are swapped in over and over, a reader lists ``graph/`` as one whole set,
+    the old or the new, never a mix and never missing."""
+    target = tmp_path / "graph"
+    sets = [{"a.nq", "b.nq"}, {"c.nq", "d.nq", "e.nq"}]
+    target.mkdir()
+    for name in sets[0]:
+        (target / name).touch()
+    seen: list[set[str] | None] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                seen.append(set(os.listdir(target)))
+            except FileNotFoundError:
+                seen.append(None)
+
+    reader = threading.Thread(target=read)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # let the reader run between any two steps of the swap
+    reader.start()
+    try:
+        for round_number in range(600):
+            fresh = tmp_path / f".ingest-{round_number}"
+            fresh.mkdir()
+            for name in sets[(round_number + 1) % 2]:
+                (fresh / name).touch()
+            swap_in(fresh, target)
+            # kept until the reader stops: a listing begun before the swap reads the old set
+            fresh.rename(tmp_path / f"old-{round_number}")
+    finally:
+        stop.set()
+        reader.join()
+        sys.setswitchinterval(interval)
+    assert seen and all(listing in sets for listing in seen), {
+        frozenset(x) if x is not None else None for x in seen}
+    assert set(os.listdir(target)) == sets[0]
+
+
+@pytest.mark.parametrize(("content", "name"), [(None, "no-such.txt"), (b"", "empty.txt"),
+                                               (b"\xff\xfe\x00 garbage", "garbage.txt")])
+def test_an_ingest_error_names_the_file_once(tmp_path: Path, content: bytes | None,
+                                             name: str) -> None:
+    if content is not None:
+        (tmp_path / name).write_bytes(content)
+    result = jllm_kg("ingest", name, "--out", "out", cwd=tmp_path)
+    line = assert_one_line_error(result, f"jllm-kg ingest: {name}: ")
+    assert line.count(name) == 1
+    assert not (tmp_path / "out" / "graph").exists()
