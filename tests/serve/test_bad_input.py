@@ -28,10 +28,15 @@ def nested_groups(levels: int) -> str:
 
 def raw_get(base: str, target: str) -> tuple[int, dict[str, str], bytes]:
     """Send ``GET target`` byte for byte (no client-side normalisation of the path)."""
+    return raw_request(base, f"GET {target} HTTP/1.1\r\nHost: {urlsplit(base).netloc}\r\n"
+                       "Connection: close\r\n\r\n")
+
+
+def raw_request(base: str, request: str) -> tuple[int, dict[str, str], bytes]:
+    """Send ``request`` as written; the status, headers (lower-case names) and body."""
     parts = urlsplit(base)
     with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-                     "Connection: close\r\n\r\n".encode("latin-1"))
+        sock.sendall(request.encode("latin-1"))
         data = b""
         while chunk := sock.recv(65536):
             data += chunk
@@ -83,6 +88,19 @@ def test_a_get_longer_than_the_request_line_is_414_in_plain_text(base: str) -> N
     r = requests.post(f"{base}/sparql", data=query.encode(),
                       headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+@pytest.mark.parametrize(("headers", "says"), [
+    ("Content-Type: application/sparql-query\r\nContent-Length: abc\r\n", "CONTENT-LENGTH"),
+    ("A header without its colon\r\n", "Invalid"),
+    ("Content-Length: 5\r\nContent-Length: 6\r\n", "CONTENT-LENGTH"),
+])
+def test_a_request_the_http_server_refuses_is_plain_text_too(base: str, headers: str,
+                                                             says: str) -> None:
+    request = (f"POST /sparql HTTP/1.1\r\nHost: {urlsplit(base).netloc}\r\n{headers}"
+               "Connection: close\r\n\r\nASK {}")
+    text = assert_plain_refusal(*raw_request(base, request), 400)
+    assert says in text and "<html>" not in text
 
 
 @pytest.fixture(scope="module")
