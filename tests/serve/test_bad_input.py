@@ -6,6 +6,8 @@ Paths that are no IRI, relative dataset IRIs and over-long URLs, each as the att
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
 import socket
 import time
 from collections.abc import Iterator
@@ -182,3 +184,38 @@ def test_a_worker_crash_is_logged_with_its_cause(short_url_server: Server) -> No
     # the pool replaced the worker: the server still answers
     r = requests.get(f"{short_url_server.url}/sparql", params={"query": "ASK {}"})
     assert r.status_code == 200
+
+
+def query_workers(server: Server) -> list[int]:
+    """The query worker processes of ``server``: the children of its forkserver."""
+    group = os.getpgid(server.process.pid)
+    found: dict[int, tuple[int, str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(fields[2]) == group:
+            found[int(entry.name)] = (int(fields[1]), command)
+    return [pid for pid, (parent, _) in found.items()
+            if "multiprocessing.forkserver" in found.get(parent, (0, ""))[1]]
+
+
+def test_a_worker_dying_while_idle_is_logged(short_url_server: Server) -> None:
+    deadline = time.monotonic() + 30
+    while len(query_workers(short_url_server)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)  # the pool is whole again after the crash of an earlier test
+    victim = query_workers(short_url_server)[0]
+    os.kill(victim, signal.SIGSEGV)
+    deadline = time.monotonic() + 10
+    expected = f"query worker {victim} died while idle (signal SIGSEGV)"
+    attempt = 0
+    while expected not in short_url_server.log_text() and time.monotonic() < deadline:
+        attempt += 1  # a new query each time: a repeated one is answered from the cache
+        r = requests.get(f"{short_url_server.url}/sparql",
+                         params={"query": f"ASK {{}} # {attempt}"})
+        assert r.status_code == 200
+    assert expected in short_url_server.log_text()

@@ -296,8 +296,11 @@ class QueryPool:
                 ) from None
             if worker.generation == self._generation and worker.process.is_alive():
                 break
+            code = worker.process.exitcode
             self._kill(worker)  # left over from before a reload, or dead
             if worker.generation == self._generation:
+                log.error("query worker %s died while idle (%s)", worker.process.pid,
+                          exit_cause(code))
                 self._replace(worker)
         try:
             worker.conn.send(request)
