@@ -204,6 +204,15 @@ def query_workers(server: Server) -> list[int]:
             if "multiprocessing.forkserver" in found.get(parent, (0, ""))[1]]
 
 
+def is_running(pid: int) -> bool:
+    """Whether ``pid`` exists and is no zombie."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_a_worker_dying_while_idle_is_logged(short_url_server: Server) -> None:
     deadline = time.monotonic() + 30
     while len(query_workers(short_url_server)) < 2 and time.monotonic() < deadline:
@@ -211,11 +220,14 @@ def test_a_worker_dying_while_idle_is_logged(short_url_server: Server) -> None:
     victim = query_workers(short_url_server)[0]
     os.kill(victim, signal.SIGSEGV)
     deadline = time.monotonic() + 10
+    while is_running(victim) and time.monotonic() < deadline:
+        time.sleep(0.05)  # dead before the next query picks it: it dies while idle
     expected = f"query worker {victim} died while idle (signal SIGSEGV)"
     attempt = 0
     while expected not in short_url_server.log_text() and time.monotonic() < deadline:
         attempt += 1  # a new query each time: a repeated one is answered from the cache
         r = requests.get(f"{short_url_server.url}/sparql",
                          params={"query": f"ASK {{}} # {attempt}"})
-        assert r.status_code == 200
+        # a successor may still be starting (2 s time limit, loaded machine): busy, not failed
+        assert r.status_code == 200 or "busy" in r.text, r.text
     assert expected in short_url_server.log_text()
