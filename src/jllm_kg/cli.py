@@ -7,11 +7,13 @@ Each sub-command is a thin shell over one stage's public function; the exit code
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from jllm_kg import __version__
+from jllm_kg.paths import data_dir
 from jllm_kg.querying import EXPORT_FORMATS, QUERY_FORMATS, TABLE
 from jllm_kg.serve.cli import add_serve_arguments, run_serve
 
@@ -21,15 +23,34 @@ EXIT_BAD_INPUT = 2
 
 
 
+def _warnings_to_stderr(command: str) -> None:
+    """Print the warnings the stages log (input that does not stop them) as one line each."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{command}: warning: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logger = logging.getLogger("jllm_kg")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+
+
 def _ingest(args: argparse.Namespace) -> int:
     from jllm_kg.pipeline import IngestError, ingest_sources
 
+    _warnings_to_stderr("jllm-kg ingest")
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        print(f"jllm-kg ingest: --out {args.out} is a file, not a folder", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         summary = ingest_sources(
             [Path(p) for p in args.paths], out_dir=args.out, rev=args.rev, strict=args.strict
         )
     except IngestError as error:
         print(f"jllm-kg ingest: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:  # the sources were read: writing the output failed
+        print(f"jllm-kg ingest: cannot write the graph to --out "
+              f"{args.out if args.out is not None else data_dir()}: "
+              f"{error.strerror or error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(summary.describe())
     if args.report is not None:
@@ -46,10 +67,16 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from jllm_kg.formats import RDF_EXTENSIONS, rdf_files
     from jllm_kg.validate import format_report, validate_graph
 
     paths = [Path(p) for p in args.paths] or None
     try:
+        if not rdf_files(paths or [data_dir()]):
+            # nothing to check is no "conforms"
+            print(f"jllm-kg validate: no RDF files in {', '.join(map(str, paths or [data_dir()]))}"
+                  f" (looked for {' '.join(sorted(RDF_EXTENSIONS))})", file=sys.stderr)
+            return EXIT_BAD_INPUT
         report = validate_graph(paths)
     except (OSError, ValueError) as error:
         print(f"jllm-kg validate: {error}", file=sys.stderr)

@@ -1,17 +1,23 @@
 """The ingest pipeline: source files → records → RDF files in ``data/``.
 
 It only wires the stages together (ingest → normalize/map → write); each stage's logic lives in
-its own package. Files are written to a temporary folder first and moved into place only when
-every source has been read and mapped, so a failed ingest leaves the previous graph intact.
+its own package. The graph files are written to a temporary folder beside the output's
+``graph/`` only when every source has been read and mapped, and that folder then takes the
+place of ``graph/`` as a whole: a failed ingest leaves the previous graph intact, and a
+successful one leaves exactly its own files (none of an earlier run over other sources).
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -125,18 +131,59 @@ def ingest_sources(
 
 
 def _write(sink: QuadSink, file_names: dict[str, str], out_dir: Path | None) -> list[Path]:
-    """Write every graph to a staging folder, then move the files into ``graph/``."""
+    """Write every graph to a staging folder beside ``graph/``, then swap it in whole."""
     target = (out_dir or data_dir()) / GENERATED_SUBDIR
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ingest-", dir=target.parent))
+    # not mkdtemp: its mode 0700 would hide the graph from other users once swapped in
+    staging = target.parent / f".ingest-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+    staging.mkdir()
     try:
         written = write_graphs(sink, staging, file_names)
-        target.mkdir(exist_ok=True)
-        final = []
-        for path in written:
-            destination = target / path.name
-            os.replace(path, destination)
-            final.append(destination)
+        swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return final
+    return [target / path.name for path in written]
+
+
+def swap_in(fresh: Path, target: Path) -> None:
+    """Put the folder ``fresh`` in the place of ``target`` (a sibling); ``target``'s old
+    content ends up in ``fresh``, for the caller to delete.
+
+    On Linux the two folders are exchanged in one step (``renameat2`` with
+    ``RENAME_EXCHANGE``): a reader sees the old set or the new one, never a mix or nothing.
+    Elsewhere, or on a file system without it, the old folder is renamed aside and the new one
+    renamed into place: no mix either, but ``target`` is missing for that moment.
+    """
+    if not target.exists():
+        os.rename(fresh, target)
+        return
+    if _exchange(fresh, target):
+        return
+    aside = Path(tempfile.mkdtemp(prefix=".ingest-old-", dir=target.parent))
+    os.rename(target, aside / target.name)
+    os.rename(fresh, target)
+    os.rename(aside / target.name, fresh)
+    aside.rmdir()
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically with Linux's ``renameat2``; False where that is unavailable."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):  # a libc without renameat2 (glibc < 2.28, musl)
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                       _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in {errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP}:  # not supported here
+        return False
+    raise OSError(code, os.strerror(code), str(second))

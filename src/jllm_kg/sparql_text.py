@@ -185,6 +185,8 @@ class QueryInfo:
     """Whether any reading of the text could hold the keyword ``SERVICE``."""
     has_dataset_clause: bool
     is_update: bool
+    nesting: int = 0
+    """How deep groups, parentheses and brackets nest (see :func:`nesting_depth`)."""
 
     @property
     def is_graph_form(self) -> bool:
@@ -214,7 +216,37 @@ def analyze_query(text: str) -> QueryInfo:
         uses_service=_SERVICE.search(exposed) is not None,
         has_dataset_clause="FROM" in words,
         is_update=is_update,
+        nesting=_nesting(token for kind, token, _ in pieces if kind == "bare"),
     )
+
+
+_BRACKET = re.compile(r"[{}()\[\]]")
+
+
+def nesting_depth(text: str) -> int:
+    """How deep ``{ }``, ``( )`` and ``[ ]`` nest in ``text``, counted on its tokens: brackets
+    inside strings, IRIs and comments do not count.
+
+    Oxigraph parses and evaluates a query recursively: a deep enough nesting overflows a worker's
+    stack (a segfault), and a deep collection ``((( … )))`` takes a time cubic in its depth to
+    parse, so the endpoint refuses a query nested deeper than a limit before executing it.
+
+    >>> nesting_depth('SELECT * { { ?s ?p "{{{" } FILTER((1)) } # (((')
+    3
+    """
+    return _nesting(token for kind, token, _ in _pieces(text) if kind == "bare")
+
+
+def _nesting(bare: Iterator[str]) -> int:
+    depth = deepest = 0
+    for token in bare:
+        for bracket in _BRACKET.findall(token):
+            if bracket in "{([":
+                depth += 1
+                deepest = max(deepest, depth)
+            else:
+                depth = max(0, depth - 1)
+    return deepest
 
 
 def sparql_string(value: str) -> str:

@@ -57,7 +57,9 @@ def read_inputs(paths: Sequence[Path], *, rev: str | None = None) -> Inputs:
                 read = [read_source(path)]
         except InputError:
             raise
-        except (OSError, ValueError, UnicodeError) as error:
+        except OSError as error:  # str() repeats the path: "[Errno 2] No such file …: 'x'"
+            raise InputError(f"{path}: {error.strerror or error}") from error
+        except (ValueError, UnicodeError) as error:
             message = str(error)
             raise InputError(message if str(path) in message else f"{path}: {message}") from error
         for document in read:

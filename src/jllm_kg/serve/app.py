@@ -8,12 +8,23 @@ everything else is a blueprint of :mod:`jllm_kg.serve.web`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pyoxigraph as ox
 from flask import Flask
 
 from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.pool import InlineExecutor, QueryExecutor, QueryPool
-from jllm_kg.serve.protocol import ClientError, SparqlProtocol, dispatch
+from jllm_kg.serve.protocol import (
+    USE_POST,
+    ClientError,
+    SparqlProtocol,
+    StartResponse,
+    WSGIApp,
+    dispatch,
+    plain_text,
+)
 from jllm_kg.serve.saved import load_saved_queries
 from jllm_kg.serve.service import GraphService
 from jllm_kg.serve.snapshot import Snapshot, snapshot_from_store
@@ -26,6 +37,57 @@ from jllm_kg.serve.web.queries import queries
 from jllm_kg.serve.web.resources import resources
 
 BLUEPRINTS = (chrome, documents, pages, resources, queries, ecosystem)
+
+EVERY_ANSWER_HEADERS: tuple[tuple[str, str], ...] = (("X-Content-Type-Options", "nosniff"),)
+"""On every answer: error messages echo the request as text, which no browser may sniff into
+HTML."""
+HTML_PAGE_HEADERS = (
+    ("Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+)
+"""On every HTML page: scripts and styles only from the site's own files (the pages have no
+inline script, style or event handler), never framed, no address leaked to other sites."""
+
+
+def with_security_headers(app: WSGIApp) -> WSGIApp:
+    """``app`` with :data:`EVERY_ANSWER_HEADERS` on every answer and :data:`HTML_PAGE_HEADERS`
+    on every HTML one, whichever part of the app (``/sparql``, pages, error handlers) made it."""
+
+    def secured(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
+            present = {name.lower() for name, _ in headers}
+            content_type = next((value for name, value in headers
+                                 if name.lower() == "content-type"), "")
+            extra = EVERY_ANSWER_HEADERS
+            if content_type.lower().startswith("text/html"):
+                extra += HTML_PAGE_HEADERS
+            headers = [*headers, *((n, v) for n, v in extra if n.lower() not in present)]
+            return start_response(status, headers, *rest)
+
+        return app(environ, start)
+
+    return secured
+
+
+def refusing_long_urls(app: WSGIApp, limit: int) -> WSGIApp:
+    """``app`` answering 414 in plain text, with the way out (POST), to a request whose URL is
+    longer than ``limit`` characters, before any parsing (under gunicorn, whose own limit is
+    the same 8190 bytes, :mod:`jllm_kg.serve.gunicorn_worker` answers alike)."""
+
+    def checked(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        length = len(environ.get("SCRIPT_NAME", "")) + len(environ.get("PATH_INFO", ""))
+        query_string = environ.get("QUERY_STRING", "")
+        if query_string:
+            length += 1 + len(query_string)
+        if length > limit:
+            return plain_text(start_response, 414, f"the request URL is {length} characters "
+                              f"long; the limit is {limit}: {USE_POST}", close=True)
+        return app(environ, start_response)
+
+    return checked
 
 
 def graph_service(source: GraphService | QueryExecutor | Snapshot | ox.Store,
@@ -65,7 +127,8 @@ def create_app(
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     sparql = dispatch(SparqlProtocol(service, config), app.wsgi_app)
-    app.wsgi_app = sparql  # type: ignore[method-assign, assignment]  # the Flask-documented way
+    app.wsgi_app = with_security_headers(  # type: ignore[method-assign, assignment]
+        refusing_long_urls(sparql, config.max_url_length))
     return app
 
 

@@ -86,6 +86,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="memory a query may use on top of the open store (RLIMIT_AS), e.g. 4G "
                         "(default: 4G; 0: no cap)")
     parser.add_argument("--max-query-length", type=int, default=50_000, metavar="CHARS")
+    parser.add_argument("--max-nesting", type=int, default=64, metavar="LEVELS",
+                        help="deepest nesting of { } ( ) [ ] in a query; deeper gets 400 before "
+                             "execution (default: %(default)s)")
+    parser.add_argument("--max-url", type=int, default=8190, metavar="CHARS",
+                        help="longest request URL (path and query string); a longer one gets "
+                             "414, use POST (default: %(default)s; gunicorn itself refuses a "
+                             "request line over 8190 bytes alike)")
     parser.add_argument("--max-body", type=_size, default=1024 * 1024, metavar="BYTES",
                         help="largest accepted request body (default: 1M)")
     parser.add_argument("--max-result", type=_size, default=128 * 1024 * 1024, metavar="BYTES",
@@ -131,6 +138,8 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         workers=args.workers,
         worker_memory=args.worker_memory or None,
         max_query_length=args.max_query_length,
+        max_url_length=args.max_url,
+        max_nesting=args.max_nesting,
         max_body_bytes=args.max_body,
         max_result_bytes=args.max_result,
         allow_service=args.allow_service,
@@ -203,7 +212,7 @@ class _GunicornServer(BaseApplication):
             "bind": (f"[{args.host}]:{args.port}" if ":" in args.host
                      else f"{args.host}:{args.port}"),
             "workers": args.http_workers,
-            "worker_class": "gthread",
+            "worker_class": "jllm_kg.serve.gunicorn_worker.PlainErrorsWorker",  # gthread
             "threads": args.threads,
             "timeout": int(max(60, self.serve_config.timeout * 2)),
             "graceful_timeout": int(max(10, self.serve_config.timeout + 5)),
@@ -213,6 +222,8 @@ class _GunicornServer(BaseApplication):
             "loglevel": "info",
             "proc_name": "jllm-kg",
             "worker_exit": _close_app,
+            # gunicorn's largest (0 would read a request line of any length into memory);
+            # the app refuses a URL over --max-url itself
             "limit_request_line": 8190,
         }
         for key, value in settings.items():

@@ -34,6 +34,12 @@ class ServeConfig:
     (``RLIMIT_AS``); ``None``: no cap."""
     max_query_length: int = 50_000
     """Characters; a longer query is refused with 400 before it reaches the parser."""
+    max_nesting: int = 64
+    """How deep groups, parentheses and brackets may nest in a query; deeper gets 400 before
+    execution (Oxigraph's recursion overflows a worker's 8 MiB stack from about 800 levels of
+    ``FILTER EXISTS { … }``, and parses a collection in a time cubic in its depth)."""
+    max_url_length: int = 8190
+    """Characters of a request's path and query string; a longer URL gets 414 (use POST)."""
     max_body_bytes: int = 1024 * 1024
     """Bytes of a POST body; a larger one gets 413."""
     max_result_bytes: int = 128 * 1024 * 1024

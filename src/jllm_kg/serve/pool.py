@@ -21,6 +21,7 @@ says that the second wall is missing and why.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import multiprocessing as mp
 import queue
@@ -39,6 +40,22 @@ from jllm_kg.serve.snapshot import Snapshot
 from jllm_kg.serve.worker import QueryRequest, Reply, execute, worker_main
 
 log = logging.getLogger(__name__)
+
+
+def exit_cause(code: int | None) -> str:
+    """What ended a process, from its exit code: ``signal SIGSEGV``, ``exit code 3`` …
+
+    >>> exit_cause(-11), exit_cause(1), exit_cause(None)
+    ('signal SIGSEGV', 'exit code 1', 'no exit code')
+    """
+    if code is None:
+        return "no exit code"
+    if code < 0:
+        try:
+            return f"signal {signal.Signals(-code).name}"
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit code {code}"
 
 
 class QueryStopped(Exception):
@@ -279,8 +296,11 @@ class QueryPool:
                 ) from None
             if worker.generation == self._generation and worker.process.is_alive():
                 break
+            code = worker.process.exitcode
             self._kill(worker)  # left over from before a reload, or dead
             if worker.generation == self._generation:
+                log.error("query worker %s died while idle (%s)", worker.process.pid,
+                          exit_cause(code))
                 self._replace(worker)
         try:
             worker.conn.send(request)
@@ -294,10 +314,14 @@ class QueryPool:
             worker.process.join(1)
             code = worker.process.exitcode
             self._replace(worker)
+            log.error("query worker %s died (%s) running query sha256:%s (%d characters)",
+                      worker.process.pid, exit_cause(code),
+                      hashlib.sha256(request.query.encode("utf-8")).hexdigest()[:16],
+                      len(request.query))
             if code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGKILL):
                 raise QueryStopped(
                     "the query was stopped: it needed more memory than a query may use"
                 ) from error
-            raise QueryStopped(f"the query worker failed (exit code {code})") from error
+            raise QueryStopped(f"the query worker failed ({exit_cause(code)})") from error
         self._release(worker)
         return reply

@@ -13,12 +13,15 @@ when a query is stopped by a limit. Errors are plain text; no stack trace ever l
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
+
+from pyoxigraph import NamedNode
 
 from jllm_kg.formats import DOCUMENT_FORMATS, JSON, TURTLE, by_name, rdf_syntax
 from jllm_kg.serve import conneg
@@ -37,6 +40,9 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CORS = ("Access-Control-Allow-Origin", "*")
+USE_POST = ("send a long query with POST, in the body (Content-Type: application/sparql-query, "
+            "or a form: application/x-www-form-urlencoded)")
+"""What a 414 tells the client to do instead."""
 
 
 def _status_line(status: int) -> str:
@@ -57,13 +63,17 @@ class ClientError(Exception):
 
 
 def check_query(query: str, config: ServeConfig) -> QueryInfo:
-    """Refuse before execution: too long, control characters, an update, ``SERVICE``."""
+    """Refuse before execution: too long, control characters, nested too deep, an update,
+    ``SERVICE``."""
     if len(query) > config.max_query_length:
         raise ClientError(400, f"the query is {len(query)} characters long; the limit is "
                           f"{config.max_query_length}")
     if _CONTROL.search(query):
         raise ClientError(400, "the query contains control characters")
     info = analyze_query(query)
+    if info.nesting > config.max_nesting:
+        raise ClientError(400, f"the query nests {{ }}, ( ) or [ ] {info.nesting} levels deep; "
+                          f"the limit is {config.max_nesting}")
     if info.is_update:
         raise ClientError(403, _READ_ONLY)
     if info.uses_service and not config.allow_service:
@@ -92,8 +102,9 @@ def choose_format(info: QueryInfo, format_value: str | None, accept: str | None,
 
 def query_request(query: str, info: QueryInfo, chosen: conneg.Format, config: ServeConfig,
                   default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
-                  ) -> QueryRequest:
-    """The worker request for ``query`` answered in ``chosen``."""
+                  *, base_iri: str | None = None) -> QueryRequest:
+    """The worker request for ``query`` answered in ``chosen``; relative IRIs in the query
+    resolve against ``base_iri``."""
     return QueryRequest(
         query,
         result_format=chosen.name if chosen.kind == "results" else JSON.name,
@@ -102,7 +113,18 @@ def query_request(query: str, info: QueryInfo, chosen: conneg.Format, config: Se
         default_graphs=default_graphs,
         named_graphs=named_graphs,
         max_result_bytes=config.max_result_bytes,
+        base_iri=base_iri,
     )
+
+
+def dataset_iri(value: str, parameter: str) -> str:
+    """``value`` of a ``default-graph-uri`` / ``named-graph-uri`` parameter if it is an absolute
+    IRI; else a :class:`ClientError` 400 naming the parameter."""
+    try:
+        sparql_iri(value)
+        return NamedNode(value).value
+    except ValueError as error:
+        raise ClientError(400, f"{parameter}={value!r} is not an absolute IRI: {error}") from error
 
 
 def reply_status(reply: Reply) -> tuple[int, str]:
@@ -120,6 +142,19 @@ def _decode(raw: bytes | str, what: str) -> dict[str, list[str]]:
         return parse_qs(text, keep_blank_values=True, errors="strict", max_num_fields=1000)
     except (UnicodeDecodeError, ValueError) as error:
         raise ClientError(400, f"cannot read the {what}: {error}") from error
+
+
+def plain_text(start_response: StartResponse, status: int, message: str,
+               headers: list[tuple[str, str]] | None = None, *, close: bool = False
+               ) -> list[bytes]:
+    """Answer ``status`` with ``message`` as plain text: the endpoint's error style."""
+    body = (message.rstrip("\n") + "\n").encode("utf-8")
+    out = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+           _CORS, *(headers or [])]
+    if close:
+        out.append(("Connection", "close"))
+    start_response(_status_line(status), out)
+    return [body]
 
 
 class SparqlProtocol:
@@ -141,16 +176,7 @@ class SparqlProtocol:
             log.exception("unexpected error in /sparql")
             return self._text(start_response, 500, "internal error")
 
-    @staticmethod
-    def _text(start_response: StartResponse, status: int, message: str,
-              headers: list[tuple[str, str]] | None = None, *, close: bool = False) -> list[bytes]:
-        body = (message.rstrip("\n") + "\n").encode("utf-8")
-        out = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-               _CORS, *(headers or [])]
-        if close:
-            out.append(("Connection", "close"))
-        start_response(_status_line(status), out)
-        return [body]
+    _text = staticmethod(plain_text)
 
     def _handle(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
         method = environ["REQUEST_METHOD"]
@@ -171,7 +197,7 @@ class SparqlProtocol:
         # The answer is a function of these raw inputs (and of the snapshot, whose change
         # clears the cache), so a repeated request is answered before any parsing.
         key = ("http", method == "POST", environ.get("CONTENT_TYPE", ""), query_string, body,
-               accept)
+               accept, endpoint_iri(environ, self.config))
         hit = self.service.cache.get(key)
         if hit is not None:
             return self._ok(start_response, method, hit[0], hit[1])
@@ -192,25 +218,23 @@ class SparqlProtocol:
         query = query_list[0]
         if not query.strip():
             raise ClientError(400, "the query is empty")
-        default_graphs = tuple(params.get("default-graph-uri", ()))
-        named_graphs = tuple(params.get("named-graph-uri", ()))
+        default_graphs = tuple(dataset_iri(graph, "default-graph-uri")
+                               for graph in params.get("default-graph-uri", ()))
+        named_graphs = tuple(dataset_iri(graph, "named-graph-uri")
+                             for graph in params.get("named-graph-uri", ()))
         format_values = params.get("format") or params.get("output")
         format_value = format_values[0] if format_values else None
         info = check_query(query, self.config)
-        for graph in (*default_graphs, *named_graphs):
-            try:
-                sparql_iri(graph)
-            except ValueError as error:
-                raise ClientError(400, f"default-graph-uri / named-graph-uri: {error}") from error
         chosen = choose_format(info, format_value, accept)
         if chosen is conneg.HTML:
             location = environ.get("SCRIPT_NAME", "") + "/query?" + urlencode({"query": query})
             start_response(_status_line(303), [("Location", location), _CORS, ("Vary", "Accept"),
                                           ("Content-Length", "0")])
             return []
-        reply = self.service.run(
-            query_request(query, info, chosen, self.config, default_graphs, named_graphs)
-        )
+        reply = self.service.run(query_request(
+            query, info, chosen, self.config, default_graphs, named_graphs,
+            base_iri=endpoint_iri(environ, self.config),
+        ))
         if reply.status != "ok":
             status, message = reply_status(reply)
             return self._text(start_response, status, message)
@@ -248,15 +272,17 @@ class SparqlProtocol:
             for key, values in args.items():
                 merged.setdefault(key, []).extend(values)
             return merged, merged.get("query", [])
-        charset = "utf-8"
         for param in rest.split(";"):
             name, _, value = param.partition("=")
-            if name.strip().lower() == "charset" and value.strip():
-                charset = value.strip().strip('"')
+            charset = value.strip().strip('"')
+            if name.strip().lower() == "charset" and not _is_utf8(charset):
+                # SPARQL 1.1 Protocol 2.1.3: a direct POST carries the query as UTF-8
+                raise ClientError(415, f"charset={charset} is not accepted: a query sent as "
+                                  "application/sparql-query must be UTF-8")
         try:
-            text = body.decode(charset)
-        except (LookupError, UnicodeDecodeError) as error:
-            raise ClientError(400, f"the query is not valid {charset}: {error}") from error
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ClientError(400, f"the query is not valid UTF-8: {error}") from error
         return args, [text, *args.get("query", [])]
 
     def _read_body(self, environ: dict[str, Any]) -> bytes:
@@ -310,6 +336,18 @@ def base_url(environ: dict[str, Any], config: ServeConfig) -> str:
         f"{environ.get('SERVER_NAME', 'localhost')}:{environ.get('SERVER_PORT', '80')}"
     )
     return f"{scheme}://{host}{quote(environ.get('SCRIPT_NAME', ''))}".rstrip("/")
+
+
+def endpoint_iri(environ: dict[str, Any], config: ServeConfig) -> str:
+    """The address of ``/sparql``: the base IRI of the queries it answers."""
+    return base_url(environ, config) + "/sparql"
+
+
+def _is_utf8(charset: str) -> bool:
+    try:
+        return codecs.lookup(charset).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def dispatch(sparql: SparqlProtocol, fallback: WSGIApp) -> WSGIApp:

@@ -86,7 +86,9 @@ def _modified(files: Sequence[Path]) -> str:
 
 def _write_dump(store: ox.Store, target: Path) -> None:
     tmp = target.with_suffix(".tmp")
-    with gzip.open(tmp, "wb", compresslevel=6) as handle:
+    # the gzip header names the file that gunzip restores: the dump's name, not the temporary's
+    with open(tmp, "wb") as raw, gzip.GzipFile(filename=target.name.removesuffix(".gz"),
+                                               mode="wb", fileobj=raw, compresslevel=6) as handle:
         store.dump(cast(IO[bytes], handle), format=ox.RdfFormat.N_QUADS)
     tmp.replace(target)
 

@@ -44,6 +44,8 @@ class QueryRequest:
     """``(variable, value)`` pairs bound before evaluation (pyoxigraph's ``substitutions``,
     SPARQL SEP-0007): values reach the query as terms, never spliced into its text. A SELECT
     must project the variables it lets substitute."""
+    base_iri: str | None = None
+    """The IRI that relative IRIs in the query resolve against (the endpoint's address)."""
 
 
 ReplyStatus = Literal["ok", "syntax", "too_large", "memory", "error", "ready", "failed"]
@@ -101,6 +103,8 @@ def execute(store: ox.Store, request: QueryRequest, *, merged_default_graph: boo
         if request.substitutions:
             kwargs["substitutions"] = {ox.Variable(name): value
                                        for name, value in request.substitutions}
+        if request.base_iri:
+            kwargs["base_iri"] = request.base_iri
         result = store.query(request.query, **kwargs)  # type: ignore[arg-type]
         if isinstance(result, ox.QueryTriples):
             rdf_format = rdf_syntax(request.graph_format)

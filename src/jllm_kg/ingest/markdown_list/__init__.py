@@ -29,6 +29,7 @@ The modules, in reading order:
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from jllm_kg.ingest.markdown_list.errors import ListParseError
@@ -43,7 +44,7 @@ from jllm_kg.ingest.markdown_list.links import hf_model_id
 from jllm_kg.ingest.markdown_list.rows import split_row
 from jllm_kg.ingest.markdown_list.sections import heading_text
 from jllm_kg.ingest.markdown_list.syntax import HEADING
-from jllm_kg.ingest.markdown_list.tables import records
+from jllm_kg.ingest.markdown_list.tables import cut_rows, records
 from jllm_kg.ingest.markdown_list.walk import walk
 from jllm_kg.ingest.records import ListDocument, Problem, SourceDocument
 
@@ -58,6 +59,9 @@ __all__ = [
     "parse_list",
     "split_row",
 ]
+
+log = logging.getLogger(__name__)
+"""Warnings about the input that does not stop the ingest (a list cut in the middle of a row)."""
 
 
 def parse_list(
@@ -78,10 +82,13 @@ def parse_list(
     missing: list[MissingInclude] = []
     source_path = source.identity.path if source.identity else None
     if loader is None and folder is not None:
-        lines = expand_includes(text, folder_loader(folder), source_path=source_path)
+        lines = list(expand_includes(text, folder_loader(folder), source_path=source_path))
     else:
-        lines = expand_includes(text, loader, source_path=source_path, missing=missing)
-    collected = walk(list(lines))
+        lines = list(expand_includes(text, loader, source_path=source_path, missing=missing))
+    collected = walk(lines)
+    last_line = next((line for line in reversed(lines) if line.text.strip()), None)
+    for message in cut_rows(collected.tables, source.path, last_line):
+        log.warning(message)
     found = records(collected.tables, source.path)
     problems = [
         Problem(file=item.origin or source.path, line=item.line, text=item.text,

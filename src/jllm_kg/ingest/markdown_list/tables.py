@@ -39,7 +39,7 @@ from jllm_kg.ingest.records import (
     TableRow,
 )
 
-__all__ = ["Records", "column_keys", "records", "table_rows"]
+__all__ = ["Records", "column_keys", "cut_rows", "records", "table_rows"]
 
 
 @dataclass
@@ -197,6 +197,28 @@ def _table_row(
         extra_cells=tuple(extra),
         origin=line.origin,
     )
+
+
+def cut_rows(tables: Sequence[RawTable], path: str, last_line: Line | None) -> list[str]:
+    """Where the list seems cut in the middle of a table row, one message (``file:line: …``)
+    per row: a row with fewer cells than its header, or the document's last line being a row
+    that lacks the closing ``|`` its header has (a truncated download or copy)."""
+    found: list[str] = []
+    for table in tables:
+        width = len(table.headers)
+        header_closed = table.header_line.text.rstrip().endswith("|")
+        for line in table.rows:
+            cells = split_row(line.text)
+            if DELIMITER_ROW.match(line.text) or not any(cell.strip() for cell in cells):
+                continue
+            where = f"{line.origin or path}:{line.number}"
+            if len(cells) < width:
+                found.append(f"{where}: the row has {len(cells)} of its table's {width} cells: "
+                             "the list seems cut in the middle of this row")
+            elif line == last_line and header_closed and not line.text.rstrip().endswith("|"):
+                found.append(f"{where}: the document ends inside this table row (no closing "
+                             "'|'): the list seems cut in the middle of it")
+    return found
 
 
 # --------------------------------------------------------------------------- model rows

@@ -64,7 +64,6 @@ def remember_language(response: Response) -> Response:
 @chrome.after_app_request
 def cors(response: Response) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
     if request.method == "OPTIONS":
         # a preflight (a script that sends Accept-Language, say) must be told what it may do
         response.headers["Access-Control-Allow-Methods"] = response.headers.get(

@@ -19,7 +19,13 @@ from jllm_kg.serve import conneg
 from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.i18n import LANGUAGE_COOKIE, LANGUAGES, pick_label, preferred_languages
 from jllm_kg.serve.page_queries import page_query
-from jllm_kg.serve.protocol import ClientError, base_url, query_request, reply_status
+from jllm_kg.serve.protocol import (
+    ClientError,
+    base_url,
+    endpoint_iri,
+    query_request,
+    reply_status,
+)
 from jllm_kg.serve.saved import SavedQuery
 from jllm_kg.serve.service import GraphService
 from jllm_kg.serve.worker import Reply
@@ -105,7 +111,9 @@ def choose_document_format(offers: tuple[Format, ...]) -> Format:
 
 def run_query(query: str, info: QueryInfo, chosen: Format) -> Reply:
     """A user's query (saved or typed) answered in ``chosen``, with the endpoint's dataset."""
-    return site().service.run(query_request(query, info, chosen, site().config))
+    config = site().config
+    return site().service.run(query_request(query, info, chosen, config,
+                                            base_iri=endpoint_iri(request.environ, config)))
 
 
 def check_reply(reply: Reply) -> Reply:

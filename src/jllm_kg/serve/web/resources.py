@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from jllm_kg.formats import DOCUMENT_FORMATS, HTML, JSONLD, NTRIPLES
@@ -58,11 +58,14 @@ class LineageStep:
 def resource(kind: str, slug: str) -> Response | WerkzeugResponse:
     iri = f"{site().config.resource_base}{kind}/{slug}"
     try:
-        sparql_iri(iri)  # an IRI that cannot be written in SPARQL names nothing here
-    except ValueError:
-        abort(404)
+        # a path that is no valid IRI (bad percent-encoding, undecodable bytes, brackets)
+        # names nothing in the graph
+        sparql_iri(iri)
+        node = ox.NamedNode(iri)
+    except ValueError as error:
+        raise ClientError(404, f"no resource here: {request.path} is not a valid IRI "
+                          f"({error})") from error
     chosen = choose_document_format(PAGE_FORMATS)
-    node = ox.NamedNode(iri)
     if not site().service.ask(page_query("resource-exists"), bind={"resource": node}):
         raise ClientError(404, f"no resource {iri} in this graph")
     moved = site().service.select(page_query("resource-replaced-by"), bind={"resource": node})
