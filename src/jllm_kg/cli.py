@@ -12,12 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from jllm_kg import __version__
+from jllm_kg.lineage_export import FORMATS as LINEAGE_FORMATS
 from jllm_kg.querying import EXPORT_FORMATS, QUERY_FORMATS, TABLE
 from jllm_kg.serve.cli import add_serve_arguments, run_serve
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+
+DEFAULT_EXPORT_FORMAT = "nquads"
 
 
 
@@ -90,6 +93,49 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export_command(args: argparse.Namespace) -> int:
+    """``jllm-kg export``: the lineage edges with ``--lineage``, else the whole graph."""
+    if args.lineage:
+        return _export_lineage(args)
+    if args.format in LINEAGE_FORMATS:
+        print(f"jllm-kg export: --format {args.format} is a format of --lineage; the whole "
+              f"graph is written as one of {', '.join(EXPORT_FORMATS)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.format is None:
+        args.format = DEFAULT_EXPORT_FORMAT
+    return _export(args)
+
+
+def _export_lineage(args: argparse.Namespace) -> int:
+    """``jllm-kg export --lineage``: derivation edges as CSV or GraphML."""
+    from jllm_kg.api import open_graph
+    from jllm_kg.lineage_export import FORMAT_SUFFIXES, export_lineage
+    from jllm_kg.store import StoreLoadError
+
+    output_format = args.format
+    if output_format is None:
+        suffix = Path(args.output).suffix.lower() if args.output else ""
+        output_format = FORMAT_SUFFIXES.get(suffix, LINEAGE_FORMATS[0])
+    if output_format not in LINEAGE_FORMATS:
+        choices = " or ".join(LINEAGE_FORMATS)
+        print(f"jllm-kg export: --lineage writes {choices}, not {output_format}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        kg = open_graph(args.data)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as handle:
+                count = export_lineage(kg, handle, output_format=output_format)
+        else:
+            count = export_lineage(kg, sys.stdout, output_format=output_format)
+    except (StoreLoadError, OSError) as error:
+        print(f"jllm-kg export: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.output:
+        print(f"{count} derivation edges written to {args.output} ({output_format})",
+              file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jllm-kg", description="The knowledge graph of the Japanese LLM ecosystem."
@@ -124,11 +170,20 @@ def build_parser() -> argparse.ArgumentParser:
     queries.add_argument("--verbose", "-v", action="store_true", help="add their descriptions")
     queries.set_defaults(handler=_queries)
 
-    export = commands.add_parser("export", help="write the whole graph as a dump")
-    export.add_argument("--format", choices=EXPORT_FORMATS, default="nquads")
+    export = commands.add_parser(
+        "export", help="write the whole graph as a dump, or its lineage edges (--lineage)"
+    )
+    export.add_argument(
+        "--lineage", action="store_true",
+        help="write the derivation edges (child → parent) as CSV or GraphML, not RDF",
+    )
+    export.add_argument(
+        "--format", choices=(*EXPORT_FORMATS, *LINEAGE_FORMATS), default=None,
+        help=f"default: {DEFAULT_EXPORT_FORMAT}; with --lineage the output file's suffix, else csv",
+    )
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     export.add_argument("--data", nargs="+", metavar="PATH", help="export these RDF files instead")
-    export.set_defaults(handler=_export)
+    export.set_defaults(handler=_export_command)
 
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint and linked-data pages")
     add_serve_arguments(serve)
