@@ -7,6 +7,7 @@ Each sub-command is a thin shell over one stage's public function; the exit code
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -56,12 +57,37 @@ def _query(args: argparse.Namespace) -> int:
     data = [Path(p) for p in args.data] if args.data else None
     try:
         text = resolve_query(args.query)
-        output = run_query_text(text, output_format=args.format, data_paths=data)
+        output = run_query_text(text, output_format=args.format, data_paths=data,
+                                table_width=_table_width(args))
     except (QueryError, StoreLoadError) as error:
         print(f"jllm-kg query: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     sys.stdout.write(output)
     return EXIT_OK
+
+
+def _table_width(args: argparse.Namespace) -> int | None:
+    """The columns a result table must fit: ``--width``, else the terminal's when the output is
+    one; ``None`` (whole cells) with ``--wide`` or when the output goes to a pipe or a file,
+    where a reader (``less -S``, ``grep``, a script) wants every value whole."""
+    if args.wide:
+        return None
+    if args.width is not None:
+        return int(args.width)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _positive_width(text: str) -> int:
+    """The value of ``--width``: a positive whole number."""
+    try:
+        width = int(text)
+    except ValueError:
+        width = 0
+    if width < 1:
+        raise argparse.ArgumentTypeError(f"--width takes a number of columns, not {text!r}")
+    return width
 
 
 def _queries(args: argparse.Namespace) -> int:
@@ -164,6 +190,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.add_argument("--format", choices=QUERY_FORMATS, default=TABLE)
     query.add_argument("--data", nargs="+", metavar="PATH", help="query these RDF files instead")
+    fitting = query.add_mutually_exclusive_group()
+    fitting.add_argument(
+        "--wide", action="store_true",
+        help="show whole cells and IRIs in the table (the default when the output is no terminal)",
+    )
+    fitting.add_argument(
+        "--width", type=_positive_width, metavar="COLUMNS",
+        help="fit the table to this many columns (default: the terminal's width)",
+    )
     query.set_defaults(handler=_query)
 
     queries = commands.add_parser("queries", help="list the saved queries (run one by name)")
