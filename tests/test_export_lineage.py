@@ -143,3 +143,16 @@ def test_packaged_lineage_end_to_end(tmp_path: Path) -> None:
     assert step["parent"] == ID + "model/tokyotech-llm--Llama-3-Swallow-70B-v0.1"
     assert step["derivation_label"] == "Instruction tuning"
     assert lineage_edges(kg)[0].child == rows[0]["child"]
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path: Path) -> None:
+    """``jllm-kg export --lineage | head -1``: exit 0 and no traceback or error message."""
+    script = Path(sys.executable).with_name("jllm-kg")
+    process = subprocess.Popen([str(script), "export", "--lineage"], cwd=tmp_path,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    header = process.stdout.readline()
+    process.stdout.close()  # far less than the whole CSV (> 64 KiB, a pipe's buffer) was read
+    assert process.wait(timeout=300) == 0
+    assert header.decode("utf-8").startswith("child,child_label,parent")
+    assert process.stderr.read() == b""

@@ -7,6 +7,7 @@ Each sub-command is a thin shell over one stage's public function; the exit code
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -153,6 +154,11 @@ def _export_lineage(args: argparse.Namespace) -> int:
                 count = export_lineage(kg, handle, output_format=output_format)
         else:
             count = export_lineage(kg, sys.stdout, output_format=output_format)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped early (`| head`): not an error of ours; silence the final flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except (StoreLoadError, OSError) as error:
         print(f"jllm-kg export: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
