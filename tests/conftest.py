@@ -61,10 +61,10 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 """Prefixes prepended by :meth:`KG.select` so that test queries stay short."""
 
 MODEL = "https://w3id.org/jllm-kg/id/model/"
-GRAPH_000 = "https://w3id.org/jllm-kg/id/source/000-a5bb5f047ed98111"
-GRAPH_002 = "https://w3id.org/jllm-kg/id/source/002-f7b8d5b33f5968b2"
-GRAPH_003 = "https://w3id.org/jllm-kg/id/source/003-9c8df20d3e58c146"
-GRAPH_004 = "https://w3id.org/jllm-kg/id/source/004-9c6061823d69ccef"
+GRAPH_000 = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-fr-sha256-a15407da2212"
+GRAPH_002 = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-en-8e943653fa29"
+GRAPH_003 = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-ja-9dd329788972"
+GRAPH_004 = "https://w3id.org/jllm-kg/id/source/arxiv-2404.01657-sha256-727dcca608f6"
 
 
 def in_ci() -> bool:

@@ -25,9 +25,9 @@ MODEL = ID + "model/"
 LICENSE = ID + "license/"
 ARCH = ID + "architecture/"
 DATASET = ID + "dataset/"
-G000 = "https://w3id.org/jllm-kg/id/source/000-a5bb5f047ed98111"
-G002 = "https://w3id.org/jllm-kg/id/source/002-f7b8d5b33f5968b2"
-G003 = "https://w3id.org/jllm-kg/id/source/003-9c8df20d3e58c146"
+G000 = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-fr-sha256-a15407da2212"
+G002 = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-en-8e943653fa29"
+G003 = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-ja-9dd329788972"
 
 UNKNOWN_MARKERS = ("不明", "？", "Undisclosed", "undisclosed", "Inconnu", "Inconnue", "")
 
@@ -664,7 +664,7 @@ def test_family_years_are_release_years(kg) -> None:
     assert [r["y"].value for r in years] == ["2023"]
 
 
-G004 = "https://w3id.org/jllm-kg/id/source/004-9c6061823d69ccef"
+G004 = "https://w3id.org/jllm-kg/id/source/arxiv-2404.01657-sha256-727dcca608f6"
 PAPER_2404 = ID + "paper/arxiv-2404.01657"
 
 

@@ -35,6 +35,7 @@ ORG = ID + "org/tokyotech-llm"
 FAMILY = ID + "family/swallow"
 DATASET = ID + "dataset/japanese-wikipedia"
 SOURCE = ID + "source/list-ja-2024-07"
+SERIES = ID + "source/awesome-japanese-llm-ja"
 CURATED = ID + "source/curated"
 PAPER = ID + "paper/rinna-release"
 EVAL = ID + "eval/rinna-japanese-gpt-neox-3-6b-jp-lm-eval-harness"
@@ -55,7 +56,10 @@ PREFIXES = """\
 LIST_GRAPH = f"""\
 <{SOURCE}> a jllm:SourceDocument ; rdfs:label "日本語LLMまとめ"@ja ; dcterms:language "ja" ;
     jllm:sourceKind "list" ;
-    jllm:sha256 "0f3c1d0bb0ad6a8e2a05d09bd1d3e1c9f6f5f7b1e7c3f0b52b5c2e2d4b1a9c8e" .
+    jllm:sha256 "0f3c1d0bb0ad6a8e2a05d09bd1d3e1c9f6f5f7b1e7c3f0b52b5c2e2d4b1a9c8e" ;
+    jllm:contentSha256 "0f3c1d0bb0ad6a8e2a05d09bd1d3e1c9f6f5f7b1e7c3f0b52b5c2e2d4b1a9c8e" ;
+    dcterms:isVersionOf <{SERIES}> .
+<{SERIES}> a jllm:SourceSeries ; rdfs:label "awesome-japanese-llm (ja)"@en .
 <{SOURCE}#L125> a jllm:SourceLocation ; jllm:line 125 ; dcterms:isPartOf <{SOURCE}> .
 <{SWALLOW}> a jllm:Model ;
     rdfs:label "tokyotech-llm/Swallow-70b-hf" ;

@@ -30,11 +30,23 @@ def _ingest(args: argparse.Namespace) -> int:
     from jllm_kg.pipeline import IngestError, ingest_sources
 
     try:
-        summary = ingest_sources([Path(p) for p in args.paths], out_dir=args.out)
+        summary = ingest_sources(
+            [Path(p) for p in args.paths], out_dir=args.out, rev=args.rev, strict=args.strict
+        )
     except IngestError as error:
         print(f"jllm-kg ingest: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(summary.describe())
+    if args.report is not None:
+        try:
+            args.report.write_text(summary.report_json(), encoding="utf-8")
+        except OSError as error:
+            print(f"jllm-kg ingest: --report {args.report}: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if args.strict and summary.problems:
+        print(f"jllm-kg ingest: --strict: {len(summary.problems)} problem(s); nothing written",
+              file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 
@@ -178,7 +190,22 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser(
         "ingest", help="rebuild the graph from source documents (list markdown, papers)"
     )
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="source documents")
+    ingest.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="source documents, or folders holding a checkout of the list (every language)",
+    )  # fmt: skip
+    ingest.add_argument(
+        "--rev", metavar="REV",
+        help="read this version of each checkout straight from git (commit, tag, branch)",
+    )  # fmt: skip
+    ingest.add_argument(
+        "--report", type=Path, metavar="FILE",
+        help="write the sources read and every problem (file, line, text, reason) as JSON",
+    )  # fmt: skip
+    ingest.add_argument(
+        "--strict", action="store_true",
+        help="a row, cell, table or include that cannot be read fails the run (exit 1)",
+    )  # fmt: skip
     ingest.add_argument(
         "--out", type=Path, default=None, help="output folder (default: the project's data/)"
     )

@@ -53,4 +53,4 @@ def test_ingest_reads_the_curated_copy(seed_files: tuple[Path, ...], tmp_path: P
     shutil.copytree(curated_dir(), curated)
     result = _ingest(paper, tmp_path / "out", curated)
     assert result.returncode == 0, result.stderr
-    assert list((tmp_path / "out" / "graph").glob("004-*.nq"))
+    assert list((tmp_path / "out" / "graph").glob("arxiv-2404.01657-*.nq"))

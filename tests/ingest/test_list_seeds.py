@@ -96,7 +96,7 @@ def test_sources_are_detected_and_repaired() -> None:
     assert en.title == "Overview of Japanese LLMs"
     assert ja.title == "日本語LLMまとめ"
     assert fr.line_count == 694
-    assert fr.slug == "000-a5bb5f047ed98111"
+    assert fr.slug == "awesome-japanese-llm-fr-sha256-a15407da2212"  # 000 differs from 69b696e
 
 
 # README §1.1 (003): rows per table, keyed by anchor.

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from jllm_kg.ingest.markdown_list import (
-    ListParseError,
     hf_model_id,
     parse_cell,
     parse_inline,
@@ -585,9 +584,41 @@ def test_footnote_definitions() -> None:
     assert document.footnotes["13"].text == "商用利用には問い合わせが必要"
 
 
-def test_table_in_unknown_section_is_a_clear_error() -> None:
-    with pytest.raises(ListParseError, match=r"snippet.md:3: .*'brand-new-section'.*list_sections"):
-        parse('<a id="brand-new-section"></a>\n## New\n|  | Architecture |\n|:--|:--|\n| a | b |\n')
+def test_table_in_unknown_section_is_a_reported_problem_and_the_rest_is_read() -> None:
+    document = parse(
+        '<a id="brand-new-section"></a>\n## New\n|  | Architecture |\n|:--|:--|\n| a | b |\n'
+        + SCRATCH_HEADER
+        + "| [A](https://example.org/a) | GPT | 2k | Wikipedia | Dev | MIT |\n"
+    )
+    [problem] = document.problems
+    assert (problem.file, problem.line, problem.text) == ("snippet.md", 3, "|  | Architecture |")
+    assert "'brand-new-section'" in problem.reason and "list_sections" in problem.reason
+    assert [row.label for row in document.models] == ["A"]
+
+
+def test_a_row_that_fails_is_reported_with_file_line_and_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from jllm_kg.ingest.markdown_list import tables
+
+    real = tables._model_row
+
+    def failing(row: object, category: object) -> object:
+        if "Broken" in row.markdown:  # type: ignore[attr-defined]
+            raise ValueError("cannot make a slug from ''")
+        return real(row, category)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tables, "_model_row", failing)
+    document = parse(
+        SCRATCH_HEADER
+        + "| [Broken](https://example.org/b) | GPT | 2k | etc. | Dev | MIT |\n"
+        + "| [Fine](https://example.org/f) | GPT | 2k | Wikipedia | Dev | MIT |\n"
+    )
+    [problem] = document.problems
+    assert problem.file == "snippet.md" and problem.text.startswith("| [Broken]")
+    assert problem.line == SCRATCH_HEADER.count("\n") + 1
+    assert problem.reason == "ValueError: cannot make a slug from ''"
+    assert [row.label for row in document.models] == ["Fine"]
 
 
 def test_unknown_header_is_kept_as_other() -> None:
@@ -628,10 +659,13 @@ def test_anchor_directly_above_a_table_names_its_section() -> None:
     assert model.category.modality == "speech"
 
 
-def test_table_in_a_section_without_data_tables_is_an_error() -> None:
+def test_table_in_a_section_without_data_tables_is_a_problem() -> None:
     # list_sections.yaml: "citation" never holds a data table.
-    with pytest.raises(ListParseError, match=r"snippet.md:4: a table in section 'citation'"):
-        parse('<a id="citation"></a>\n## 引用\n\n' + SPEECH_TABLE)
+    document = parse('<a id="citation"></a>\n## 引用\n\n' + SPEECH_TABLE)
+    assert [(p.file, p.line, p.reason) for p in document.problems] == [
+        ("snippet.md", 4, "a table in section 'citation'")
+    ]
+    assert document.models == ()
 
 
 def test_table_outside_known_sections_is_read_by_its_headers() -> None:
@@ -655,3 +689,38 @@ def test_a_second_column_with_the_same_meaning_is_kept_apart() -> None:
     )
     assert row.row.cells["developer"].text == "Kotoba Technologies"
     assert [(cell.header, cell.text) for cell in row.row.extra_cells] == [("Developer", "Kotoba")]
+
+
+def test_french_reference_table_with_papier_header() -> None:
+    # README_fr.md 2023-11 … 2024-06 (19b89dc L260): the title column is "Papier".
+    document = parse(
+        '<a id="reference"></a>\n## Références par architecture des modèles\n\n'
+        "| Architecture | Date | Meeting/Journal | Papier |\n|:---|:---|:---|:--|\n"
+        "| Transformer | 2017.06.12 | NIPS(NeurIPS) 2017 | [Attention Is All You Need](https://arxiv.org/abs/1706.03762) |\n"
+    )
+    [reference] = document.references
+    assert (reference.title, reference.url) == (
+        "Attention Is All You Need", "https://arxiv.org/abs/1706.03762")
+    assert document.problems == ()
+
+
+def test_reference_row_without_a_title_is_a_problem() -> None:
+    document = parse(
+        '<a id="reference"></a>\n## R\n\n'
+        "| Architecture | Date | Meeting/Journal | Titre inconnu |\n|:---|:---|:---|:--|\n"
+        "| Transformer | 2017.06.12 | NIPS(NeurIPS) 2017 | [Attention Is All You Need](https://arxiv.org/abs/1706.03762) |\n"
+    )
+    assert document.references == ()
+    [problem] = document.problems
+    assert problem.line == 6 and problem.reason.startswith("a reference row without a paper title")
+
+
+def test_a_link_without_scheme_and_host_is_no_url() -> None:
+    # en/README.md at b656e01 L156: the title link lost its "https://huggingface.co/".
+    row = only_model(
+        '<a id="generative-instruction-only-general"></a>\n#### General purpose\n\n'
+        "|    | Base Model | Training Data | Developer | License |\n|:---|:---:|:---:|:---:|:---:|\n"
+        "| [AXCXEPT/EZO-Humanities-9B-gemma-2-it](AXCXEPT/EZO-Humanities-9B-gemma-2-it) |Gemma 2 (**9b**) || Axcxept | Gemma Terms of Use |\n"
+    )
+    assert row.label == "AXCXEPT/EZO-Humanities-9B-gemma-2-it"
+    assert row.url is None and row.checkpoints == ()

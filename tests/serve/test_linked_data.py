@@ -8,6 +8,10 @@ import pytest
 import rdflib
 import requests
 
+from jllm_kg.paths import data_dir
+
+from .conftest import start_server, stop_server
+
 MODEL = "/id/model/tokyotech-llm--Swallow-70b-hf"
 IRI = "https://w3id.org/jllm-kg/id/model/tokyotech-llm--Swallow-70b-hf"
 HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
@@ -179,3 +183,23 @@ def test_cors_preflight_on_pages(base: str) -> None:
     r = requests.get(base + MODEL, headers={"Origin": "https://example.org",
                                             "Accept": "text/turtle"})
     assert r.headers["Access-Control-Allow-Origin"] == "*"
+
+
+
+def test_a_seeds_former_source_iri_redirects_to_its_version(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Source graphs were named after the seed files (003-9c8df20d3e58c146) before they were
+    # named by version; in the packaged graph the old IRI stays resolvable.
+    server = start_server(tmp_path_factory.mktemp("packaged"), data=data_dir() / "graph")
+    try:
+        old = f"{server.url}/id/source/003-9c8df20d3e58c146"
+        reply = requests.get(f"{old}?format=turtle", timeout=30, allow_redirects=False)
+        assert reply.status_code == 301
+        assert reply.headers["Location"].endswith(
+            "/id/source/awesome-japanese-llm-ja-9dd329788972?format=turtle")
+        followed = requests.get(old, timeout=30, headers={"Accept": "text/turtle"})
+        assert followed.status_code == 200
+        assert "awesome-japanese-llm (ja) at 9dd3297, 2024-07-20" in followed.text
+    finally:
+        stop_server(server)

@@ -272,19 +272,47 @@ class PapersFile(Table):
         return papers
 
 
+RepoPath = Annotated[str, Field(pattern=r"^[^/\s][^\s]*[^/\s]$")]  # relative, no spaces
+
+
 class SourceEntry(Strict):
+    # The series the source is a version of: the list's (``upstream.series``) or a paper's own.
+    series: Slug | None = None
     upstream_path: Text | None = None
     upstream_commit: Annotated[str, Field(pattern=r"^[0-9a-f]{7,40}$")] | None = None
     content_date: datetime.date | None = None
     url: Url | None = None
+    # How the content differs from the upstream file at ``upstream_commit`` (None: the same
+    # bytes). A differing copy is a version of its own, identified by its content hash.
+    differs: Text | None = None
+    # The slug the source's graph had when sources were named after their file
+    # (``003-9c8df20d3e58c146``): the graph states that it replaces that IRI.
+    former_slug: Slug | None = None
     description: Text
 
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
+class UpstreamList(Strict):
+    """The list's repository: what a checkout of it holds and where it lives."""
+
+    series: Slug
+    repository: Url  # the web page of the repository; blob URLs are built from it
+    # The path of each language's list, newest name first (files were renamed over time).
+    paths: dict[Language, Annotated[list[RepoPath], Field(min_length=1)]]
+
+
 class SourcesFile(Table):
+    upstream: UpstreamList
     sources: dict[Sha256, SourceEntry]
+
+    @model_validator(mode="after")
+    def _commits_with_paths(self) -> SourcesFile:
+        for sha256, entry in self.sources.items():
+            if entry.upstream_commit and not entry.upstream_path:
+                raise ValueError(f"sources.{sha256}: upstream_commit without upstream_path")
+        return self
 
 
 # --------------------------------------------------------------------------- list structure
@@ -407,6 +435,8 @@ class QuantitiesFile(Table):
     context_connectors: list[Word]
     context_bound_words: list[Word]
     context_range_separators: list[Word]
+    context_exception_value_first: list[Word] = []
+    context_exception_variant_first: list[Word] = []
     selector_separators: list[Word]
     selector_fillers: list[Word]
 

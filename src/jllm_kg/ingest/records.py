@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 # The closed vocabularies live in a neutral module so that the curated tables' schemas can use
 # them without importing the ingest stage; they are re-exported here as part of the contract.
@@ -31,10 +32,100 @@ from jllm_kg.terms import (
 
 
 @dataclass(frozen=True)
+class SourceVersion:
+    """Which version of which series a source is: its identity, never its file name.
+
+    The series is the list in one language (``awesome-japanese-llm``, ``ja``) or a paper; the
+    version is the upstream commit when the content is that commit's file, else a hash of the
+    content. Two files with the same identity hold the same text.
+
+    >>> version = SourceVersion("awesome-japanese-llm", "ja", "list", "9f" * 32,
+    ...     commit="941b11fc283f9901a2b9343dc4898dbadac311a6", date="2025-12-26T14:28:53+09:00",
+    ...     path="README.md", repository="https://github.com/llm-jp/awesome-japanese-llm")
+    >>> version.slug
+    'awesome-japanese-llm-ja-941b11fc283f'
+    >>> version.label
+    'awesome-japanese-llm (ja) at 941b11f, 2025-12-26'
+    >>> version.line_url("parts/references_model.md", 3)
+    'https://github.com/llm-jp/awesome-japanese-llm/blob/941b11fc283f9901a2b9343dc4898dbadac311a6/parts/references_model.md#L3'
+    """
+
+    series: str  # slug of the series: "awesome-japanese-llm", "arxiv-2404.01657"
+    language: Language
+    kind: SourceKind
+    content_hash: str  # SHA-256 (hex) of the bytes, with the included files' for a checkout
+    commit: str | None = None  # the full upstream commit whose file this is
+    date: str | None = None  # ISO 8601: the commit's date, or the content's date (YYYY-MM-DD)
+    path: str | None = None  # the file's path in the upstream repository
+    repository: str | None = None  # the repository's web page, e.g. https://github.com/o/r
+    differs: str | None = None  # how the content differs from the file at ``commit``
+    name: str | None = None  # the series in words when its slug is not enough (a paper's title)
+
+    @property
+    def exact(self) -> bool:
+        """True when the content is the file at ``commit`` (so the commit identifies it)."""
+        return self.commit is not None and self.differs is None
+
+    @property
+    def version(self) -> str:
+        """The version part of the slug: 12 hex digits of the commit, or of the content hash."""
+        if self.exact:
+            assert self.commit is not None
+            return self.commit[:12]
+        return f"sha256-{self.content_hash[:12]}"
+
+    @property
+    def slug(self) -> str:
+        """The id of the source (graph IRI ``…/id/source/{slug}``): series, language, version."""
+        if self.kind == "list":
+            return f"{self.series}-{self.language}-{self.version}"
+        return f"{self.series}-{self.version}"
+
+    @property
+    def series_slug(self) -> str:
+        """The id of the series (``…/id/source/{series_slug}``): the list in one language."""
+        return f"{self.series}-{self.language}" if self.kind == "list" else self.series
+
+    @property
+    def series_label(self) -> str:
+        if self.kind == "list":
+            return f"{self.name or self.series} ({self.language})"
+        return f"{self.name} ({self.series})" if self.name else self.series
+
+    @property
+    def label(self) -> str:
+        """The identity in words: series, language, commit and day (or content hash)."""
+        name = self.series_label
+        day = f", {self.date[:10]}" if self.date else ""
+        if self.commit is None:
+            return f"{name}, content {self.content_hash[:12]}{day}"
+        label = f"{name} at {self.commit[:7]}{day}"
+        return f"{label}, {self.differs}" if self.differs else label
+
+    @property
+    def url(self) -> str | None:
+        """The file upstream at its commit, when both are known."""
+        if self.path is None:
+            return None
+        return self.file_url(self.path)
+
+    def file_url(self, path: str) -> str | None:
+        """Any file of the repository (an included part) at this version's commit."""
+        if self.repository is None or self.commit is None:
+            return None
+        return f"{self.repository.rstrip('/')}/blob/{self.commit}/{path}"
+
+    def line_url(self, path: str | None, line: int) -> str | None:
+        """A line of the source (``path`` None) or of a file it includes, upstream."""
+        url = self.file_url(path) if path is not None else self.url
+        return f"{url}#L{line}" if url else None
+
+
+@dataclass(frozen=True)
 class SourceDocument:
     """One source file, identified by its content."""
 
-    path: str  # the file name as given to the importer (basename)
+    path: str  # the file name as given to the importer (basename), or its path in a checkout
     sha256: str  # of the raw bytes
     kind: SourceKind
     language: Language
@@ -42,6 +133,25 @@ class SourceDocument:
     slug: str  # stable id of the source (graph IRI …/id/source/{slug})
     line_count: int
     repaired_mojibake: bool = False
+    # Series and version (commit or content hash), upstream path and URL; None for a file
+    # whose origin is unknown and that is not a version of the list.
+    identity: SourceVersion | None = None
+    # The files the source includes (``parts/references_model.md``), in order of inclusion.
+    includes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A part of a source that could not be read: reported, skipped, never fatal alone."""
+
+    file: str  # the file as the source names it (its upstream path, or the file given)
+    line: int  # 1-based line in ``file``
+    text: str  # the cell, row or header as written
+    reason: str
+    stage: Literal["ingest", "map"] = "ingest"
+
+    def describe(self) -> str:
+        return f"{self.file}:{self.line}: {self.reason}: {self.text!r}"
 
 
 @dataclass(frozen=True)
@@ -180,3 +290,4 @@ class ListDocument:
     benchmark_bullets: tuple[BenchmarkBullet, ...]
     references: tuple[ReferenceRow, ...]
     footnotes: Mapping[str, Footnote] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()  # rows, cells or tables skipped, with the reason

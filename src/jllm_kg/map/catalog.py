@@ -14,8 +14,15 @@ from typing import TypeVar
 
 from rdflib import URIRef
 
-from jllm_kg.curated import load_curated
-from jllm_kg.ingest.records import BenchmarkBullet, BenchmarkRow, ReferenceRow, SourceDocument
+from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import SourcesFile
+from jllm_kg.ingest.records import (
+    BenchmarkBullet,
+    BenchmarkRow,
+    ReferenceRow,
+    SourceDocument,
+    SourceVersion,
+)
 from jllm_kg.map.graph import (
     RDF_TYPE,
     RDFS_LABEL,
@@ -186,25 +193,54 @@ class Catalog:
     # -- sources ---------------------------------------------------------------------------
 
     def source_document(self, source: SourceDocument, graph: str) -> None:
+        """The source describes itself in its own graph: its identity (series, version,
+        upstream file and commit), its title, and what is curated about it (sources.yaml)."""
         add = self.sink.add
+        identity = source.identity
         add(graph, graph, RDF_TYPE, str(JLLM.SourceDocument))
-        add(graph, graph, RDFS_LABEL, text(source.title, source.language))
+        if identity is not None:
+            add(graph, graph, RDFS_LABEL, text(identity.label, "en"))
+            if source.title:
+                add(graph, graph, str(DCTERMS.title), text(source.title, source.language))
+        else:
+            add(graph, graph, RDFS_LABEL, text(source.title, source.language))
         add(graph, graph, str(DCTERMS.language), text(source.language))
         add(graph, graph, str(JLLM.sha256), text(source.sha256))
         add(graph, graph, str(JLLM.fileName), text(source.path))
         add(graph, graph, str(JLLM.sourceKind), text(source.kind))
-        metadata = (load_curated("sources.yaml") or {}).get("sources", {}).get(source.sha256)
-        if metadata:
-            for key, predicate in (("upstream_path", JLLM.upstreamPath),
-                                   ("upstream_commit", JLLM.upstreamCommit),
-                                   ("description", DCTERMS.description)):
-                if metadata.get(key):
-                    add(graph, graph, str(predicate), text(str(metadata[key])))
-            if metadata.get("content_date"):
-                add(graph, graph, str(DCTERMS.date), typed(str(metadata["content_date"]),
-                                                              str(XSD.date)))
-            if metadata.get("url"):
-                add(graph, graph, str(SCHEMA.url), str(metadata["url"]))
+        for included in source.includes:
+            add(graph, graph, str(JLLM.includedFile), text(included))
+        if identity is not None:
+            self._source_version(identity, graph)
+        entry = load_table("sources.yaml", SourcesFile).sources.get(source.sha256)
+        if entry is not None:
+            add(graph, graph, str(DCTERMS.description), text(entry.description))
+            if entry.url and (identity is None or identity.url is None):
+                add(graph, graph, str(SCHEMA.url), entry.url)
+            if entry.former_slug:
+                # The graph was named after the seed's file before sources were identified
+                # by version: the old IRI leads to the new one.
+                add(graph, graph, str(DCTERMS.replaces), resource_iri("source", entry.former_slug))
+
+    def _source_version(self, identity: SourceVersion, graph: str) -> None:
+        add = self.sink.add
+        self.sink.source_versions[graph] = identity
+        add(graph, graph, str(JLLM.contentSha256), text(identity.content_hash))
+        series = resource_iri("source", identity.series_slug)
+        add(graph, graph, str(DCTERMS.isVersionOf), series)
+        add(graph, series, RDF_TYPE, str(JLLM.SourceSeries))
+        add(graph, series, RDFS_LABEL, text(identity.series_label, "en"))
+        if identity.repository is not None:
+            add(graph, series, str(SCHEMA.url), identity.repository)
+        if identity.path is not None:
+            add(graph, graph, str(JLLM.upstreamPath), text(identity.path))
+        if identity.commit is not None:
+            add(graph, graph, str(JLLM.upstreamCommit), text(identity.commit))
+        if identity.date is not None:
+            datatype = XSD.dateTime if "T" in identity.date else XSD.date
+            add(graph, graph, str(DCTERMS.date), typed(identity.date, str(datatype)))
+        if identity.url is not None:
+            add(graph, graph, str(SCHEMA.url), identity.url)
 
     # -- shared entities ---------------------------------------------------------------------
 
@@ -369,7 +405,7 @@ class Catalog:
             row.label, row.url, graph, lang,
             description.text if description is not None and not description.is_empty else None,
             " ".join(line.text for line in developer.lines) if developer is not None else None,
-            source_location(self.sink, graph, row.row.line),
+            source_location(self.sink, graph, row.row.line, row.row.origin),
         )
         self.sink.add(graph, iri, str(JLLM.section), text(row.category))
         return iri
@@ -385,7 +421,8 @@ class Catalog:
         add = self.sink.add
         add(graph, iri, RDF_TYPE, str(JLLM.Paper))
         add(graph, iri, RDFS_LABEL, text(row.title))
-        add(graph, iri, str(JLLM.sourceLocation), source_location(self.sink, graph, row.row.line))
+        add(graph, iri, str(JLLM.sourceLocation),
+            source_location(self.sink, graph, row.row.line, row.row.origin))
         if arxiv:
             add(graph, iri, str(JLLM.arxivId), text(arxiv))
         if row.url:

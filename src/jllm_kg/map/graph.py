@@ -30,7 +30,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from jllm_kg.vocab import JLLM
+from jllm_kg.ingest.records import SourceVersion
+from jllm_kg.vocab import JLLM, SCHEMA
 
 RDF_TYPE = str(RDF.type)
 RDFS_LABEL = str(RDFS.label)
@@ -91,6 +92,8 @@ class QuadSink:
 
     def __init__(self) -> None:
         self._graphs: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
+        # source graph → its version (commit, paths), so that a line gets its upstream URL
+        self.source_versions: dict[str, SourceVersion] = {}
 
     def add(self, graph: str, subject: str, predicate: str, obj: Term | str) -> None:
         """Add one triple to ``graph``; a ``str`` object is an IRI."""
@@ -115,22 +118,33 @@ class QuadSink:
         return "".join(self.lines(graph))
 
 
-def source_location(sink: QuadSink, graph: str, line: int) -> str:
-    """The IRI of line ``line`` of source ``graph`` (``{graph}#L{line}``), typed in ``graph``.
+def source_location(sink: QuadSink, graph: str, line: int, origin: str | None = None) -> str:
+    """The IRI of line ``line`` of source ``graph``, typed in ``graph``: ``{graph}#L{line}``,
+    or ``{graph}#{origin}:L{line}`` for a line of the file ``origin`` the source includes.
 
     A ``jllm:sourceLocation`` object is a resource of its own (a ``jllm:SourceLocation`` with its
     line number and document), so that a linked-data client can follow it like any other link.
+    When the source's upstream commit is known (``sink.source_versions``), the location
+    carries ``schema:url``, the line upstream.
 
     >>> sink = QuadSink()
     >>> source_location(sink, "https://w3id.org/jllm-kg/id/source/x", 12)
     'https://w3id.org/jllm-kg/id/source/x#L12'
     >>> len(sink)
     3
+    >>> source_location(sink, "https://w3id.org/jllm-kg/id/source/x", 3, "parts/refs.md")
+    'https://w3id.org/jllm-kg/id/source/x#parts/refs.md:L3'
     """
-    location = f"{graph}#L{line}"
+    location = f"{graph}#L{line}" if origin is None else f"{graph}#{origin}:L{line}"
     sink.add(graph, location, RDF_TYPE, str(JLLM.SourceLocation))
     sink.add(graph, location, str(JLLM.line), integer(line))
     sink.add(graph, location, str(DCTERMS.isPartOf), graph)
+    if origin is not None:
+        sink.add(graph, location, str(JLLM.includedFile), text(origin))
+    version = sink.source_versions.get(graph)
+    url = version.line_url(origin, line) if version is not None else None
+    if url is not None:
+        sink.add(graph, location, str(SCHEMA.url), url)
     return location
 
 

@@ -14,10 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from jllm_kg.curated import load_curated
-from jllm_kg.ingest.records import Checkpoint, ListDocument, ModelRow
+from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.ingest.records import Checkpoint, ListDocument, ModelRow, Problem
 from jllm_kg.normalize.labels import label_keys, size_tokens, stages_of
 from jllm_kg.normalize.sizes import without_trailing_size
+from jllm_kg.normalize.text import is_unknown_marker
 from jllm_kg.normalize.text import loose_key as matching_key
 from jllm_kg.vocab import hf_slug, resource_iri, slugify
 
@@ -96,6 +97,13 @@ def _row_models(row: ModelRow, family_slug_hint: str) -> list[ModelNode]:
     return nodes
 
 
+def _row_problem(doc: ListDocument, row: ModelRow, error: Exception) -> Problem:
+    return Problem(
+        file=row.row.origin or doc.source.path, line=row.row.line, text=row.row.markdown.strip(),
+        reason=f"{type(error).__name__}: {error}", stage="map",
+    )  # fmt: skip
+
+
 class _UnionFind:
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
@@ -120,23 +128,46 @@ class ModelIndex:
     family_labels: dict[str, list[tuple[str, str, str]]]  # family IRI → (graph, label, lang)
     by_key: dict[str, list[RowEntry]]
     by_hf_name: dict[str, list[ModelNode]]
+    problems: list[Problem] = field(default_factory=list)  # rows left out, with the reason
 
     @classmethod
     def build(cls, docs: Sequence[ListDocument]) -> ModelIndex:
+        """Index every model row; a row that names nothing (a label such as "不明", "？" or
+        "-") is left out and reported in ``problems``."""
         entries: list[RowEntry] = []
+        problems: list[Problem] = []
         for doc in docs:
             for row in doc.models:
+                try:
+                    if is_unknown_marker(row.label):
+                        raise ValueError(f"the row names no model: {row.label!r}")
+                    slugify(row.label)
+                    keys = label_keys(row.label)
+                except CuratedDataError:
+                    raise
+                except ValueError as error:
+                    problems.append(_row_problem(doc, row, error))
+                    continue
                 entry = RowEntry(doc, row, [])
-                entry.keys = label_keys(row.label)
+                entry.keys = keys
                 entries.append(entry)
         families = cls._cluster(entries)
         family_labels: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+        left_out: set[int] = set()
         for members in families:
-            slug = cls._family_slug(members, {e.family for e in entries if e.family})
+            try:
+                slug = cls._family_slug(members, {e.family for e in entries if e.family})
+                models = [_row_models(entry.row, slug) for entry in members]
+            except CuratedDataError:
+                raise
+            except ValueError as error:
+                problems += [_row_problem(entry.doc, entry.row, error) for entry in members]
+                left_out.update(id(entry) for entry in members)
+                continue
             family_iri = resource_iri("family", slug)
-            for entry in members:
+            for entry, row_models in zip(members, models, strict=True):
                 entry.family = family_iri
-                entry.models = _row_models(entry.row, slug)
+                entry.models = row_models
                 if not entry.models:
                     entry.models = [
                         ModelNode(resource_iri("model", slug), entry.row.label, None, None, None)
@@ -144,6 +175,7 @@ class ModelIndex:
                 family_labels[family_iri].append(
                     (entry.doc.source.slug, entry.row.label, entry.doc.source.language)
                 )
+        entries = [entry for entry in entries if id(entry) not in left_out]
         by_key: dict[str, list[RowEntry]] = defaultdict(list)
         by_hf_name: dict[str, list[ModelNode]] = defaultdict(list)
         for entry in entries:
@@ -153,7 +185,7 @@ class ModelIndex:
                 if node.hf_id:
                     by_hf_name[matching_key(node.name)].append(node)
                     by_hf_name[matching_key(node.hf_id)].append(node)
-        return cls(entries, dict(family_labels), dict(by_key), dict(by_hf_name))
+        return cls(entries, dict(family_labels), dict(by_key), dict(by_hf_name), problems)
 
     @staticmethod
     def _cluster(entries: list[RowEntry]) -> list[list[RowEntry]]:

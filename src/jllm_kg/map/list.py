@@ -10,10 +10,12 @@ qualified with the text it was read from.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from jllm_kg.ingest.records import Cell, ListDocument, ModelRow
+from jllm_kg.curated import CuratedDataError
+from jllm_kg.ingest.records import Cell, ListDocument, ModelRow, Problem, TableRow
 from jllm_kg.map import cells
 from jllm_kg.map.catalog import MODALITY_CONCEPTS, PHASE_PROPERTIES, Catalog, Derivations
 from jllm_kg.map.graph import (
@@ -101,7 +103,8 @@ class _RowContext:
         return self.entry.row.row.cells.get(key)  # type: ignore[call-overload]
 
     def location(self) -> str:
-        return source_location(self.sink, self.graph, self.entry.row.row.line)
+        row = self.entry.row.row
+        return source_location(self.sink, self.graph, row.line, row.origin)
 
 
 class ListMapper:
@@ -113,21 +116,45 @@ class ListMapper:
         self.catalog = catalog
         self.derivations = Derivations(sink)
         self.unresolved_parents: list[UnresolvedParent] = []
+        self.problems: list[Problem] = list(index.problems)
 
     # -- documents --------------------------------------------------------------------------
 
     def map_document(self, doc: ListDocument) -> None:
+        """Map every row of ``doc``; a row whose mapping fails is skipped and reported in
+        ``problems`` (one bad cell never stops a version)."""
         graph = source_graph(doc.source.slug)
+        lang = doc.source.language
         self.catalog.source_document(doc.source, graph)
         for entry in self.index.entries:
             if entry.doc is doc:
-                self._map_row(_RowContext(entry, graph, doc.source.language, self.sink))
+                with self._row_problems(doc, entry.row.row):
+                    self._map_row(_RowContext(entry, graph, lang, self.sink))
         for benchmark in doc.benchmarks:
-            self.catalog.benchmark_row(benchmark, graph, doc.source.language)
+            with self._row_problems(doc, benchmark.row):
+                self.catalog.benchmark_row(benchmark, graph, lang)
         for bullet in doc.benchmark_bullets:
-            self.catalog.benchmark_bullet(bullet, graph, doc.source.language)
+            with self._row_problems(doc, None, bullet.line, bullet.label):
+                self.catalog.benchmark_bullet(bullet, graph, lang)
         for reference in doc.references:
-            self.catalog.reference_row(reference, graph, doc.source.language, self.index)
+            with self._row_problems(doc, reference.row):
+                self.catalog.reference_row(reference, graph, lang, self.index)
+
+    @contextmanager
+    def _row_problems(
+        self, doc: ListDocument, row: TableRow | None, line: int = 0, text: str = ""
+    ) -> Iterator[None]:
+        try:
+            yield
+        except CuratedDataError:
+            raise  # a broken curated table is the project's error, not the row's
+        except Exception as error:  # one row never stops the version
+            self.problems.append(Problem(
+                file=(row.origin if row is not None else None) or doc.source.path,
+                line=row.line if row is not None else line,
+                text=row.markdown.strip() if row is not None else text,
+                reason=f"{type(error).__name__}: {error}", stage="map",
+            ))  # fmt: skip
 
     # -- rows --------------------------------------------------------------------------------
 
@@ -145,16 +172,35 @@ class ListMapper:
         self._add(ctx, family, str(JLLM.section), text(row.row.section))
         for model in ctx.models:
             self._map_model_identity(ctx, model)
-        self._map_category(ctx)
-        self._map_year(ctx)
-        self._map_developers(ctx)
-        self._map_licenses(ctx)
-        self._map_architecture(ctx)
-        self._map_sizes(ctx)
-        self._map_context(ctx)
-        self._map_domain(ctx)
-        mentions = self._map_training_data(ctx)
-        self._map_lineage(ctx, mentions)
+        # Each cell on its own: one that cannot be read is reported, the rest of the row kept.
+        for column, aspect in (
+            ("name", self._map_category), ("year", self._map_year),
+            ("developer", self._map_developers), ("license", self._map_licenses),
+            ("architecture", self._map_architecture), ("architecture", self._map_sizes),
+            ("context", self._map_context), ("domain", self._map_domain),
+        ):  # fmt: skip
+            with self._cell_problems(ctx, column):
+                aspect(ctx)
+        mentions: list[cells.ParentMention] = []
+        with self._cell_problems(ctx, "training_data"):
+            mentions = self._map_training_data(ctx)
+        with self._cell_problems(ctx, "base"):
+            self._map_lineage(ctx, mentions)
+
+    @contextmanager
+    def _cell_problems(self, ctx: _RowContext, column: str) -> Iterator[None]:
+        try:
+            yield
+        except CuratedDataError:
+            raise
+        except Exception as error:  # one cell never stops the row
+            row = ctx.entry.row.row
+            cell = ctx.cell(column)
+            self.problems.append(Problem(
+                file=row.origin or ctx.entry.doc.source.path, line=row.line,
+                text=cell.text if cell is not None and not cell.is_empty else row.markdown.strip(),
+                reason=f"{column} cell: {type(error).__name__}: {error}", stage="map",
+            ))  # fmt: skip
 
     def _map_model_identity(self, ctx: _RowContext, model: ModelNode) -> None:
         self._add(ctx, model.iri, RDF_TYPE, str(JLLM.Model))

@@ -82,8 +82,22 @@ class _Vocabulary:
     context_bound: re.Pattern[str]
     context_range: re.Pattern[str]
     context_value: re.Pattern[str]
+    context_exceptions: tuple[re.Pattern[str], ...]
     selector_split: re.Pattern[str]
     selector_fillers: re.Pattern[str]
+
+
+def _context_exception_patterns(table: QuantitiesFile) -> tuple[re.Pattern[str], ...]:
+    """``(2,048 as for 8B-…)`` (value first) and ``（8B-… のみ 2,048）`` (variant first)."""
+    value = r"(?P<value>[\d.,\s]+k?)"
+    patterns = []
+    if table.context_exception_value_first:
+        words = _alternatives(table.context_exception_value_first)
+        patterns.append(re.compile(rf"^{value}\s*(?:{words})\s+(?P<sel>.+)$"))
+    if table.context_exception_variant_first:
+        words = _alternatives(table.context_exception_variant_first)
+        patterns.append(re.compile(rf"^(?P<sel>.+?)\s*(?:{words})\s*{value}$"))
+    return tuple(patterns)
 
 
 def _alternatives(words: Sequence[str]) -> str:
@@ -138,6 +152,7 @@ def _vocabulary() -> _Vocabulary:
         context_value=re.compile(
             rf"^(?P<num>{_NUMBER})\s*(?P<k>k)?(?:\s*(?:{table.units['tokens']}))?$"
         ),
+        context_exceptions=_context_exception_patterns(table),
         selector_split=re.compile(
             rf"\s*(?:{_alternatives(table.selector_separators)})\s*(?![^()]*\))"
         ),
@@ -468,6 +483,20 @@ class ContextStatement:
 _CONTEXT_PREFIX: Final = re.compile(r"^(?P<sel>[^:]{1,60}?)\s*:\s*(?P<rest>.+)$")
 
 
+def _context_exception(line: str) -> str:
+    """A bracketed per-variant exception (``(2,048 as for 8B-Before-…)``) as ``sel: value``;
+    any other line as it is (``quantities.yaml: context_exception_*``)."""
+    inner = line.strip()
+    if len(inner) < 2 or inner[0] not in "(（" or inner[-1] not in ")）":
+        return line
+    inner = inner[1:-1].strip()
+    for form in _vocabulary().context_exceptions:
+        match = form.match(inner.casefold())
+        if match:
+            return f"{inner[match.start('sel'):match.end('sel')]}: {match['value'].strip()}"
+    return line
+
+
 def _context_number(text: str) -> tuple[int, bool]:
     match = _vocabulary().context_value.match(text.strip().casefold())
     if match is None:
@@ -515,6 +544,9 @@ def parse_context_cell(lines: Sequence[str]) -> list[ContextStatement]:
     [(4096, True), (8192, True)]
     >>> parse_context_cell(["2,400 ~ 8,192"])[0].minimum
     2400
+    >>> [(c.selector_text, c.tokens) for c in parse_context_cell(
+    ...     ["8,192", "(2,048 as for 8B-Before-Context-Length-Extension)"])]
+    [(None, 8192), ('8B-Before-Context-Length-Extension', 2048)]
     """
     out: list[ContextStatement] = []
     saw_connector = False
@@ -525,6 +557,7 @@ def parse_context_cell(lines: Sequence[str]) -> list[ContextStatement]:
         if line.casefold() in _vocabulary().context_connectors:
             saw_connector = True
             continue
+        line = _context_exception(line)
         prefix = _CONTEXT_PREFIX.match(line)
         if prefix and not re.fullmatch(r"[\d\s,.]+", prefix["sel"]):
             sel_text = prefix["sel"].strip()

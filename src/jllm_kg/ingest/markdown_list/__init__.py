@@ -32,7 +32,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from jllm_kg.ingest.markdown_list.errors import ListParseError
-from jllm_kg.ingest.markdown_list.includes import expand_includes
+from jllm_kg.ingest.markdown_list.includes import (
+    IncludeLoader,
+    MissingInclude,
+    expand_includes,
+    folder_loader,
+)
 from jllm_kg.ingest.markdown_list.inline import link_size, parse_cell, parse_inline
 from jllm_kg.ingest.markdown_list.links import hf_model_id
 from jllm_kg.ingest.markdown_list.rows import split_row
@@ -40,9 +45,10 @@ from jllm_kg.ingest.markdown_list.sections import heading_text
 from jllm_kg.ingest.markdown_list.syntax import HEADING
 from jllm_kg.ingest.markdown_list.tables import records
 from jllm_kg.ingest.markdown_list.walk import walk
-from jllm_kg.ingest.records import ListDocument, SourceDocument
+from jllm_kg.ingest.records import ListDocument, Problem, SourceDocument
 
 __all__ = [
+    "IncludeLoader",
     "ListParseError",
     "hf_model_id",
     "link_size",
@@ -54,14 +60,34 @@ __all__ = [
 ]
 
 
-def parse_list(text: str, source: SourceDocument, *, folder: Path | None = None) -> ListDocument:
+def parse_list(
+    text: str,
+    source: SourceDocument,
+    *,
+    folder: Path | None = None,
+    loader: IncludeLoader | None = None,
+) -> ListDocument:
     """Parse one version of the list (decoded text) into its records.
 
-    ``folder`` is the directory of the source file, used to resolve
-    ``<!--@include: @/parts/…-->``; without it includes are skipped.
+    Included files (``<!--@include: @/parts/…-->``) come from ``loader`` (a checkout at one
+    version: a missing one is a problem of the version), else from ``folder``, the directory
+    of a file given on its own (a missing one is skipped: seed 000 lies without its parts);
+    with neither, includes are skipped. Rows and tables that cannot be read are skipped and
+    listed in ``problems``.
     """
-    collected = walk(list(expand_includes(text, folder)))
+    missing: list[MissingInclude] = []
+    source_path = source.identity.path if source.identity else None
+    if loader is None and folder is not None:
+        lines = expand_includes(text, folder_loader(folder), source_path=source_path)
+    else:
+        lines = expand_includes(text, loader, source_path=source_path, missing=missing)
+    collected = walk(list(lines))
     found = records(collected.tables, source.path)
+    problems = [
+        Problem(file=item.origin or source.path, line=item.line, text=item.text,
+                reason=f"included file {item.path} not found")
+        for item in missing
+    ]
     return ListDocument(
         source=source,
         models=tuple(found.models),
@@ -69,6 +95,7 @@ def parse_list(text: str, source: SourceDocument, *, folder: Path | None = None)
         benchmark_bullets=tuple(collected.bullets),
         references=tuple(found.references),
         footnotes=collected.footnotes,
+        problems=(*problems, *found.problems),
     )
 
 

@@ -2,11 +2,16 @@
 
 Since 2024-09 the list keeps parts (the reference tables) in ``parts/*.md`` files included by
 VitePress; every line keeps its number in its own file and names that file (``origin``).
+
+Where the included files come from is the caller's business, given as an
+:data:`IncludeLoader`: the folder of a file given on its own (:func:`folder_loader`), or the
+repository at one commit (:mod:`jllm_kg.ingest.checkout`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +19,11 @@ from jllm_kg.ingest.decode import unescape_entities
 from jllm_kg.ingest.markdown_list.errors import ListParseError
 from jllm_kg.ingest.markdown_list.syntax import INCLUDE
 
-__all__ = ["Line", "expand_includes"]
+__all__ = ["IncludeLoader", "Line", "MissingInclude", "expand_includes", "folder_loader",
+           "include_path"]
+
+IncludeLoader = Callable[[str], str | None]
+"""Path from the repository root → the file's decoded text, or None when there is none."""
 
 
 @dataclass(frozen=True)
@@ -26,35 +35,96 @@ class Line:
     origin: str | None  # None: the source itself; else the included file (relative path)
 
 
-def expand_includes(text: str, folder: Path | None, origin: str | None = None) -> Iterator[Line]:
+@dataclass(frozen=True)
+class MissingInclude:
+    """An include line whose file the loader does not have."""
+
+    origin: str | None  # the including file (None: the source itself)
+    line: int
+    text: str  # the include line as written
+    path: str  # the path it resolves to
+
+
+def include_path(target: str, including: str | None, source_path: str | None = None) -> str:
+    """The repository path an include target names.
+
+    ``@/`` is the repository root (VitePress's alias); any other target is relative to the
+    including file's folder: ``including`` for an included file, else ``source_path`` (the
+    source's own path in the repository, e.g. ``fr/README.md``).
+
+    >>> include_path("@/parts/references_model.md", None, "fr/README.md")
+    'parts/references_model.md'
+    >>> include_path("./table.md", "parts/references_model.md")
+    'parts/table.md'
+    >>> include_path("../parts/x.md", None, "en/README.md")
+    'parts/x.md'
+    """
+    if target.startswith("@/"):
+        return posixpath.normpath(target[2:])
+    base = posixpath.dirname(including if including is not None else source_path or "")
+    return posixpath.normpath(posixpath.join(base, target))
+
+
+def folder_loader(folder: Path) -> IncludeLoader:
+    """Includes of a file given on its own: its folder is the root, or the folder above it
+    (a list in a language folder ``fr/README.md`` includes ``@/parts/…`` from the parent)."""
+
+    def load(path: str) -> str | None:
+        for base in (folder, folder.parent):
+            candidate = base / path
+            if candidate.is_file():
+                return candidate.read_text(encoding="utf-8")
+        return None
+
+    return load
+
+
+def expand_includes(
+    text: str,
+    loader: IncludeLoader | None,
+    *,
+    source_path: str | None = None,
+    missing: list[MissingInclude] | None = None,
+) -> Iterator[Line]:
     """The lines of ``text`` with ``<!--@include: …-->`` lines replaced by the included file.
 
-    ``@/`` is the repository root, i.e. the parent of the language folder: the file's folder
-    and its parent are both tried. A missing file is skipped (seed 000 has the includes but no
-    parts files); an include cycle is an error. Without ``folder`` include lines stay as written.
+    A file the loader does not have is skipped and, when ``missing`` is given, recorded there
+    (seed 000 has the includes but no parts files); an include cycle is an error. Without a
+    loader include lines stay as written.
 
     >>> [line.text for line in expand_includes("a\\n<!--@include: @/parts/x.md-->", None)]
     ['a', '<!--@include: @/parts/x.md-->']
+    >>> parts = {"parts/x.md": "| x |"}
+    >>> [(line.origin, line.number, line.text)
+    ...  for line in expand_includes("a\\n<!--@include: @/parts/x.md-->", parts.get)]
+    [(None, 1, 'a'), ('parts/x.md', 1, '| x |')]
     """
-    yield from _expand(text, folder, origin, ())
+    yield from _expand(text, loader, None, source_path, (), missing)
 
 
 def _expand(
-    text: str, folder: Path | None, origin: str | None, chain: tuple[Path, ...]
+    text: str,
+    loader: IncludeLoader | None,
+    origin: str | None,
+    source_path: str | None,
+    chain: tuple[str, ...],
+    missing: list[MissingInclude] | None,
 ) -> Iterator[Line]:
     for number, line in enumerate(text.split("\n"), start=1):
         match = INCLUDE.search(line)
-        if not match or folder is None:
+        if not match or loader is None:
             yield Line(number, line, origin)
             continue
-        target = match.group(1)
-        relative = target[2:] if target.startswith("@/") else target
-        bases = [folder, folder.parent] if target.startswith("@/") else [folder]
-        found = next((b / relative for b in bases if (b / relative).is_file()), None)
-        if found is None:
+        path = include_path(match.group(1), origin, source_path)
+        if path in chain or path == source_path:
+            raise ListParseError(
+                f"{origin or source_path or 'source'}:{number}: include cycle via {match.group(1)}"
+            )
+        included = loader(path)
+        if included is None:
+            if missing is not None:
+                missing.append(MissingInclude(origin, number, line.strip(), path))
             continue
-        found = found.resolve()
-        if found in chain:
-            raise ListParseError(f"{origin or 'source'}:{number}: include cycle via {target}")
-        included = unescape_entities(found.read_text(encoding="utf-8"))
-        yield from _expand(included, found.parent, relative, (*chain, found))
+        yield from _expand(
+            unescape_entities(included), loader, path, source_path, (*chain, path), missing
+        )

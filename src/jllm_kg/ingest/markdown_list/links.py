@@ -5,12 +5,16 @@ The hosts and the site's own (non-model) pages are listed in ``data/curated/list
 
 from __future__ import annotations
 
+import re
+from typing import Final
 from urllib.parse import urlsplit
 
 from jllm_kg.ingest.decode import url_text
 from jllm_kg.ingest.markdown_list.vocabulary import list_vocabulary
 
 __all__ = ["hf_model_id", "is_hf_non_model"]
+
+_REPO_NAME: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def hf_model_id(url: str) -> str | None:
@@ -19,6 +23,13 @@ def hf_model_id(url: str) -> str | None:
     >>> hf_model_id("https://huggingface.co/cl-tohoku/bert-base-japanese/tree/main?x=1#y")
     'cl-tohoku/bert-base-japanese'
     >>> hf_model_id("https://huggingface.co/datasets/llm-jp/aya-ja-evol-inst") is None
+    True
+
+    A path whose first two segments cannot be a repo id (Hugging Face allows letters, digits,
+    ``-``, ``_`` and ``.``) is no model repo: a damaged link (``sbintuitio&ns/…``) must not
+    become a model.
+
+    >>> hf_model_id("https://huggingface.co/sbintuitio&ns/sarashina1-7b") is None
     True
     """
     vocabulary = list_vocabulary()
@@ -30,6 +41,8 @@ def hf_model_id(url: str) -> str | None:
         return None
     segments = [segment for segment in parts.path.split("/") if segment]
     if len(segments) < 2 or segments[0] in vocabulary.hf_non_model_segments:
+        return None
+    if not all(_REPO_NAME.fullmatch(segment) for segment in segments[:2]):
         return None
     return f"{segments[0]}/{segments[1]}"
 

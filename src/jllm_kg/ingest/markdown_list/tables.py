@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from jllm_kg.curated import CuratedDataError
 from jllm_kg.ingest.markdown_list.errors import ListParseError
+from jllm_kg.ingest.markdown_list.includes import Line
 from jllm_kg.ingest.markdown_list.inline import link_size, parse_cell, parse_inline
 from jllm_kg.ingest.markdown_list.links import hf_model_id, is_hf_non_model
 from jllm_kg.ingest.markdown_list.rows import split_outside_parens, split_row
 from jllm_kg.ingest.markdown_list.syntax import BR, DELIMITER_ROW, collapse
 from jllm_kg.ingest.markdown_list.vocabulary import (
+    HEADERS_FILE,
     SECTIONS_FILE,
     TableKind,
     header_dictionary,
@@ -30,6 +34,7 @@ from jllm_kg.ingest.records import (
     ColumnKey,
     Link,
     ModelRow,
+    Problem,
     ReferenceRow,
     TableRow,
 )
@@ -39,33 +44,67 @@ __all__ = ["Records", "column_keys", "records", "table_rows"]
 
 @dataclass
 class Records:
-    """The rows of every table of one version of the list, by kind."""
+    """The rows of every table of one version of the list, by kind, and what was skipped."""
 
     models: list[ModelRow] = field(default_factory=list)
     benchmarks: list[BenchmarkRow] = field(default_factory=list)
     references: list[ReferenceRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def records(tables: Iterable[RawTable], path: str) -> Records:
-    """Read every table by its kind; ``path`` names the source in errors."""
+    """Read every table by its kind; ``path`` names the source in problems.
+
+    One table or row that cannot be read never stops the version: a table in a section the
+    curated tables do not know, or a row whose reading fails, is skipped and reported in
+    ``problems`` with its file, line, text and the reason.
+    """
     found = Records()
     for table in tables:
-        kind = _table_kind(table, path)
-        if kind == "model":
+        try:
+            kind = _table_kind(table, path)
             category = table.context.info.category if table.context.info else None
-            if category is None:
+            if kind == "model" and category is None:
                 raise ListParseError(
                     f"{_where(table, path)}: model table without a category "
                     f"(section {table.context.section!r})"
                 )
-            rows = (_model_row(row, category) for row in table_rows(table, kind))
-            found.models.extend(row for row in rows if row is not None)
-        elif kind == "benchmark":
-            found.benchmarks.extend(_benchmark_rows(table_rows(table, kind)))
-        else:
-            references = (_reference_row(row) for row in table_rows(table, kind))
-            found.references.extend(row for row in references if row is not None)
+            keys = column_keys(table.headers, kind)
+        except ListParseError as error:
+            found.problems.append(_problem(table.header_line, path, error))
+            continue
+        header_texts = _header_texts(table)
+        for line in table.rows:
+            try:
+                row = _table_row(table, keys, header_texts, line)
+                if row is None:
+                    continue
+                if kind == "model":
+                    assert category is not None
+                    model = _model_row(row, category)
+                    if model is not None:
+                        found.models.append(model)
+                elif kind == "benchmark":
+                    found.benchmarks.extend(_benchmark_rows([row]))
+                else:
+                    reference = _reference_row(row)
+                    if reference is not None:
+                        found.references.append(reference)
+            except CuratedDataError:
+                raise  # a broken curated table is the project's error, not the row's
+            except Exception as error:  # one row never stops the version
+                found.problems.append(_problem(line, path, error))
     return found
+
+
+def _problem(line: Line, path: str, error: Exception) -> Problem:
+    reason = str(error) if isinstance(error, ListParseError) else (
+        f"{type(error).__name__}: {error}")
+    where = f"{line.origin or path}:{line.number}: "
+    return Problem(
+        file=line.origin or path, line=line.number, text=line.text.strip(),
+        reason=reason.removeprefix(where),
+    )
 
 
 def _where(table: RawTable, path: str) -> str:
@@ -118,33 +157,46 @@ def column_keys(headers: Sequence[str], kind: TableKind) -> list[ColumnKey]:
 def table_rows(table: RawTable, kind: TableKind) -> Iterator[TableRow]:
     """The data rows of a table, cells keyed by column meaning; blank separator rows skipped."""
     keys = column_keys(table.headers, kind)
-    header_texts = [parse_inline(BR.sub(" ", h)).text for h in table.headers]
+    header_texts = _header_texts(table)
     for line in table.rows:
-        if DELIMITER_ROW.match(line.text):
-            continue
-        raw_cells = split_row(line.text)
-        if not any(cell.strip() for cell in raw_cells):
-            continue  # blank separator row "||||"
-        cells: dict[ColumnKey, Cell] = {}
-        extra: list[Cell] = []
-        for position, markdown in enumerate(raw_cells):
-            key: ColumnKey = keys[position] if position < len(keys) else "other"
-            header = header_texts[position] if position < len(header_texts) else ""
-            cell = parse_cell(header, markdown)
-            if key in cells:
-                extra.append(cell)  # a second column with the same meaning: kept, not merged
-            else:
-                cells[key] = cell
-        yield TableRow(
-            line=line.number,
-            section=table.context.section or "",
-            headings=table.context.headings,
-            subheading=table.context.subheading,
-            cells=cells,
-            markdown=line.text,
-            extra_cells=tuple(extra),
-            origin=line.origin,
-        )
+        row = _table_row(table, keys, header_texts, line)
+        if row is not None:
+            yield row
+
+
+def _header_texts(table: RawTable) -> list[str]:
+    return [parse_inline(BR.sub(" ", h)).text for h in table.headers]
+
+
+def _table_row(
+    table: RawTable, keys: Sequence[ColumnKey], header_texts: Sequence[str], line: Line
+) -> TableRow | None:
+    """One data row, or None for a delimiter or blank separator row (``||||``)."""
+    if DELIMITER_ROW.match(line.text):
+        return None
+    raw_cells = split_row(line.text)
+    if not any(cell.strip() for cell in raw_cells):
+        return None
+    cells: dict[ColumnKey, Cell] = {}
+    extra: list[Cell] = []
+    for position, markdown in enumerate(raw_cells):
+        key: ColumnKey = keys[position] if position < len(keys) else "other"
+        header = header_texts[position] if position < len(header_texts) else ""
+        cell = parse_cell(header, markdown)
+        if key in cells:
+            extra.append(cell)  # a second column with the same meaning: kept, not merged
+        else:
+            cells[key] = cell
+    return TableRow(
+        line=line.number,
+        section=table.context.section or "",
+        headings=table.context.headings,
+        subheading=table.context.subheading,
+        cells=cells,
+        markdown=line.text,
+        extra_cells=tuple(extra),
+        origin=line.origin,
+    )
 
 
 # --------------------------------------------------------------------------- model rows
@@ -183,7 +235,7 @@ def _name_links(name: Cell) -> tuple[str, str | None, list[tuple[Link, ColumnKey
     url: str | None = None
     candidates: list[tuple[Link, ColumnKey]] = []
     if title_line.links:
-        url = title_line.links[0].url or None
+        url = web_url(title_line.links[0].url)
         candidates.extend((link, "name") for link in title_line.links[1:])
     for line in name.lines[1:]:
         candidates.extend((link, "name") for link in line.links)
@@ -205,7 +257,7 @@ def _model_row(row: TableRow, category: Category) -> ModelRow | None:
     checkpoints: list[Checkpoint] = []
     seen: set[str] = set()
     for link, column in candidates:
-        if not link.url or is_hf_non_model(link.url) or link.url in seen:
+        if web_url(link.url) is None or is_hf_non_model(link.url) or link.url in seen:
             continue
         seen.add(link.url)
         checkpoints.append(_checkpoint(link, column))
@@ -228,7 +280,23 @@ def _first_link_and_label(cell: Cell | None) -> tuple[str, str | None]:
         return "", None
     first = next((line for line in cell.lines if line.text), cell.lines[0])
     url = first.links[0].url if first.links else None
-    return first.text, url or None
+    return first.text, web_url(url)
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute web address, else None: a link written without its
+    scheme and host (``[x](AXCXEPT/EZO-…)``, en/README.md at b656e01 L156) leads nowhere.
+
+    >>> web_url("https://example.org/a"), web_url("AXCXEPT/EZO-9B"), web_url("#jglue")
+    ('https://example.org/a', None, None)
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
 
 
 def _benchmark_rows(rows: Iterable[TableRow]) -> Iterator[BenchmarkRow]:
@@ -253,6 +321,9 @@ def _reference_row(row: TableRow) -> ReferenceRow | None:
             if part and part.casefold() not in vocabulary.open_list_markers:
                 subjects.append(part)
     title, url = _first_link_and_label(title_cell)
+    if not title:
+        raise ListParseError("a reference row without a paper title (is the title column's "
+                             f"header in data/curated/{HEADERS_FILE}?)")
     return ReferenceRow(
         row=row,
         section=row.section,

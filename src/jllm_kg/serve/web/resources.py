@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from jllm_kg.formats import DOCUMENT_FORMATS, HTML, JSONLD, NTRIPLES
 from jllm_kg.serve.i18n import pick_label, ui
@@ -54,7 +55,7 @@ class LineageStep:
 
 
 @resources.route("/id/<kind>/<slug>")
-def resource(kind: str, slug: str) -> Response:
+def resource(kind: str, slug: str) -> Response | WerkzeugResponse:
     iri = f"{site().config.resource_base}{kind}/{slug}"
     try:
         sparql_iri(iri)  # an IRI that cannot be written in SPARQL names nothing here
@@ -64,6 +65,13 @@ def resource(kind: str, slug: str) -> Response:
     node = ox.NamedNode(iri)
     if not site().service.ask(page_query("resource-exists"), bind={"resource": node}):
         raise ClientError(404, f"no resource {iri} in this graph")
+    moved = site().service.select(page_query("resource-replaced-by"), bind={"resource": node})
+    base = site().config.resource_base
+    if moved and moved[0]["replacement"]["value"].startswith(base):
+        # an IRI kept only as the former name of another resource (a seed's source graph)
+        target = "/id/" + moved[0]["replacement"]["value"][len(base):]
+        query = request.query_string.decode("ascii", "replace")
+        return redirect(f"{target}?{query}" if query else target, code=301)
     vary = "Accept, Accept-Language"
     if chosen is HTML:
         return html_response(resource_page(iri, kind), vary=vary)
