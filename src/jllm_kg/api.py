@@ -33,6 +33,7 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Substitutions = Mapping[str | ox.Variable, Term]
 """Values for query variables, by name or :class:`pyoxigraph.Variable`."""
 Row = dict[str, Any]
+_XSD_STRING = ox.NamedNode("http://www.w3.org/2001/XMLSchema#string")
 """One solution: variable name → value (unbound variables are absent)."""
 
 
@@ -59,8 +60,8 @@ def python_value(term: Term) -> Any:
         return f"_:{term.value}"
     if isinstance(term, ox.Triple):
         return term
-    if term.language is not None:
-        return term.value
+    if term.language is not None or term.datatype == _XSD_STRING:
+        return term.value  # the most common literals, without rdflib's conversion machinery
     import rdflib  # only a query with typed literals pays for rdflib's import
 
     value = rdflib.Literal(term.value, datatype=term.datatype.value).toPython()
