@@ -65,15 +65,27 @@ def test_shared_paper_helpers_know_no_paper_and_parsers_not_their_registry() -> 
         assert f"{PACKAGE}.papers.registry" not in graph[parser], parser
 
 
-def test_importing_the_records_loads_no_parser() -> None:
-    # The curated schemas import the records and the parsers import the schemas: the package
-    # must not load its parsers when only its records are imported.
+def _ingest_modules_loaded_by(statement: str) -> list[str]:
     code = (
-        "import json, sys, jllm_kg.curated.schemas\n"
+        f"import json, sys\n{statement}\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.startswith('jllm_kg.ingest'))))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [PACKAGE, f"{PACKAGE}.records"]
+    return json.loads(done.stdout)
+
+
+def test_importing_the_records_loads_no_parser() -> None:
+    # Later stages import the records: that must not load the parsers behind them.
+    assert _ingest_modules_loaded_by("import jllm_kg.ingest.records") == [
+        PACKAGE,
+        f"{PACKAGE}.records",
+    ]
+
+
+def test_the_curated_schemas_load_nothing_of_ingest() -> None:
+    # The parsers import the schemas; the schemas take their closed vocabularies from
+    # jllm_kg.terms, so the two never form a cycle.
+    assert _ingest_modules_loaded_by("import jllm_kg.curated.schemas") == []

@@ -111,7 +111,7 @@ def test_html_is_escaped(base: str) -> None:
 def test_front_page_counts(base: str) -> None:
     r = requests.get(base + "/", headers=HTML)
     assert r.status_code == 200
-    assert re.search(r'href="/id/model/">model</a> <span class="num">6</span>', r.text)
+    assert re.search(r'href="/id/model/">models</a> <span class="num">6</span>', r.text)
     assert "Lineage of Swallow 70B Instruct" in r.text  # saved queries listed
 
 

@@ -20,11 +20,12 @@ from jllm_kg.serve.snapshot import Snapshot, snapshot_from_store
 from jllm_kg.serve.web.chrome import chrome
 from jllm_kg.serve.web.context import EXTENSION, Site
 from jllm_kg.serve.web.documents import documents
+from jllm_kg.serve.web.ecosystem import ecosystem
 from jllm_kg.serve.web.pages import pages
 from jllm_kg.serve.web.queries import queries
 from jllm_kg.serve.web.resources import resources
 
-BLUEPRINTS = (chrome, documents, pages, resources, queries)
+BLUEPRINTS = (chrome, documents, pages, resources, queries, ecosystem)
 
 
 def graph_service(source: GraphService | QueryExecutor | Snapshot | ox.Store,

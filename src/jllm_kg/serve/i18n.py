@@ -72,7 +72,48 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "run": {"en": "Run", "ja": "実行", "fr": "Exécuter"},
     "results": {"en": "Results", "ja": "結果", "fr": "Résultats"},
     "download": {"en": "Download", "ja": "ダウンロード", "fr": "Télécharger"},
-    "search": {"en": "Search labels", "ja": "ラベル検索", "fr": "Rechercher"},
+    "search": {"en": "Search", "ja": "検索", "fr": "Rechercher"},
+    "search_hint": {"en": "Name, alias or Hugging Face id", "ja": "名前・別名・Hugging Face ID",
+                    "fr": "Nom, alias ou identifiant Hugging Face"},
+    "no_hits": {"en": "Nothing found.", "ja": "見つかりませんでした。",
+                "fr": "Aucun résultat."},
+    "home_title": {"en": "The knowledge graph of the Japanese LLM ecosystem",
+                   "ja": "日本語LLMエコシステムのナレッジグラフ",
+                   "fr": "Le graphe de connaissances de l'écosystème des LLM japonais"},
+    "home_intro": {
+        "en": "Models, checkpoints and their lineage, training data, developers, licenses, "
+              "papers and benchmarks, each fact kept with the source document that states it.",
+        "ja": "モデルとチェックポイント、その系譜、学習データ、開発者、ライセンス、論文、"
+              "ベンチマーク。各事実はそれを述べる情報源の文書とともに保持されている。",
+        "fr": "Modèles, points de contrôle et leur lignée, données d'entraînement, "
+              "développeurs, licences, articles et benchmarks, chaque fait conservé avec le "
+              "document source qui l'énonce.",
+    },
+    # {endpoint} and {dump} are links the page fills in
+    "home_use": {
+        "en": "Query it with SPARQL at {endpoint}, follow the links, or download the {dump}.",
+        "ja": "{endpoint} で SPARQL クエリを実行するか、リンクをたどるか、"
+              "{dump}をダウンロードできる。",
+        "fr": "Interrogez-le en SPARQL à {endpoint}, suivez les liens ou téléchargez le {dump}.",
+    },
+    "dump": {"en": "N-Quads dump", "ja": "N-Quads ダンプ", "fr": "dump N-Quads"},
+    "stat_triples": {"en": "triples", "ja": "トリプル", "fr": "triplets"},
+    "stat_graphs": {"en": "named graphs (sources)", "ja": "名前付きグラフ（情報源）",
+                    "fr": "graphes nommés (sources)"},
+    "stat_entities": {"en": "entities", "ja": "エンティティ", "fr": "entités"},
+    "stat_data_date": {"en": "data as of", "ja": "データの日付", "fr": "données au"},
+    "home_classes": {"en": "Classes", "ja": "クラス", "fr": "Classes"},
+    "endpoint": {"en": "SPARQL endpoint", "ja": "SPARQL エンドポイント",
+                 "fr": "Point d'accès SPARQL"},
+    "shown": {"en": "{n} shown", "ja": "{n} 行を表示", "fr": "{n} affichées"},
+    "no_saved": {"en": "No saved queries.", "ja": "保存済みクエリはない。",
+                 "fr": "Aucune requête enregistrée."},
+    "editor_help": {
+        "en": "Ctrl+Space completes prefixes and jllm terms; Ctrl+Enter runs the query.",
+        "ja": "Ctrl+Space で接頭辞と jllm の語を補完、Ctrl+Enter でクエリを実行。",
+        "fr": "Ctrl+Espace complète les préfixes et les termes jllm ; Ctrl+Entrée exécute "
+              "la requête.",
+    },
     "counts": {"en": "What the graph holds", "ja": "グラフの内容", "fr": "Contenu du graphe"},
     "rows": {"en": "rows", "ja": "行", "fr": "lignes"},
     "property": {"en": "Property", "ja": "プロパティ", "fr": "Propriété"},
@@ -88,6 +129,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "fr": "Cadres en pointillés : autres parents d'un descendant fusionné.",
     },
     "ontology": {"en": "Ontology", "ja": "オントロジー", "fr": "Ontologie"},
+    # between groups of three digits (French typography: a narrow no-break space)
+    "thousands": {"en": ",", "ja": ",", "fr": "\u202f"},
     # before a list of values; French typography puts a space before the colon
     "colon": {"en": ": ", "ja": "：", "fr": " : "},
     "contents": {"en": "Contents", "ja": "目次", "fr": "Sommaire"},
@@ -145,12 +188,125 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "kind_annotation-property": {"en": "annotation property", "ja": "注釈プロパティ",
                                  "fr": "propriété d'annotation"},
     "kind_property": {"en": "property", "ja": "プロパティ", "fr": "propriété"},
+    # the kinds of resources (the first segment of their IRIs)
+    "kindname_model": {"en": "models", "ja": "モデル", "fr": "modèles"},
+    "kindname_family": {"en": "model families", "ja": "モデルファミリー",
+                        "fr": "familles de modèles"},
+    "kindname_org": {"en": "organisations", "ja": "組織", "fr": "organisations"},
+    "kindname_person": {"en": "people", "ja": "人物", "fr": "personnes"},
+    "kindname_dataset": {"en": "datasets", "ja": "データセット", "fr": "jeux de données"},
+    "kindname_benchmark": {"en": "benchmarks", "ja": "ベンチマーク", "fr": "benchmarks"},
+    "kindname_license": {"en": "licenses", "ja": "ライセンス", "fr": "licences"},
+    "kindname_paper": {"en": "papers", "ja": "論文", "fr": "articles"},
+    "kindname_architecture": {"en": "architectures", "ja": "アーキテクチャ",
+                              "fr": "architectures"},
+    "kindname_eval": {"en": "evaluation results", "ja": "評価結果",
+                      "fr": "résultats d'évaluation"},
+    "kindname_source": {"en": "source documents", "ja": "情報源の文書", "fr": "documents sources"},
+    "kindname_concept": {"en": "concepts", "ja": "概念", "fr": "concepts"},
+    "kindname_derivation": {"en": "derivations", "ja": "派生", "fr": "dérivations"},
     "no_lineage": {
         "en": "No recorded derivation.",
         "ja": "派生関係の記録はありません。",
         "fr": "Aucune dérivation enregistrée.",
     },
+    # --- charts and family trees (home page charts, lineage, /tree) ---
+    "ecosystem": {"en": "The ecosystem at a glance", "ja": "エコシステムの概観",
+                  "fr": "L'écosystème en un coup d'œil"},
+    "chart_data": {"en": "Data", "ja": "データ", "fr": "Données"},
+    "chart_query": {"en": "Query behind this chart", "ja": "このグラフのクエリ",
+                    "fr": "Requête de ce graphique"},
+    "chart_models": {"en": "models", "ja": "モデル数", "fr": "modèles"},
+    "chart_model": {"en": "model", "ja": "モデル", "fr": "modèle"},
+    "chart_period": {"en": "period", "ja": "時期", "fr": "période"},
+    "chart_approach": {"en": "training approach", "ja": "学習方法",
+                       "fr": "approche d'entraînement"},
+    "chart_quarter_title": {"en": "Japanese models per quarter, by training approach",
+                            "ja": "四半期ごとの日本語モデル数（学習方法別）",
+                            "fr": "Modèles japonais par trimestre, selon l'approche"},
+    "chart_quarter_x": {"en": "release quarter (year below)", "ja": "公開四半期（下段は年）",
+                        "fr": "trimestre de publication (année dessous)"},
+    "chart_quarter_unknown": {"en": "?", "ja": "?", "fr": "?"},
+    "chart_quarter_note": {
+        "en": "Most sources give only the year: “{unknown}” is a year's models whose month "
+              "is not stated.",
+        "ja": "多くの情報源は年しか記さない：「{unknown}」は月の記載がないその年のモデル。",
+        "fr": "La plupart des sources ne donnent que l'année : « {unknown} » regroupe les "
+              "modèles de l'année dont le mois n'est pas indiqué.",
+    },
+    "chart_families_title": {
+        "en": "Foreign model families Japanese models build on (top 10)",
+        "ja": "日本語モデルが土台とする海外モデルファミリー（上位10）",
+        "fr": "Familles de modèles étrangers dont dérivent les modèles japonais (top 10)"},
+    "chart_family": {"en": "family", "ja": "ファミリー", "fr": "famille"},
+    "chart_descendants": {"en": "Japanese descendants", "ja": "日本語の子孫モデル数",
+                          "fr": "descendants japonais"},
+    "chart_by_year": {"en": "by release year", "ja": "公開年別", "fr": "par année"},
+    "chart_year_unknown": {"en": "year unknown", "ja": "公開年不明", "fr": "année inconnue"},
+    "chart_families_note": {
+        "en": "Each name opens the family tree: all Japanese descendants of the family.",
+        "ja": "名前をクリックすると系統樹（そのファミリーのすべての日本語子孫）を開く。",
+        "fr": "Chaque nom ouvre l'arbre de la famille : tous ses descendants japonais.",
+    },
+    "chart_parameters_title": {"en": "Parameter count over time",
+                               "ja": "パラメータ数の推移",
+                               "fr": "Nombre de paramètres au fil du temps"},
+    "chart_parameters": {"en": "parameters (log scale)", "ja": "パラメータ数（対数目盛）",
+                         "fr": "paramètres (échelle log)"},
+    "chart_release": {"en": "release date", "ja": "公開日", "fr": "date de publication"},
+    "chart_release_year": {"en": "release year", "ja": "公開年", "fr": "année de publication"},
+    "chart_parameters_note": {
+        "en": "One point per model. Hollow points: only the year is known (spread across it).",
+        "ja": "1点が1モデル。白抜きの点は公開年のみ判明（その年の中に散らして表示）。",
+        "fr": "Un point par modèle. Points creux : seule l'année est connue (répartis sur "
+              "l'année).",
+    },
+    "chart_licences_title": {"en": "Licences by commercial use, per release year",
+                             "ja": "公開年ごとのライセンスの商用利用可否",
+                             "fr": "Licences selon l'usage commercial, par année"},
+    "chart_commercial_use": {"en": "commercial use", "ja": "商用利用", "fr": "usage commercial"},
+    "chart_commercial_allowed": {"en": "allowed", "ja": "可", "fr": "autorisé"},
+    "chart_commercial_forbidden": {"en": "forbidden", "ja": "不可", "fr": "interdit"},
+    "chart_commercial_unknown": {"en": "unknown", "ja": "不明", "fr": "inconnu"},
+    "chart_licences_note": {
+        "en": "Allowed: every licence of the model allows it; forbidden: one licence forbids "
+              "it; unknown: otherwise.",
+        "ja": "可：すべてのライセンスが許可；不可：いずれかが禁止；不明：それ以外。",
+        "fr": "Autorisé : toutes les licences du modèle l'autorisent ; interdit : une licence "
+              "l'interdit ; inconnu : sinon.",
+    },
+    "family_trees": {"en": "Family trees", "ja": "系統樹", "fr": "Arbres généalogiques"},
+    "family_tree": {"en": "Family tree", "ja": "系統樹", "fr": "Arbre généalogique"},
+    "family_tree_intro": {
+        "en": "Every model derived from a model of this family, through any number of steps. "
+              "Each branch opens and closes; the derivation type is on each edge; a merge "
+              "is listed under each of its parents, with all of them named.",
+        "ja": "このファミリーのモデルから何段でも派生したすべてのモデル。枝は開閉でき、各辺に"
+              "派生の種類を示す。マージは各親の下に表示し、すべての親を示す。",
+        "fr": "Tous les modèles dérivés d'un modèle de cette famille, en un nombre quelconque "
+              "d'étapes. Chaque branche s'ouvre et se ferme ; le type de dérivation figure sur "
+              "chaque arête ; une fusion apparaît sous chacun de ses parents, tous nommés.",
+    },
+    "merge_of": {"en": "merge of", "ja": "マージ元", "fr": "fusion de"},
+    "expand_all": {"en": "Expand all", "ja": "すべて開く", "fr": "Tout déplier"},
+    "collapse_all": {"en": "Collapse all", "ja": "すべて閉じる", "fr": "Tout replier"},
+    "descendants": {"en": "descendants", "ja": "子孫", "fr": "descendants"},
+    "see_above": {"en": "shown above", "ja": "上に表示済み", "fr": "voir plus haut"},
+    "family_index_intro": {
+        "en": "Foreign model families with Japanese descendants, with how many; each opens "
+              "its family tree.",
+        "ja": "日本語の子孫モデルを持つ海外モデルファミリーとその子孫の数。名前から系統樹を開く。",
+        "fr": "Familles de modèles étrangers ayant des descendants japonais, avec leur nombre ; "
+              "chacune ouvre son arbre généalogique.",
+    },
+    "all_family_trees": {"en": "All family trees", "ja": "すべての系統樹",
+                         "fr": "Tous les arbres généalogiques"},
+    # --- end of charts and family trees ---
 }
+
+
+LANGUAGE_COOKIE = "lang"
+"""The cookie that keeps the reader's ``?lang=`` choice for the next pages."""
 
 
 def ui(key: str, language: str) -> str:

@@ -4,7 +4,9 @@ Columns are generations (oldest on the left, the model in the middle column, des
 the right), placed by longest path so that every edge points rightwards; each edge goes from
 parent to child and carries the derivation type(s). A merge has several parents: when a
 descendant of the model is a merge, its other parents (*co-parents*, not relatives of the model
-themselves) are drawn too, one column left of the merge, with a dashed border. Every text is
+themselves) are drawn too, one column left of the merge, with a dashed border. Names are
+shown whole, wrapped in boxes that grow to fit; each edge enters its child at a port of its own
+through a straight run that carries its label, so labels never sit on curves. Every text is
 escaped: labels come from outside sources.
 
 >>> svg = lineage_svg("b", [Edge("b", "a", "fine-tuning")], {"a": "A <1>", "b": "B"},
@@ -15,17 +17,25 @@ True
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
-NODE_WIDTH = 200
+NODE_WIDTH = 210
 NODE_HEIGHT = 38
-COLUMN_GAP = 150
-ROW_GAP = 14
+NODE_PADDING = 7
+LINE_HEIGHT = 15
+LABEL_CHARS = 27
+"""Characters of a name per line in a box (12 px sans-serif in 210 px)."""
+COLUMN_GAP = 230
+EDGE_RUN = 150
+"""The straight end of an edge, where its label is written."""
+EDGE_LABEL_CHARS = 23
+PORT_GAP = 6
+ROW_GAP = 16
 MARGIN = 12
-MAX_LABEL = 27
 
 
 @dataclass(frozen=True)
@@ -105,8 +115,53 @@ def co_parents(focus: str, edges: list[Edge]) -> set[str]:
     return nodes - relatives
 
 
-def _truncate(text: str) -> str:
-    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+_BREAK = re.compile(r"[^-_/ .:]*[-_/ .:]?")
+
+
+def _width(text: str) -> float:
+    """The width of ``text`` in units of a Latin character (wide kana and kanji count 2)."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def wrap(text: str, limit: int) -> list[str]:
+    """``text`` in lines of at most ``limit`` characters, broken after ``-``, ``_``, ``/``,
+    ``.``, ``:`` or a space when possible; nothing is dropped.
+
+    >>> wrap("Llama-3.1-Swallow-8B-Instruct-v0.3", 22)
+    ['Llama-3.1-Swallow-8B-', 'Instruct-v0.3']
+    >>> wrap("abcdefghij", 4)
+    ['abcd', 'efgh', 'ij']
+    """
+    lines: list[str] = []
+    line = ""
+    for token in (t for t in _BREAK.findall(text) if t):
+        while _width(token) > limit:  # a piece without a break: cut it
+            room = limit - _width(line)
+            if room <= 0:
+                lines.append(line)
+                line, room = "", limit
+            cut = 0
+            while cut < len(token) and _width(token[:cut + 1]) <= room:
+                cut += 1
+            line += token[:cut]
+            token = token[cut:]
+            lines.append(line)
+            line = ""
+        if line and _width(line + token) > limit:
+            lines.append(line.rstrip())
+            line = ""
+        line += token
+    if line.strip() or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+@dataclass
+class _Box:
+    x: float
+    y: float
+    height: float
+    lines: list[str]
 
 
 def lineage_svg(
@@ -120,6 +175,8 @@ def lineage_svg(
     """An SVG document (inline-able in HTML) drawing ``edges`` around ``focus``.
 
     ``labels`` maps node IRIs to display names; ``href`` gives a node's link (or ``None``).
+    Names are shown whole (wrapped); each edge ends in its own port on the child's left side
+    with a straight run that carries the derivation type, so that no label sits on a curve.
     """
     level = _levels(focus, edges)
     edges = [e for e in edges if e.child in level and e.parent in level]
@@ -128,11 +185,12 @@ def lineage_svg(
     for node, lvl in level.items():
         columns[lvl].append(node)
     ordered = sorted(columns)
-    position: dict[str, tuple[float, float]] = {}
     neighbours: dict[str, list[str]] = defaultdict(list)
+    incoming: dict[str, list[Edge]] = defaultdict(list)
     for edge in edges:
         neighbours[edge.child].append(edge.parent)
         neighbours[edge.parent].append(edge.child)
+        incoming[edge.child].append(edge)
     row_of: dict[str, float] = {}
     for lvl in sorted(ordered, key=abs):  # from the focus outwards: barycentre ordering
         nodes = columns[lvl]
@@ -145,14 +203,44 @@ def lineage_svg(
         nodes.sort(key=key)
         for index, node in enumerate(nodes):
             row_of[node] = index - (len(nodes) - 1) / 2
-    tallest = max(len(columns[lvl]) for lvl in ordered)
-    height = MARGIN * 2 + tallest * NODE_HEIGHT + (tallest - 1) * ROW_GAP
+    edge_lines = {e: wrap(e.kind, EDGE_LABEL_CHARS) if e.kind else [] for e in edges}
+    boxes: dict[str, _Box] = {}
+    column_height: dict[int, float] = {}
+    for lvl in ordered:
+        total = 0.0
+        for node in columns[lvl]:
+            lines = wrap(labels.get(node, node), LABEL_CHARS)
+            ports = sum(max(len(edge_lines[e]), 1) * LINE_HEIGHT + PORT_GAP
+                        for e in incoming[node])
+            box_height = float(max(NODE_HEIGHT, len(lines) * LINE_HEIGHT + 2 * NODE_PADDING,
+                                   ports + PORT_GAP))
+            boxes[node] = _Box(0.0, 0.0, box_height, lines)
+            total += box_height
+        column_height[lvl] = total + ROW_GAP * (len(columns[lvl]) - 1)
+    tallest = max(column_height.values())
+    height = MARGIN * 2 + tallest
     width = MARGIN * 2 + len(ordered) * NODE_WIDTH + (len(ordered) - 1) * COLUMN_GAP
     for column_index, lvl in enumerate(ordered):
-        x: float = MARGIN + column_index * (NODE_WIDTH + COLUMN_GAP)
+        y = MARGIN + (tallest - column_height[lvl]) / 2
         for node in columns[lvl]:
-            y = height / 2 + row_of[node] * (NODE_HEIGHT + ROW_GAP) - NODE_HEIGHT / 2
-            position[node] = (x, y)
+            boxes[node].x = MARGIN + column_index * (NODE_WIDTH + COLUMN_GAP)
+            boxes[node].y = y
+            y += boxes[node].height + ROW_GAP
+
+    def centre(node: str) -> float:
+        return boxes[node].y + boxes[node].height / 2
+
+    # each incoming edge gets a port, top to bottom in the order of its parent's height, and
+    # room above it for its label's lines
+    port: dict[Edge, float] = {}
+    for child, into in incoming.items():
+        into.sort(key=lambda e: (centre(e.parent), e.parent))
+        need = sum(max(len(edge_lines[e]), 1) * LINE_HEIGHT + PORT_GAP for e in into)
+        y = centre(child) - need / 2
+        for edge in into:
+            y += max(len(edge_lines[edge]), 1) * LINE_HEIGHT + PORT_GAP / 2
+            port[edge] = y
+            y += PORT_GAP / 2
 
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" role="img" '
@@ -163,44 +251,32 @@ def lineage_svg(
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
         'fill="#667"/></marker></defs>',
     ]
-    fan_in: dict[str, int] = defaultdict(int)
-    fan_out: dict[str, int] = defaultdict(int)
-    for edge in edges:
-        fan_in[edge.child] += 1
-        fan_out[edge.parent] += 1
+    labels_out: list[str] = []
     for edge in sorted(edges, key=lambda e: (e.parent, e.child, e.kind)):
-        px, py = position[edge.parent]
-        cx, cy = position[edge.child]
-        x1, y1 = px + NODE_WIDTH, py + NODE_HEIGHT / 2
-        x2, y2 = cx, cy + NODE_HEIGHT / 2
-        mid = (x1 + x2) / 2
+        x1, y1 = boxes[edge.parent].x + NODE_WIDTH, centre(edge.parent)
+        x2, y2 = boxes[edge.child].x, port[edge]
+        run = x2 - EDGE_RUN  # the straight run into the child carries the label
+        bend = (run - x1) / 2
         child_name = labels.get(edge.child, edge.child)
         parent_name = labels.get(edge.parent, edge.parent)
         out.append(
             f'<path class="edge" data-child="{escape(edge.child)}" '
             f'data-parent="{escape(edge.parent)}" '
-            f'd="M{x1:.1f},{y1:.1f} C{mid:.1f},{y1:.1f} {mid:.1f},{y2:.1f} '
-            f'{x2 - 2:.1f},{y2:.1f}" fill="none" stroke="#667" stroke-width="1.4" '
+            f'd="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {run - bend:.1f},{y2:.1f} '
+            f'{run:.1f},{y2:.1f} H{x2 - 2:.1f}" fill="none" stroke="#667" stroke-width="1.4" '
             'marker-end="url(#arrow)">'
             f"<title>{escape(child_name)} ← {escape(edge.kind or '?')} ← "
             f"{escape(parent_name)}</title></path>"
         )
-        if edge.kind:
-            # Where several edges meet (a merge's parents, a base's many children) labels at
-            # the curve's middle would pile up: put them on the side where the edges fan out.
-            t = 0.5
-            if fan_in[edge.child] > 1 and fan_in[edge.child] >= fan_out[edge.parent]:
-                t = 0.3
-            elif fan_out[edge.parent] > 1:
-                t = 0.7
-            lx = (1 - t) ** 3 * x1 + 3 * (1 - t) * t * mid + t**3 * x2
-            ly = ((1 - t) ** 3 + 3 * (1 - t) ** 2 * t) * y1 + (3 * (1 - t) * t**2 + t**3) * y2
-            out.append(
-                f'<text class="edge-label" x="{lx:.1f}" y="{ly - 4:.1f}" '
-                'text-anchor="middle" font-size="11" fill="#334" stroke="#fff" '
-                f'stroke-width="3" paint-order="stroke">{escape(_truncate(edge.kind))}</text>'
+        lines = edge_lines[edge]
+        for index, line in enumerate(lines):
+            ly = y2 - 4 - (len(lines) - 1 - index) * LINE_HEIGHT
+            labels_out.append(
+                f'<text class="edge-label" x="{run + 4:.1f}" y="{ly:.1f}" font-size="11" '
+                f'fill="#334">{escape(line)}</text>'
             )
-    for node, (x, y) in sorted(position.items()):
+    out.extend(labels_out)
+    for node, box in sorted(boxes.items()):
         label = labels.get(node, node)
         is_focus = node == focus
         is_other = node in others
@@ -209,13 +285,18 @@ def lineage_svg(
         stroke = "#b07d00" if is_focus else "#6b86b3"
         role = " focus" if is_focus else (" co-parent" if is_other else "")
         dash = ' stroke-dasharray="4 3"' if is_other else ""
+        first = box.y + box.height / 2 - (len(box.lines) - 1) * LINE_HEIGHT / 2 + 4
+        text = "".join(
+            f'<tspan x="{box.x + NODE_WIDTH / 2:.1f}" y="{first + i * LINE_HEIGHT:.1f}">'
+            f"{escape(line)}</tspan>" for i, line in enumerate(box.lines))
+        weight = ' font-weight="bold"' if is_focus else ""
         group = (
             f'<g class="node{role}" data-iri="{escape(node)}"><title>{escape(label)}\n'
             f"{escape(node)}</title>"
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="6" '
+            f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{NODE_WIDTH}" '
+            f'height="{box.height:.1f}" rx="6" '
             f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if is_focus else 1}"{dash}/>'
-            f'<text x="{x + NODE_WIDTH / 2:.1f}" y="{y + NODE_HEIGHT / 2 + 4:.1f}" '
-            f'text-anchor="middle" fill="#111">{escape(_truncate(label))}</text></g>'
+            f'<text text-anchor="middle" fill="#111"{weight}>{text}</text></g>'
         )
         if link and not is_focus:
             group = f'<a href="{escape(link)}">{group}</a>'

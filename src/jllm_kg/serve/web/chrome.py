@@ -5,15 +5,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from jllm_kg.serve.i18n import LANGUAGES, ui
+from jllm_kg.serve.i18n import LANGUAGE_COOKIE, LANGUAGES, ui
 from jllm_kg.serve.pool import QueryStopped
 from jllm_kg.serve.protocol import ClientError
 from jllm_kg.serve.service import QueryFailed
 from jllm_kg.serve.web.context import languages, site, text_response, wants_html
 
 chrome = Blueprint("chrome", __name__)
+LANGUAGE_COOKIE_DAYS = 365
 
 
 def error_response(status: int, message: str) -> Response:
@@ -27,15 +29,36 @@ def error_response(status: int, message: str) -> Response:
 @chrome.app_context_processor
 def page_chrome() -> dict[str, object]:
     lang = languages()[0]
+
+    def filled(key: str, **parts: str) -> Markup:
+        # the text is escaped and the parts (links the template built) go in as they are
+        return Markup.escape(ui(key, lang)).format(**{k: Markup(v) for k, v in parts.items()})
+
     return {
         "lang": lang,
         "t": lambda key: ui(key, lang),
+        "tf": filled,
+        "number": lambda n: f"{n:,}".replace(",", ui("thousands", lang)),
         "languages": LANGUAGES,
         "root": request.script_root,
         "lang_link": lambda code: request.path + "?" + urlencode(
             {**{k: v for k, v in request.args.items() if k != "lang"}, "lang": code}
         ),
     }
+
+
+@chrome.after_app_request
+def remember_language(response: Response) -> Response:
+    """Keep a valid ``?lang=`` in a cookie, so that the next click stays in that language."""
+    if response.mimetype == "text/html":
+        # a page's language follows these headers: a shared cache must keep them apart
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=LANGUAGE_COOKIE_DAYS * 86400,
+                            path=request.script_root or "/", samesite="Lax", httponly=True)
+    return response
 
 
 @chrome.after_app_request

@@ -17,7 +17,7 @@ from flask import Response, current_app, g, request
 from jllm_kg.formats import Format, by_name
 from jllm_kg.serve import conneg
 from jllm_kg.serve.config import ServeConfig
-from jllm_kg.serve.i18n import pick_label, preferred_languages
+from jllm_kg.serve.i18n import LANGUAGE_COOKIE, LANGUAGES, pick_label, preferred_languages
 from jllm_kg.serve.page_queries import page_query
 from jllm_kg.serve.protocol import ClientError, base_url, query_request, reply_status
 from jllm_kg.serve.saved import SavedQuery
@@ -31,6 +31,13 @@ EXTENSION = "jllm_kg.site"
 LABEL_CHUNK = 200
 """IRIs per label query (a ``VALUES`` block of that many IRIs)."""
 _COMPACT = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+SELF_EVIDENT_DATATYPES = frozenset(_XSD + name for name in (
+    "string", "integer", "decimal", "double", "boolean", "date", "dateTime", "gYear",
+))
+"""Datatypes a table does not name: the value reads as what it is (a count, a date), so an
+``xsd:integer`` tag on every count would only be noise. Others (``xsd:anyURI``, ours) inform."""
 
 Cell = dict[str, str]
 """A table cell: ``text``, ``href``, ``title`` (the full IRI) and ``note`` (language, type)."""
@@ -74,11 +81,13 @@ def wants_html() -> bool:
 
 
 def languages() -> list[str]:
-    """The reader's languages, best first (``?lang=``, then ``Accept-Language``)."""
+    """The reader's languages, best first (``?lang=``, then the cookie an earlier ``?lang=``
+    set, then ``Accept-Language``)."""
     if "languages" not in g:
-        g.languages = preferred_languages(
-            request.headers.get("Accept-Language"), request.args.get("lang")
-        )
+        chosen = request.args.get("lang")
+        if chosen not in LANGUAGES:
+            chosen = request.cookies.get(LANGUAGE_COOKIE)
+        g.languages = preferred_languages(request.headers.get("Accept-Language"), chosen)
     return list(g.languages)
 
 
@@ -194,7 +203,7 @@ def cell(term: dict[str, str], found: Labels, reader: list[str], *,
     note = ""
     if term.get("xml:lang"):
         note = "@" + term["xml:lang"]
-    elif term.get("datatype") and term["datatype"] != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.get("datatype") and term["datatype"] not in SELF_EVIDENT_DATATYPES:
         note = compact(term["datatype"])
     return {"text": value, "href": "", "title": "", "note": note}
 

@@ -8,7 +8,16 @@ from flask import Blueprint, abort, render_template, request
 from jllm_kg.serve.describe import graph_statistics
 from jllm_kg.serve.i18n import pick_label
 from jllm_kg.serve.page_queries import page_query
-from jllm_kg.serve.web.context import compact, href, labels, languages, public_base_url, site
+from jllm_kg.serve.web.context import (
+    compact,
+    fallback_name,
+    href,
+    labels,
+    languages,
+    public_base_url,
+    site,
+)
+from jllm_kg.serve.web.ecosystem import home_charts
 from jllm_kg.vocab import JLLM_NS, RESOURCE_KINDS
 
 pages = Blueprint("pages", __name__)
@@ -34,8 +43,20 @@ def home() -> str:
         saved=list(site().saved.values()),
         base_url=public_base_url(),
         dump=snapshot.dump.name if snapshot else None,
-        modified=snapshot.modified if snapshot else None,
+        data_date=data_date(),
+        charts=home_charts(),
     )
+
+
+def data_date() -> str | None:
+    """The date of the newest source document (its ``dcterms:date``): how recent the data is,
+    unlike the files' modification time, which is when the package was installed."""
+    def compute() -> str | None:
+        rows = site().service.select(page_query("data-date"))
+        return rows[0]["date"]["value"] if rows and "date" in rows[0] else None
+
+    found: str | None = site().service.memo("data-date", compute)
+    return found
 
 
 def kind_counts() -> list[tuple[str, int]]:
@@ -66,11 +87,11 @@ def search() -> str:
         for row in rows:
             iri = row["s"]["value"]
             hits.append({
-                "label": pick_label(found.get(iri, []), reader, fallback=row["label"]["value"]),
+                "label": pick_label(found.get(iri, []), reader, fallback=fallback_name(iri)),
                 "href": href(iri) or iri,
                 "kind": iri[len(base):].split("/", 1)[0],
             })
-    return render_template("search.html", q=text, hits=hits)
+    return render_template("search.html", q=text, hits=hits, kinds=RESOURCE_KINDS)
 
 
 @pages.route("/id/<kind>/")
