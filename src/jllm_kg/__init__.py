@@ -14,9 +14,10 @@ From Python, :func:`open` gives the packaged graph (see :mod:`jllm_kg.api`):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # for the annotations only: importing them would slow `import jllm_kg`
+# Type checkers take this name as true; at run time neither typing nor the annotated names are
+# imported, which would make `import jllm_kg` several times slower.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
