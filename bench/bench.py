@@ -154,33 +154,58 @@ def _client(port: int, queries: list[str], duration: float, barrier: object,
     out.put((latencies, errors))  # type: ignore[attr-defined]
 
 
-def drive(port: int, per_client: list[list[str]], duration: float) -> dict[str, object]:
-    """Run ``len(per_client)`` client processes for ``duration`` seconds."""
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU seconds used so far by ``root`` and its live descendants (``/proc``)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pending = [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue  # exited meanwhile
+        total += (int(fields[11]) + int(fields[12])) / tick
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def drive(port: int, per_client: list[list[str]], duration: float,
+          server_pid: int | None = None) -> dict[str, object]:
+    """Run ``len(per_client)`` client processes for ``duration`` seconds; with ``server_pid``,
+    also the CPU seconds that server's process tree used meanwhile (robust to other load)."""
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(len(per_client))
     out = ctx.Queue()
     procs = [ctx.Process(target=_client, args=(port, qs, duration, barrier, out))
              for qs in per_client]
+    cpu_before = tree_cpu_seconds(server_pid) if server_pid else 0.0
     for p in procs:
         p.start()
     results = [out.get() for _ in procs]
+    cpu = tree_cpu_seconds(server_pid) - cpu_before if server_pid else 0.0
     for p in procs:
         p.join()
     latencies = [x for lat, _ in results for x in lat]
     return {"rps": len(latencies) / duration, "latencies": latencies,
-            "errors": sum(e for _, e in results)}
+            "errors": sum(e for _, e in results), "cpu": cpu}
 
 
 def summarize(runs: list[dict[str, object]]) -> dict[str, float]:
     """Median throughput over the rounds; p50/p99 over every request of every round."""
     latencies = sorted(x for run in runs for x in run["latencies"])  # type: ignore[attr-defined]
     if not latencies:
-        return {"rps": 0.0, "p50": float("nan"), "p99": float("nan"), "errors": 0}
+        return {"rps": 0.0, "p50": float("nan"), "p99": float("nan"), "errors": 0,
+                "cpu_us": float("nan")}
     return {
         "rps": statistics.median(float(run["rps"]) for run in runs),  # type: ignore[arg-type]
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
         "errors": sum(int(run["errors"]) for run in runs),  # type: ignore[call-overload]
+        # server CPU per answered request: what the server costs, whatever else the machine runs
+        "cpu_us": sum(float(run["cpu"]) for run in runs)  # type: ignore[arg-type]
+        / len(latencies) * 1e6,
     }
 
 
@@ -257,7 +282,7 @@ def main() -> int:
                 stdout=subprocess.DEVNULL, stderr=ref_log, start_new_session=True))
             wait_ready(ours_port)
             wait_ready(ref_port)
-            run(args, ours_port, ref_port, quads)
+            run(args, (ours_port, procs[0].pid), (ref_port, procs[1].pid), quads)
         finally:
             for proc in procs:
                 with contextlib.suppress(ProcessLookupError):
@@ -271,14 +296,24 @@ def main() -> int:
     return 0
 
 
-def run(args: argparse.Namespace, ours_port: int, ref_port: int, quads: int) -> None:
-    """Measure every (clients, mix) cell and print the table."""
+def load_average() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def run(args: argparse.Namespace, ours: tuple[int, int], ref: tuple[int, int],
+        quads: int) -> None:
+    """Measure every (clients, mix) cell and print the table; ``ours`` and ``ref`` are each
+    server's (port, process id)."""
+    ours_port, ours_pid = ours
+    ref_port, ref_pid = ref
     models = model_iris(ref_port)
     saved = [q.text for q in load_saved_queries(paths.queries_dir()).values()] or AGGREGATIONS
     print(f"graph: {quads} quads, {len(models)} models, {len(saved)} saved queries; "
-          f"{os.cpu_count()} CPUs; {args.rounds} x {args.duration:g} s per cell and server")
-    print(f"{'mix':<10}{'clients':>8} | {'ours req/s':>10}{'p50 ms':>8}{'p99 ms':>8} | "
-          f"{'ref req/s':>10}{'p50 ms':>8}{'p99 ms':>8} | {'ratio':>6}")
+          f"{os.cpu_count()} CPUs; {args.rounds} x {args.duration:g} s per cell and server; "
+          f"{load_average()}")
+    print("cpu: server CPU (user + system, whole process tree) per answered request, in µs")
+    print(f"{'mix':<10}{'clients':>8} | {'ours req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'cpu':>6} | "
+          f"{'ref req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'cpu':>6} | {'ratio':>6}")
     for clients in args.clients:
         for mix in args.mixes:
             warm = mixes(models, clients, saved, 0)[mix]
@@ -288,16 +323,18 @@ def run(args: argparse.Namespace, ours_port: int, ref_port: int, quads: int) -> 
             for round_ in range(1, args.rounds + 1):
                 # fresh mixes never reuse a text of the warm-up or of an earlier round
                 queries = warm if mix == "saved" else mixes(models, clients, saved, round_)[mix]
-                ours_runs.append(drive(ours_port, queries, args.duration))
-                ref_runs.append(drive(ref_port, queries, args.duration))
-            ours, ref = summarize(ours_runs), summarize(ref_runs)
-            ratio = ours["rps"] / ref["rps"] if ref["rps"] else float("inf")
+                ours_runs.append(drive(ours_port, queries, args.duration, ours_pid))
+                ref_runs.append(drive(ref_port, queries, args.duration, ref_pid))
+            mine, theirs = summarize(ours_runs), summarize(ref_runs)
+            ratio = mine["rps"] / theirs["rps"] if theirs["rps"] else float("inf")
             flag = ""
-            if ours["errors"] or ref["errors"]:
-                flag = f"  errors ours={ours['errors']:.0f} ref={ref['errors']:.0f}"
-            print(f"{mix:<10}{clients:>8} | {ours['rps']:>10.0f}{ours['p50']:>8.2f}"
-                  f"{ours['p99']:>8.2f} | {ref['rps']:>10.0f}{ref['p50']:>8.2f}"
-                  f"{ref['p99']:>8.2f} | {ratio:>5.2f}x{flag}", flush=True)
+            if mine["errors"] or theirs["errors"]:
+                flag = f"  errors ours={mine['errors']:.0f} ref={theirs['errors']:.0f}"
+            print(f"{mix:<10}{clients:>8} | {mine['rps']:>10.0f}{mine['p50']:>8.2f}"
+                  f"{mine['p99']:>8.2f}{mine['cpu_us']:>6.0f} | {theirs['rps']:>10.0f}"
+                  f"{theirs['p50']:>8.2f}{theirs['p99']:>8.2f}{theirs['cpu_us']:>6.0f} | "
+                  f"{ratio:>5.2f}x{flag}", flush=True)
+    print(f"end: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Measure how fast ``jllm-kg serve`` enforces its limits (the timings ``tests/serve`` leaves out).
 
-A real server (gunicorn + killable query workers, as ``tests/serve/conftest.py`` starts it: the
+A real server (granian + killable query workers, as ``tests/serve/conftest.py`` starts it: the
 hand-written fixture graph, a 2 s time limit, 2 query workers, 512 MiB per worker, 1 MiB
 answers) is sent each pathological query of ``tests/serve/test_limits.py`` ``--runs`` times.
 During every run a second client sends a simple ASK in a loop. Per query it prints:

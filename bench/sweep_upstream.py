@@ -5,15 +5,18 @@ of the Japanese, English and French lists. This script finds the list files at t
 content, with the importer's own detection: a file's name says nothing about its language),
 follows each one back through its renames (``README_en.md`` → ``en/README.md``), and takes
 every commit that changed it (merges included when their content differs from every parent).
-Each version is read with ``git cat-file`` (no checkout), written to a temporary folder that
-mirrors the repository layout (with the ``parts/*.md`` files it includes, from the same commit)
-under a name unique per version, and run through the real pipeline in-process:
-``jllm_kg.pipeline.ingest_sources`` and, with ``--validate``, ``jllm_kg.validate.validate_graph``.
+Each version is read by the importer's own checkout reader, straight from git
+(``jllm_kg.ingest.checkout.read_checkout(repo, rev=commit)``, what ``jllm-kg ingest REPO --rev
+COMMIT`` does, includes from the same commit), that language's list mapped alone
+(``jllm_kg.map.build.map_documents``) and, with ``--validate``, validated
+(``jllm_kg.validate.validate_graph``). Its files are also written to a temporary folder (the
+texts locate a crash by the row it quotes).
 
-One line per version (language, commit, date, rows, models, outcome, seconds), then a summary:
-versions per language, crashes grouped by cause (exception type and the importer's frame that
-raised it, with one example commit and source line each), versions with violations and the
-shapes that fired, total / mean time and peak RSS. ``--report FILE`` writes all of it as JSON.
+One line per version (language, commit, date, rows, models, problems, outcome, seconds), then a
+summary: versions per language, crashes grouped by cause (exception type and the importer's
+frame that raised it, with one example commit and source line each), the rows and cells the
+importer skipped and reported (problems), versions with violations and the shapes that fired,
+total / mean time and peak RSS. ``--report FILE`` writes all of it as JSON.
 
 Run: ``nice -n 19 .venv/bin/python bench/sweep_upstream.py --sample 30 --validate``.
 """
@@ -43,6 +46,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
+from jllm_kg.ingest.checkout import read_checkout
 from jllm_kg.ingest.decode import decode_source
 from jllm_kg.ingest.detect import SourceDetectionError, detect_source
 from jllm_kg.ingest.records import (
@@ -54,7 +58,8 @@ from jllm_kg.ingest.records import (
     ReferenceRow,
     TableRow,
 )
-from jllm_kg.pipeline import ingest_sources
+from jllm_kg.map.build import map_documents
+from jllm_kg.map.graph import write_graphs
 from jllm_kg.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -279,6 +284,8 @@ class Outcome:
     shapes: dict[str, int] = field(default_factory=dict)  # shape → violations
     examples: list[str] = field(default_factory=list)  # a few violations as text
     crash: Crash | None = None
+    # rows, cells, tables, includes the importer skipped and reported (file:line: reason: text)
+    problems: list[str] = field(default_factory=list)
     missing_includes: list[str] = field(default_factory=list)
     rss_mb: float = 0.0
 
@@ -500,14 +507,21 @@ def _run_in(
     started = time.perf_counter()
     try:
         with time_limit(timeout):
-            summary = ingest_sources([file], out_dir=out_dir)
+            # The importer's own checkout reader (``jllm-kg ingest REPO --rev COMMIT``), this
+            # version's list only: read from git with its includes, mapped, written.
+            [document] = [doc for doc in read_checkout(repo.path, rev=version.commit)
+                          if doc.source.identity is not None
+                          and doc.source.identity.path == version.path]
+            mapped = map_documents([document])
+            written = write_graphs(mapped.sink, out_dir / "graph", mapped.file_names)
     except Exception as error:
         outcome.ingest_seconds = time.perf_counter() - started
         outcome.crash = describe_crash(error, version, file, texts, stage_hint="pipeline")
         return outcome
     outcome.ingest_seconds = time.perf_counter() - started
-    outcome.quads = summary.quads
-    own = [path for path in summary.files if path.stem == file.stem]
+    outcome.quads = len(mapped.sink)
+    outcome.problems = [problem.describe() for problem in (*document.problems, *mapped.problems)]
+    own = [path for path in written if path.stem == document.source.slug]
     counts = count_types(own[0]) if own else {}
     outcome.rows = counts.get("rows", 0)
     outcome.models = counts.get("models", 0)
@@ -574,7 +588,8 @@ def format_line(outcome: Outcome) -> str:
             f"({crash.cause.removeprefix(crash.type + ' at ')})"
         )
     else:
-        verdict = f"rows={outcome.rows:<4} models={outcome.models:<4} quads={outcome.quads:<6}"
+        verdict = (f"rows={outcome.rows:<4} models={outcome.models:<4} quads={outcome.quads:<6}"
+                   f" problems={len(outcome.problems)}")
         if outcome.violations is not None:
             shapes = ", ".join(f"{s}×{n}" for s, n in sorted(outcome.shapes.items()))
             verdict += f" violations={outcome.violations}" + (f" ({shapes})" if shapes else "")
@@ -625,6 +640,9 @@ def summarise(outcomes: Sequence[Outcome], wall: float) -> dict[str, Any]:
             cause: {**group, "languages": dict(group["languages"])}
             for cause, group in sorted(causes.items(), key=lambda item: -item[1]["count"])
         },
+        "with_problems": sum(1 for o in outcomes if o.problems),
+        "problems": sum(len(o.problems) for o in outcomes),
+        "problem_examples": [p for o in outcomes for p in o.problems][:10],
         "validated": len(validated),
         "with_violations": sum(1 for o in validated if o.violations),
         "violations": sum(o.violations or 0 for o in validated),
@@ -666,6 +684,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         )
         if example["cell"]:
             lines.append(f"         cell: {example['cell']}")
+    lines.append(f"problems: {summary['problems']} in {summary['with_problems']} version(s)")
+    lines += [f"  e.g. {_shorten(example, 200)}" for example in summary["problem_examples"][:5]]
     if summary["validated"]:
         lines.append(
             f"validated: {summary['validated']}, with violations: {summary['with_violations']}"

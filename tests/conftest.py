@@ -93,11 +93,18 @@ def require_seeds() -> None:
     pytest.skip(reason)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test that uses a seed-dependent fixture as ``seeds`` (``-m "not seeds"``)."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that uses a seed-dependent fixture as ``seeds`` (``-m "not seeds"``).
+
+    ``slow`` tests (many upstream versions, minutes) run in CI and with ``-m slow``; a local
+    run without a marker expression skips them, saying how to run them.
+    """
+    run_slow = in_ci() or "slow" in (config.getoption("markexpr", "") or "")
     for item in items:
         if SEED_FIXTURES.intersection(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.seeds)
+        if not run_slow and item.get_closest_marker("slow") is not None:
+            item.add_marker(pytest.mark.skip(reason="slow: run with -m slow (CI runs it)"))
 
 
 @pytest.hookimpl(tryfirst=True)

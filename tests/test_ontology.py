@@ -205,7 +205,6 @@ def test_no_wrong_namespace_forms(ontology: Graph) -> None:
         ("score", RDFS.range, str(XSD.decimal)),
         ("source", RDFS.range, J + "SourceDocument"),
         ("releaseYear", RDFS.range, str(XSD.gYear)),
-        ("derivationType", RDFS.domain, PROV + "Derivation"),
     ],
 )
 def test_contract_domains_and_ranges(

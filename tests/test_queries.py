@@ -172,9 +172,11 @@ def test_parameters_by_year(store: ox.Store) -> None:
         assert float(row["smallest"]) <= float(row["average"]) <= float(row["largest"])
 
 
-def test_source_contradictions_has_waseda_gpt(store: ox.Store) -> None:
-    """Seeds README H16: WasedaGPT is GPT-NeoX in 002 (L49) but GPT in 003 (L98); the conflict
-    is kept, and the query that lists contradictions shows it for nlp-waseda/gpt2-xl-japanese."""
+def test_source_contradictions_has_waseda_gpt_size(store: ox.Store) -> None:
+    """Seeds README H16 kept WasedaGPT's architecture conflict, GPT-NeoX (002 L49) vs GPT (003
+    L98); issue 12 §4 calls it a normalization error: nlp-waseda/gpt2-xl-japanese's own name
+    says GPT-2 (architectures.yaml name_tokens), so 002's row-wide "GPT-NeoX" no longer
+    reaches it and the conflict is gone (tests/test_trust.py pins the contradiction classes)."""
     rows = run_saved(store, "source-contradictions")
     waseda = [
         r
@@ -182,11 +184,8 @@ def test_source_contradictions_has_waseda_gpt(store: ox.Store) -> None:
         if r["model"] == MODEL + "nlp-waseda--gpt2-xl-japanese"
         and r["property"].endswith("#architecture")
     ]
-    assert waseda, "WasedaGPT architecture conflict missing"
-    assert {waseda[0]["value1"], waseda[0]["value2"]} == {
-        "https://w3id.org/jllm-kg/id/architecture/gpt",
-        "https://w3id.org/jllm-kg/id/architecture/gpt-neox",
-    }
+    assert waseda == []
+    assert any(r["property"].endswith("#architecture") for r in rows)
 
 
 # --- no duplicates: Oxigraph's union default graph is a bag ----------------------------------

@@ -87,6 +87,7 @@ LIST_GRAPH = f"""\
     prov:entity <{LLAMA}> ;
     jllm:derivationType jllm:ContinualPretrainingDerivation ;
     jllm:evidence "Llama 2 (**70b**)" ;
+    jllm:method jllm:StatedInBaseModelCell ;
     jllm:sourceLocation <{SOURCE}#L125> .
 <{LLAMA}> a jllm:Model ; rdfs:label "Llama 2 70B"@en .
 <{LICENSE}> a jllm:License ; rdfs:label "Llama 2 Community License"@en .
@@ -541,11 +542,13 @@ def test_stored_asserted_in_is_rejected(tmp_path: Path) -> None:
     assert any("must not be stored" in v.message for v in results_for(report, ORG))
 
 
-def test_missing_evidence_is_only_a_warning(tmp_path: Path) -> None:
+def test_missing_evidence_is_a_violation(tmp_path: Path) -> None:
+    # every qualified derivation quotes the source it was read from (issue 12 §1)
     list_graph = _edited(LIST_GRAPH, '    jllm:evidence "Llama 2 (**70b**)" ;\n', "")
     report = validate_text(tmp_path, dataset(list_graph=list_graph))
-    assert report.conforms, format_report(report)
-    assert [(v.severity, v.focus) for v in report.violations] == [("Warning", DERIVATION)]
+    assert not report.conforms
+    assert [(v.severity, v.focus) for v in report.violations] == [("Violation", DERIVATION)]
+    assert "jllm:evidence" in report.violations[0].message
 
 
 def test_format_report_lists_focus_path_and_message(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from jllm_kg.ingest.records import Problem
 from jllm_kg.map.graph import QuadSink, write_graphs
-from jllm_kg.map.list import UnresolvedParent
+from jllm_kg.map.list import AmbiguousParent, UnresolvedParent
 from jllm_kg.paths import data_dir
 
 GENERATED_SUBDIR = "graph"
@@ -36,6 +36,8 @@ class IngestSummary:
     seconds: float
     # parents named in the sources that nothing resolves: each became a bare labelled model
     unresolved_parents: tuple[UnresolvedParent, ...] = ()
+    # parents named without telling several checkpoints apart: recorded with every candidate
+    ambiguous_parents: tuple[AmbiguousParent, ...] = ()
     # each source read: (graph slug, identity in words), in input order
     documents: tuple[tuple[str, str], ...] = ()
     # rows, cells, tables and includes skipped, with file, line, text and reason
@@ -51,6 +53,9 @@ class IngestSummary:
         lines += [f"  wrote {path}" for path in self.files]
         lines.append(f"{len(self.problems)} problem(s)" + (":" if self.problems else ""))
         lines += [f"  {problem.describe()}" for problem in self.problems]
+        lines.append(f"{len(self.ambiguous_parents)} ambiguous parent(s)"
+                     + (":" if self.ambiguous_parents else ""))
+        lines += [f"  {parent}" for parent in self.ambiguous_parents]
         lines.append(f"{len(self.unresolved_parents)} unresolved parent(s)"
                      + (":" if self.unresolved_parents else ""))
         lines += [f"  {parent}" for parent in self.unresolved_parents]
@@ -108,6 +113,7 @@ def ingest_sources(
         quads=len(mapped.sink),
         seconds=time.perf_counter() - started,
         unresolved_parents=tuple(mapped.unresolved_parents),
+        ambiguous_parents=tuple(mapped.ambiguous_parents),
         documents=tuple(
             (doc.source.slug,
              doc.source.identity.label if doc.source.identity else doc.source.title)

@@ -1,4 +1,4 @@
-"""A real ``jllm-kg serve`` (gunicorn + query workers) on a free loopback port, per session.
+"""A real ``jllm-kg serve`` (granian + query workers) on a free loopback port, per session.
 
 The server serves the hand-written fixtures of ``fixtures/data`` with the saved queries of
 ``fixtures/queries`` and deliberately small limits (2 s time limit, 1 MiB answers, 64 KiB
@@ -74,7 +74,7 @@ def start_server(tmp: Path, *extra: str, data: Path = DATA) -> Server:
 
 
 def stop_server(server: Server) -> None:
-    """SIGTERM the server's process group (gunicorn master, workers, query workers)."""
+    """SIGTERM the server's process group (master, HTTP workers, query workers)."""
     if server.process.poll() is None:
         os.killpg(server.process.pid, signal.SIGTERM)
         try:

@@ -73,7 +73,7 @@ def test_sighup_reloads_and_a_broken_reload_keeps_serving(tmp_path: Path) -> Non
         os.kill(server.process.pid, signal.SIGHUP)
         assert wait_for(lambda: "reload failed" in server.log_text())
         assert "b.ttl" in server.log_text()
-        # the previous graph still serves (gunicorn restarts its workers on SIGHUP)
+        # the previous graph still serves (the HTTP workers are restarted on SIGHUP)
         assert wait_for(lambda: count(server.url) == 1)
         (data / "b.ttl").unlink()
         (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n"

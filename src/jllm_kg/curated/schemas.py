@@ -144,6 +144,10 @@ class ArchitectureEntry(Strict):
     label: Text
     developer: Slug | None = None
     aliases: Aliases = []
+    # checkpoint-name tokens that settle a checkpoint's architecture whatever its row's cell says
+    name_tokens: list[Text] = []
+    broader: Slug | None = None  # the architecture this one is a version or kind of
+    generic: bool = False  # a kind ("custom architecture"), not one architecture
 
 
 class ArchitecturesFile(Table):
@@ -158,6 +162,7 @@ class BenchmarkEntry(Strict):
     part_of: Slug | None = None
     url: Url | None = None
     aliases: Aliases = []
+    dataset: Slug | None = None  # the curated dataset this benchmark is: one thing, one node
 
 
 class BenchmarksFile(Table):
@@ -391,8 +396,28 @@ class CheckpointStage(Strict):
     tokens: list[Text]
 
 
+class LabelShapesFile(Table):
+    """``label_shapes.yaml``: what makes a label a description rather than a name."""
+
+    description_patterns: list[Regex]
+    exceptions: dict[Text, Text]  # label → why it is a name after all
+
+
+class SharedKinds(Strict):
+    pair: Annotated[list[Slug], Field(min_length=2, max_length=2)]
+    why: Text
+
+
+class SharedNamesFile(Table):
+    """``shared_names.yaml``: nodes of different kinds that may share a label or URL."""
+
+    kinds: list[SharedKinds]
+    names: dict[Text, Text]  # match_key form → why it is two things
+
+
 class CheckpointMarkersFile(Table):
     stages: dict[Slug, CheckpointStage]
+    version_pattern: Regex  # over one lower-cased name token
 
 
 DomainConcept = Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]*Domain$")]
@@ -553,6 +578,8 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "architectures.yaml": ArchitecturesFile,
     "benchmarks.yaml": BenchmarksFile,
     "checkpoint_markers.yaml": CheckpointMarkersFile,
+    "label_shapes.yaml": LabelShapesFile,
+    "shared_names.yaml": SharedNamesFile,
     "datasets.yaml": DatasetsFile,
     "developers.yaml": DevelopersFile,
     "domains.yaml": DomainsFile,

@@ -154,6 +154,8 @@ class LineageStatement:
     evidence: str  # the sentence it was read from
     line: int
     parent_label: str | None = None  # a readable label for a parent without repo id
+    # how it was read: a concept of jllm:DerivationMethodScheme (local name)
+    method: str = "StatedInPaperProse"
 
 
 @dataclass(frozen=True)

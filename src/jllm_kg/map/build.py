@@ -9,7 +9,7 @@ from jllm_kg.ingest.paper_records import PaperDocument
 from jllm_kg.ingest.records import ListDocument, Problem
 from jllm_kg.map.catalog import CURATED_GRAPH, Catalog
 from jllm_kg.map.graph import QuadSink
-from jllm_kg.map.list import UnresolvedParent, map_lists, source_graph
+from jllm_kg.map.list import AmbiguousParent, UnresolvedParent, map_lists, source_graph
 
 
 @dataclass
@@ -18,6 +18,7 @@ class MappedGraphs:
     file_names: dict[str, str]  # graph IRI → file name in data/graph/
     unresolved_parents: list[UnresolvedParent] = field(default_factory=list)
     derivations: int = 0
+    ambiguous_parents: list[AmbiguousParent] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # rows skipped, with the reason
 
 
@@ -45,4 +46,4 @@ def map_documents(documents: Sequence[object]) -> MappedGraphs:
     for doc in sources:
         file_names[source_graph(doc.source.slug)] = f"{doc.source.slug}.nq"
     return MappedGraphs(sink, file_names, mapper.unresolved_parents, mapper.derivations.count,
-                        mapper.problems)
+                        ambiguous_parents=mapper.ambiguous_parents, problems=mapper.problems)

@@ -8,8 +8,9 @@ names it, in that source's graph, with the label as written — nothing is lost,
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import cache
 from typing import TypeVar
 
 from rdflib import URIRef
@@ -116,19 +117,58 @@ def _labels(entity: object) -> dict[str, str]:
     return found
 
 
+# How a derivation was read from its source: the concepts of jllm:DerivationMethodScheme
+# (ontology/jllm.ttl), by local name. Every qualified derivation names one.
+DERIVATION_METHODS = frozenset({
+    "StatedInBaseModelCell",
+    "StatedInTrainingDataProse",
+    "ListedAsMergeParent",
+    "NamedAsArchitectureComponent",
+    "SiblingCheckpointNames",
+    "ParentToldApartBySize",
+    "ParentByRowOrder",
+    "StatedInPaperProse",
+    "PaperTable",
+    "CuratedTable",
+})
+
+
 class Derivations:
     """Writes derivations: the specific property, ``prov:wasDerivedFrom``, and a qualified
-    ``prov:Derivation`` node carrying the type, the evidence text and where it was read."""
+    ``prov:Derivation`` node carrying the type, the source's own words it was read from
+    (``jllm:evidence``), how they were read (``jllm:method``) and where.
+
+    A parent the source names without telling several checkpoints apart is no derivation but a
+    ``jllm:AmbiguousDerivation`` listing every candidate (:meth:`add_ambiguous`): no
+    ``prov:wasDerivedFrom`` edge is invented for it. ``decided`` links it to the derivation of
+    another source that names one of the candidates for the same child.
+    """
 
     def __init__(self, sink: QuadSink) -> None:
         self.sink = sink
         self.count = 0
+        # (child, parent) → the qualified derivation nodes stating that edge, in any source
+        self.stated: dict[tuple[str, str], list[str]] = {}
 
-    def add(self, graph: str, child: str, parent: str, kind: str, evidence: str,
-            location: str) -> str:
-        """Write one derivation; returns its qualified node."""
+    @staticmethod
+    def _check(kind: str, method: str) -> None:
         if kind not in DERIVATION_PROPERTIES:
             raise ValueError(f"unknown derivation type {kind!r}")
+        if method not in DERIVATION_METHODS:
+            raise ValueError(f"unknown derivation method {method!r}")
+
+    def _qualify(self, graph: str, node: str, kind: str, evidence: str, location: str,
+                 method: str) -> None:
+        add = self.sink.add
+        add(graph, node, str(JLLM.derivationType), str(JLLM[kind]))
+        add(graph, node, str(JLLM.evidence), text(evidence))
+        add(graph, node, str(JLLM.method), str(JLLM[method]))
+        add(graph, node, str(JLLM.sourceLocation), location)
+
+    def add(self, graph: str, child: str, parent: str, kind: str, evidence: str,
+            location: str, method: str) -> str:
+        """Write one derivation; returns its qualified node."""
+        self._check(kind, method)
         add = self.sink.add
         add(graph, child, str(DERIVATION_PROPERTIES[kind]), parent)
         add(graph, child, str(PROV.wasDerivedFrom), parent)
@@ -137,11 +177,42 @@ class Derivations:
         add(graph, child, str(PROV.qualifiedDerivation), node)
         add(graph, node, RDF_TYPE, str(PROV.Derivation))
         add(graph, node, str(PROV.entity), parent)
-        add(graph, node, str(JLLM.derivationType), str(JLLM[kind]))
-        add(graph, node, str(JLLM.evidence), text(evidence))
-        add(graph, node, str(JLLM.sourceLocation), location)
+        self._qualify(graph, node, kind, evidence, location, method)
+        nodes = self.stated.setdefault((child, parent), [])
+        if node not in nodes:
+            nodes.append(node)
         self.count += 1
         return node
+
+    def add_ambiguous(self, graph: str, child: str, candidates: Sequence[str], kind: str,
+                      evidence: str, location: str, method: str) -> str:
+        """Write one ambiguous derivation (the parent is one of ``candidates``, the source
+        does not say which); returns its node."""
+        self._check(kind, method)
+        if len(set(candidates)) < 2:
+            raise ValueError(f"an ambiguous derivation of {child} needs two candidates")
+        add = self.sink.add
+        source_slug = graph.rsplit("/", 1)[-1]
+        first = slugify(candidates[0].rsplit("/", 1)[-1])
+        node = f"{child}#ambiguous-derivation-{first}-{kind}-{source_slug}"
+        add(graph, child, str(JLLM.ambiguousDerivation), node)
+        add(graph, node, RDF_TYPE, str(JLLM.AmbiguousDerivation))
+        for candidate in candidates:
+            add(graph, node, str(JLLM.candidate), candidate)
+        self._qualify(graph, node, kind, evidence, location, method)
+        return node
+
+    def decided(self, graph: str, node: str, child: str,
+                candidates: Sequence[str]) -> list[str]:
+        """Link the ambiguous derivation ``node`` to the derivations (of any source) that
+        state one of its ``candidates`` as a parent of ``child``; returns those parents."""
+        parents = []
+        for candidate in candidates:
+            for derivation in self.stated.get((child, candidate), ()):
+                self.sink.add(graph, node, str(JLLM.decidedBy), derivation)
+                if candidate not in parents:
+                    parents.append(candidate)
+        return parents
 
 
 class Catalog:
@@ -256,6 +327,8 @@ class Catalog:
             if fact.allows_commercial_use is not None:
                 add(CURATED_GRAPH, iri, str(JLLM.allowsCommercialUse),
                     boolean(fact.allows_commercial_use))
+            if fact.generic:
+                add(CURATED_GRAPH, iri, str(JLLM.generic), boolean(True))
         return iri
 
     def developer(self, reference: DeveloperRef | Developer, graph: str, lang: str) -> str:
@@ -285,13 +358,22 @@ class Catalog:
             architecture, written = reference, reference.label
         iri = resource_iri("architecture", architecture.key)
         self._describe(graph, iri, str(JLLM.Architecture), architecture, written, lang)
+        if architecture.curated and self._once(CURATED_GRAPH, iri + "#facts"):
+            if architecture.broader:
+                broader = architecture_catalogue()[architecture.broader]
+                self.sink.add(CURATED_GRAPH, iri, str(JLLM.broaderArchitecture),
+                              self.architecture(broader, CURATED_GRAPH, "en"))
+            if architecture.generic:
+                self.sink.add(CURATED_GRAPH, iri, str(JLLM.generic), boolean(True))
         return iri
 
     def dataset(self, mention: DatasetMention, graph: str, lang: str) -> str:
         iri = resource_iri("dataset", mention.key)
         entry = dataset_catalogue().get(mention.key) if mention.curated else None
         if entry is not None:
-            self._describe(graph, iri, str(JLLM.Dataset), entry, mention.label, lang)
+            # a dataset that is also a benchmark (CSJ) is typed jllm:Benchmark (⊑ jllm:Dataset)
+            rdf_class = JLLM.Benchmark if entry.key in _benchmark_datasets() else JLLM.Dataset
+            self._describe(graph, iri, str(rdf_class), entry, mention.label, lang)
             if entry.hf and self._once(CURATED_GRAPH, iri + "#hf"):
                 self.sink.add(CURATED_GRAPH, iri, str(JLLM.huggingFaceId), text(entry.hf))
         else:
@@ -358,9 +440,16 @@ class Catalog:
 
     def curated_benchmark(self, fact: BenchmarkFact) -> str:
         """A curated benchmark in the curated graph: labels, URL, developer and the suite it is
-        part of (a JGLUE task ``dcterms:isPartOf`` JGLUE)."""
-        iri = resource_iri("benchmark", fact.key)
-        self._describe(CURATED_GRAPH, iri, str(JLLM.Benchmark), fact, None, "en")
+        part of (a JGLUE task ``dcterms:isPartOf`` JGLUE). A benchmark that is a curated dataset
+        (the CSJ corpus, trained on and evaluated on) is that dataset's node, typed both."""
+        if fact.dataset:
+            entry = _catalogued(dataset_catalogue(), fact.dataset, f"benchmarks.yaml: {fact.key}",
+                                "dataset")
+            iri = self.dataset(DatasetMention(entry.labels["en"], entry.key, curated=True),
+                               CURATED_GRAPH, "en")
+        else:
+            iri = resource_iri("benchmark", fact.key)
+            self._describe(CURATED_GRAPH, iri, str(JLLM.Benchmark), fact, None, "en")
         if self._once(CURATED_GRAPH, iri + "#facts"):
             if fact.developer:
                 developer = _catalogued(developer_catalogue(), fact.developer,
@@ -456,6 +545,12 @@ class Catalog:
                               paper)
 
 
+@cache
+def _benchmark_datasets() -> frozenset[str]:
+    """Keys of the curated datasets that a curated benchmark is (benchmarks.yaml "dataset")."""
+    return frozenset(fact.dataset for fact in benchmark_catalogue().values() if fact.dataset)
+
+
 EntryT = TypeVar("EntryT")
 
 
@@ -474,4 +569,4 @@ class _Uncurated:
     curated = False
 
 
-__all__ = ["CURATED_GRAPH", "DERIVATION_PROPERTIES", "Catalog", "Derivations"]
+__all__ = ["CURATED_GRAPH", "DERIVATION_METHODS", "DERIVATION_PROPERTIES", "Catalog", "Derivations"]

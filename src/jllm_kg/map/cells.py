@@ -398,11 +398,28 @@ def training_statements(cell: Cell, approach: str) -> list[TrainingStatement]:
     return list(parse_training_data_cell(cell.lines, section_approach=approach))
 
 
-def token_totals(statement: TrainingStatement) -> list[Decimal]:
-    """The model-level token totals of a statement (per-dataset counts excluded)."""
+def token_totals(statement: TrainingStatement,
+                 models: Sequence[ModelNode]) -> dict[int, list[Decimal]]:
+    """The model-level token totals of a statement (per-dataset counts excluded), by model
+    index: a count given for one variant (``alpha1: 0.7T tokens``) reaches only it."""
     totals = [amount for amount in statement.amounts
               if isinstance(amount, quantities.TokenCount)]
-    return [amount.tokens for amount in totals]
+    return {index: [amount.tokens for amount in chosen]
+            for index, chosen in assign(totals, models).items()}
+
+
+def checkpoint_alternatives(statements: Sequence[ContextStatement],
+                            models: Sequence[ModelNode]) -> dict[int, list[ContextStatement]]:
+    """Which of a cell's alternative values (``4,096 or 8,192``: one per checkpoint, without
+    saying which) is whose: the checkpoint whose name has the value's digits
+    (``…-sq4096-alpha``). A value no name has reaches no checkpoint: none is told apart."""
+    chosen: dict[int, list[ContextStatement]] = {}
+    for statement in statements:
+        digits = str(statement.tokens)
+        for index, model in enumerate(models):
+            if any(digits in token for token in name_tokens(model.name)):
+                chosen.setdefault(index, []).append(statement)
+    return chosen
 
 
 def base_references(cell: Cell) -> list[BaseRef]:

@@ -5,14 +5,17 @@ foreign base models …) are emitted once into the curated graph by :class:`Cata
 carries its row's facts itself; per-variant values are matched to checkpoints by selector.
 Lineage: siblings inside a row (by checkpoint names), the row's base cell, Japanese parents named
 in the base cell or in training-data prose, and merge parents; every derivation is typed and
-qualified with the text it was read from.
+qualified with the source's own words it was read from and how they were read. A name that fits
+several checkpoints equally well becomes an ambiguous derivation listing every candidate.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 
 from jllm_kg.curated import CuratedDataError
 from jllm_kg.ingest.records import Cell, ListDocument, ModelRow, Problem, TableRow
@@ -30,19 +33,25 @@ from jllm_kg.map.graph import (
     typed,
 )
 from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry
-from jllm_kg.map.siblings import sibling_parents
+from jllm_kg.map.siblings import base_named_parents, sibling_parents
 from jllm_kg.normalize.architectures import architectures_of_checkpoint
-from jllm_kg.normalize.base_models import resolve_model_alias
+from jllm_kg.normalize.base_models import (
+    resolve_foreign_model,
+    resolve_model_alias,
+    tuned_variant_named_by,
+)
 from jllm_kg.normalize.labels import (
+    is_description,
     label_core,
     name_tokens,
     size_tokens,
     split_label_size,
     stages_of,
     trailing_qualifiers,
+    version_tokens,
 )
 from jllm_kg.normalize.sizes import without_trailing_size
-from jllm_kg.vocab import DCAT, JLLM, SCHEMA, XSD, resource_iri, slugify
+from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri, slugify
 
 APPROACH_CONCEPTS = {
     "scratch": JLLM.FromScratch,
@@ -66,6 +75,11 @@ MENTION_DERIVATIONS = {
     "initialization": "Initialization",
 }
 
+# Parents the prose names next to the base rather than instead of it: a teacher distils into
+# the model, a chat vector is added to the continually pre-trained base ("Pré-entraînement
+# continu … + Chat Vector (de QwQ-32B)"); the base-model cell still names what was trained.
+ADDED_TO_THE_BASE = frozenset({"distillation-teacher", "chat-vector"})
+
 
 @dataclass(frozen=True)
 class UnresolvedParent:
@@ -78,6 +92,66 @@ class UnresolvedParent:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line} {self.label}"
+
+
+@dataclass(frozen=True)
+class AmbiguousParent:
+    """A parent a row names that fits several checkpoints equally well: recorded as a
+    ``jllm:AmbiguousDerivation`` with every candidate. ``decided_by`` names the candidates that
+    another source states as the child's parent."""
+
+    file: str
+    line: int
+    child: str
+    candidates: tuple[str, ...]
+    decided_by: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        text = f"{self.file}:{self.line} {self.child} <- one of {', '.join(self.candidates)}"
+        if self.decided_by:
+            text += f" (another source says {', '.join(self.decided_by)})"
+        return text
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A model a parent name may denote: its IRI and its name (for the ingest report)."""
+
+    iri: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ParentChoice:
+    """What a parent name resolves to: one group of candidates per size it names (a group of
+    one is the parent; of several, the text does not decide between them), and whether the
+    child's own size told the parent apart."""
+
+    groups: tuple[tuple[Candidate, ...], ...] = ()
+    by_size: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+
+def _choice(nodes: Sequence[ModelNode], by_size: bool = False) -> ParentChoice:
+    """One group of candidates."""
+    group = tuple(Candidate(node.iri, node.hf_id or node.name) for node in _distinct(nodes))
+    return ParentChoice((group,), by_size) if group else ParentChoice()
+
+
+def _distinct(nodes: Sequence[ModelNode]) -> list[ModelNode]:
+    by_iri: dict[str, ModelNode] = {}
+    for node in nodes:
+        by_iri.setdefault(node.iri, node)
+    return list(by_iri.values())
+
+
+def _written_name(model: ModelNode) -> str:
+    """The checkpoint's name as the source writes it (its repo id in the link, else its label)."""
+    if model.listed_hf_id:
+        return model.listed_hf_id
+    return model.checkpoint.label if model.checkpoint else model.name
 
 
 def source_graph(doc_slug: str) -> str:
@@ -116,6 +190,9 @@ class ListMapper:
         self.catalog = catalog
         self.derivations = Derivations(sink)
         self.unresolved_parents: list[UnresolvedParent] = []
+        # ambiguous derivations: (graph, node, child IRI, candidates, case), to be decided
+        self._ambiguous: list[tuple[str, str, str, tuple[Candidate, ...], AmbiguousParent]] = []
+        self.ambiguous_parents: list[AmbiguousParent] = []
         self.problems: list[Problem] = list(index.problems)
 
     # -- documents --------------------------------------------------------------------------
@@ -297,8 +374,9 @@ class ListMapper:
                 # a VLM built from named models ("LLaVA (Llama-3.1-Swallow-70B-Instruct-v0.3
                 # + Qwen2-VL-7B-Instruct)") is initialised from each one the graph knows
                 for component in components:
-                    for parent in self._resolve_parent(ctx, component, model, unknown=False):
-                        self._derive(ctx, model, parent, "Initialization", cell.text)
+                    choice = self._resolve_parent(ctx, component, model, unknown=False)
+                    self._derive(ctx, model, choice, "Initialization", cell.text,
+                                 "NamedAsArchitectureComponent")
 
     def _map_sizes(self, ctx: _RowContext) -> None:
         sizes = cells.model_sizes(ctx.row.row.cells, ctx.models)
@@ -318,10 +396,15 @@ class ListMapper:
         if cell is None or cell.is_empty:
             return
         statements = cells.context_lengths(cell)
-        for index, chosen in cells.assign(statements, ctx.models).items():
-            for statement in chosen:
-                self._add(ctx, ctx.models[index].iri, str(JLLM.contextLength),
-                          integer(statement.tokens))
+        # "4,096 or 8,192": one value per checkpoint, matched by name, never both on each
+        alternatives = [statement for statement in statements if statement.alternative]
+        stated = [statement for statement in statements if not statement.alternative]
+        for assigned in (cells.assign(stated, ctx.models),
+                         cells.checkpoint_alternatives(alternatives, ctx.models)):
+            for index, chosen in assigned.items():
+                for statement in chosen:
+                    self._add(ctx, ctx.models[index].iri, str(JLLM.contextLength),
+                              integer(statement.tokens))
 
     def _map_domain(self, ctx: _RowContext) -> None:
         if ctx.row.category.scope == "general":
@@ -339,42 +422,84 @@ class ListMapper:
             return []
         statements = cells.training_statements(cell, ctx.row.category.approach)
         mentions: list[cells.ParentMention] = []
+        tokens = {id(statement): cells.token_totals(statement, ctx.models)
+                  for statement in statements}
         for index, chosen in cells.assign_training(statements, ctx.models).items():
             model = ctx.models[index]
+            tokens_by_phase: dict[str, list[Decimal]] = {}
             for statement in chosen:
                 if statement.undisclosed:
                     self._add(ctx, model.iri, str(JLLM.undisclosedTrainingData), boolean(True))
                 phase_property = PHASE_PROPERTIES.get(statement.phase)
                 for dataset in statement.datasets:
+                    if not dataset.curated and is_description(dataset.label):
+                        # "OCR japonais", "interprétation d'informations visuelles": what the
+                        # data is about, not a dataset's name; the line stays as a note
+                        self._add(ctx, model.iri, str(SKOS.note), text(statement.text, ctx.lang))
+                        continue
                     dataset_iri = self.catalog.dataset(dataset, ctx.graph, ctx.lang)
                     self._add(ctx, model.iri, str(JLLM.trainedOn), dataset_iri)
                     if phase_property is not None:
                         self._add(ctx, model.iri, str(phase_property), dataset_iri)
                 if statement.phase in ("pretraining", "continual-pretraining"):
-                    for tokens in cells.token_totals(statement):
-                        self._add(ctx, model.iri, str(JLLM.trainingTokens), decimal(tokens))
+                    tokens_by_phase.setdefault(statement.phase, []).extend(
+                        tokens[id(statement)].get(index, ()))
                 for mention in statement.models:
                     mentions.append(cells.ParentMention(index, mention.label, mention.relation,
                                                         statement.text))
+            # jllm:trainingTokens is the pre-training count: a row that gives it and a
+            # continual pre-training count after it (LLM-jp-3.1: 2.5T, then 90B) has the former
+            pretraining = (tokens_by_phase.get("pretraining")
+                           or tokens_by_phase.get("continual-pretraining", []))
+            for count in pretraining:
+                self._add(ctx, model.iri, str(JLLM.trainingTokens), decimal(count))
         return mentions
 
     # -- lineage -----------------------------------------------------------------------------
 
-    def _derive(self, ctx: _RowContext, child: ModelNode, parent: str, kind: str,
-                evidence: str) -> None:
-        if parent == child.iri:
-            return
-        self.derivations.add(ctx.graph, child.iri, parent, kind, evidence, ctx.location())
+    def _derive(self, ctx: _RowContext, child: ModelNode, choice: ParentChoice, kind: str,
+                evidence: str, method: str) -> None:
+        """Write the derivations of ``choice``: an edge per decided parent, an ambiguous
+        derivation per group of candidates the text does not decide between."""
+        if choice.by_size:
+            method = "ParentToldApartBySize"
+        for group in choice.groups:
+            candidates = [c for c in group if c.iri != child.iri]
+            if len(candidates) == 1:
+                self.derivations.add(ctx.graph, child.iri, candidates[0].iri, kind, evidence,
+                                     ctx.location(), method)
+            elif candidates:
+                iris = [c.iri for c in candidates]
+                node = self.derivations.add_ambiguous(ctx.graph, child.iri, iris, kind,
+                                                      evidence, ctx.location(), method)
+                case = AmbiguousParent(ctx.entry.doc.source.path, ctx.row.row.line,
+                                       child.hf_id or child.name,
+                                       tuple(c.name for c in candidates))
+                self._ambiguous.append((ctx.graph, node, child.iri, tuple(candidates), case))
+
+    def decide_ambiguities(self) -> list[AmbiguousParent]:
+        """Link each ambiguous derivation to the derivations of other sources that name one of
+        its candidates for the same child; returns every case, for the ingest report."""
+        cases = []
+        for graph, node, child, candidates, case in self._ambiguous:
+            decided = self.derivations.decided(graph, node, child,
+                                               [c.iri for c in candidates])
+            names = tuple(c.name for c in candidates if c.iri in decided)
+            cases.append(AmbiguousParent(case.file, case.line, case.child, case.candidates,
+                                         names))
+        return cases
 
     def _map_lineage(self, ctx: _RowContext, mentions: list[cells.ParentMention]) -> None:
         models = ctx.models
-        names = [model.name for model in models]
         has_sibling_parent: set[int] = set()
-        for child, sibling, derivation in sibling_parents(names):
+        names = [model.name for model in models]
+        for child, siblings, derivation in [*sibling_parents(names), *base_named_parents(names)]:
             has_sibling_parent.add(child)
-            evidence = (f"checkpoint names in the same row: {names[child]} is a "
-                        f"{derivation} of {names[sibling]}")
-            self._derive(ctx, models[child], models[sibling].iri, derivation, evidence)
+            # the names as the row writes them, in row order: what the derivation is read from
+            named = sorted((child, *siblings))
+            evidence = ", ".join(_written_name(models[index]) for index in named)
+            self._derive(ctx, models[child], _choice([models[i] for i in siblings]),
+                         derivation, evidence, "SiblingCheckpointNames")
 
         approach = ctx.row.category.approach
         roots = [i for i in range(len(models)) if i not in has_sibling_parent]
@@ -383,10 +508,10 @@ class ListMapper:
             kind = MENTION_DERIVATIONS.get(mention.relation, "FineTuning")
             targets = [mention.model_index] if mention.model_index in roots else []
             for index in targets:
-                parents = self._resolve_parent(ctx, mention.label, models[index])
-                for parent in parents:
-                    self._derive(ctx, models[index], parent, kind, mention.evidence)
-                if parents and mention.relation != "distillation-teacher":
+                choice = self._resolve_parent(ctx, mention.label, models[index])
+                self._derive(ctx, models[index], choice, kind, mention.evidence,
+                             "StatedInTrainingDataProse")
+                if choice and mention.relation not in ADDED_TO_THE_BASE:
                     mentioned_roots.add(index)
 
         if approach == "merge":
@@ -404,9 +529,10 @@ class ListMapper:
             if index in mentioned_roots:
                 continue
             for reference in assigned.get(index, ()):
-                for parent in self._resolve_parent(ctx, reference.label, models[index],
-                                                   size=reference.size):
-                    self._derive(ctx, models[index], parent, kind, base_cell.text)
+                choice = self._resolve_parent(ctx, reference.label, models[index],
+                                              size=reference.size)
+                self._derive(ctx, models[index], choice, kind, base_cell.text,
+                             "StatedInBaseModelCell")
 
     def _map_merge_parents(self, ctx: _RowContext, roots: list[int]) -> None:
         cell = ctx.cell("merge_parents") or ctx.cell("base")
@@ -414,39 +540,41 @@ class ListMapper:
             return
         for reference in cells.base_references(cell):
             for index in roots:
-                for parent in self._resolve_parent(ctx, reference.label, ctx.models[index],
-                                                   size=reference.size,
-                                                   japanese=reference.bold):
-                    self._derive(ctx, ctx.models[index], parent, "Merge", cell.text)
+                choice = self._resolve_parent(ctx, reference.label, ctx.models[index],
+                                              size=reference.size, japanese=reference.bold)
+                self._derive(ctx, ctx.models[index], choice, "Merge", cell.text,
+                             "ListedAsMergeParent")
 
     def _resolve_parent(self, ctx: _RowContext, label: str, child: ModelNode, *,
                         size: str | None = None, japanese: bool | None = None,
-                        unknown: bool = True) -> list[str]:
-        """IRIs of the model(s) a free-text parent label names, seen from ``child``; a label
-        nothing knows becomes a labelled model when ``unknown``, else nothing."""
+                        unknown: bool = True) -> ParentChoice:
+        """The model(s) a free-text parent label names, seen from ``child``; a label nothing
+        knows becomes a labelled model when ``unknown``, else nothing."""
         written = label
         label, stated_size = split_label_size(resolve_model_alias(label))
         size = size or stated_size
         if japanese is not True:
+            label, size = _tuned_variant(label, size, child)
             foreign = self.catalog.foreign_model(label, size)
             if foreign is not None:
-                return [foreign]
+                return ParentChoice(((Candidate(foreign, label),),))
         found = self._resolve_japanese(ctx, label, size, child)
         if found:
-            return [node.iri for node in found]
+            return found
         named = self.index.models_named(label)
         if named:
-            return [named[0].iri]
+            return _choice(named)
         if japanese is False or not unknown:
-            return []
+            return ParentChoice()
         self.unresolved_parents.append(
             UnresolvedParent(ctx.entry.doc.source.path, ctx.row.row.line, label)
         )
-        return [self.catalog.mentioned_model(label, size, ctx.graph, ctx.lang,
-                                             written=split_label_size(written)[0])]
+        mentioned = self.catalog.mentioned_model(label, size, ctx.graph, ctx.lang,
+                                                 written=split_label_size(written)[0])
+        return ParentChoice(((Candidate(mentioned, label),),))
 
     def _resolve_japanese(self, ctx: _RowContext, label: str, size: str | None,
-                          child: ModelNode) -> list[ModelNode]:
+                          child: ModelNode) -> ParentChoice:
         wanted_sizes = size_tokens(label) | (size_tokens(size) if size else set())
         core = label_core(label)
         candidates = self.index.entries_for(label) or self.index.entries_for(core)
@@ -464,53 +592,99 @@ class ListMapper:
         qualified = _with_qualifiers(nodes, label)
         if qualified:
             # "東北大BERT (base, v2)": the qualifiers pick checkpoints of the row; where they
-            # still leave several (plain "(base)" against base v1/v2/v3), the row's first one,
-            # the original that an unversioned name means.
-            return qualified[:1]
+            # still leave several (plain "(base)" against base v1/v2/v3), every one of them is
+            # a candidate: the text does not say which
+            return _choice(qualified)
         return self._pick_by_size(nodes, wanted_sizes, child, label)
 
     @staticmethod
     def _pick_by_size(nodes: list[ModelNode], wanted_sizes: set[str], child: ModelNode,
-                      label: str) -> list[ModelNode]:
+                      label: str) -> ParentChoice:
         """The parent checkpoint(s) among a row's ``nodes``: the named size (the one matching
         the child's own size when several are named), base checkpoints unless the label names
         a tuned one. Without a usable size, checkpoints of several sizes are told apart by the
         child's own size (stormy-7b from open-calm-7b); none matching it is ambiguous: no parent
-        rather than a guess."""
+        rather than a guess. Per size, the checkpoints with the fewest stages are the candidates,
+        the plain one when there is one (``Swallow 7B`` is Swallow-7b-hf, not Swallow-7b-NVE-hf,
+        see :func:`_plain`); several of them (releases v0.1 and v0.2) stay candidates."""
+        by_size = False
         sized = [n for n in nodes if size_tokens(n.name) & wanted_sizes]
         if sized:
             if len(wanted_sizes) > 1:
                 child_sizes = size_tokens(child.name)
                 matching = [n for n in sized
                             if any(s in t for t in child_sizes for s in size_tokens(n.name))]
+                by_size = bool(matching) and len(matching) < len(sized)
                 sized = matching or sized
             nodes = sized
         elif len({frozenset(size_tokens(n.name)) for n in nodes}) > 1:
             child_sizes = size_tokens(child.name)
             nodes = [n for n in nodes if size_tokens(n.name) & child_sizes]
+            by_size = True
         wants_tuned = bool(stages_of(label))
         preferred = [n for n in nodes if bool(stages_of(n.name)) == wants_tuned]
         nodes = preferred or nodes
+        wanted_versions = version_tokens(label)
+        if wanted_versions:
+            nodes = [n for n in nodes if wanted_versions <= version_tokens(n.name)] or nodes
         if not nodes:
-            return []
-        # One parent per named size; several rows/sources name the same checkpoints.
-        by_size: dict[frozenset[str], ModelNode] = {}
-        # the row's order, not the shortest name: a name without a size means the row's first
-        # (original) checkpoint, not bert-large-japanese because its repo name is short
-        order = {node.iri: position for position, node in enumerate(nodes)}
-        for node in sorted(nodes, key=lambda n: (n.stage_count, order[n.iri])):
-            by_size.setdefault(frozenset(size_tokens(node.name) & wanted_sizes), node)
-        return list(by_size.values())
+            return ParentChoice()
+        # one parent per named size; several rows/sources name the same checkpoints
+        groups: dict[frozenset[str], list[ModelNode]] = {}
+        for node in _distinct(nodes):
+            groups.setdefault(frozenset(size_tokens(node.name) & wanted_sizes), []).append(node)
+        choices = []
+        for group in groups.values():
+            fewest = min(node.stage_count for node in group)
+            group = _plain([node for node in group if node.stage_count == fewest])
+            choices.append(tuple(Candidate(n.iri, n.hf_id or n.name) for n in group))
+        return ParentChoice(tuple(choices), by_size)
+
+
+def _tuned_variant(label: str, size: str | None, child: ModelNode) -> tuple[str, str | None]:
+    """A family and size (``Llama 2``, ``70b``) the child's own name extends with a tuned
+    variant's name (llama-2-70b-chat-…): that variant's id; else the label and size."""
+    if stages_of(label) or resolve_foreign_model(label, None) is not None:
+        return label, size  # the cell names one model itself
+    model = resolve_foreign_model(label, size)
+    variant = tuned_variant_named_by(model, child.name) if model is not None else None
+    if variant is None or variant.hf_id is None:
+        return label, size
+    return variant.hf_id, None
+
+
+def _plain(nodes: list[ModelNode]) -> list[ModelNode]:
+    """The one checkpoint whose name every other one only adds words to (Swallow-7b-hf against
+    Swallow-7b-NVE-hf and Swallow-7b-plus-hf): what a name saying none of those words means.
+    All of ``nodes`` when there is no such one (bert-base-japanese-v2 against
+    bert-base-japanese-whole-word-masking; releases v0.1 and v0.2)."""
+    words = {node.iri: set(name_tokens(node.name)) for node in nodes}
+    plain = [node for node in nodes
+             if all(words[node.iri] < words[other.iri] for other in nodes if other is not node)]
+    return plain if len(plain) == 1 else nodes
 
 
 def _with_qualifiers(nodes: list[ModelNode], label: str) -> list[ModelNode]:
-    """The checkpoints whose repo name has every qualifier of the label's trailing parenthesis
-    (``base``, ``v2``, ``large``), in row order; empty when the parenthesis has no such words or
-    no checkpoint has them all (``Youri 7B (base)`` names ``youri-7b``, not a "base" repo)."""
+    """The checkpoints whose repo name or link label has every qualifier of the label's
+    trailing parenthesis (``base``, ``v2``, ``large``), in row order; of those, the ones whose
+    link label says exactly that (``base (v2)``, not ``base (v2, char-level)``) when there are
+    any. Empty when the parenthesis has no such words or no checkpoint has them all
+    (``Youri 7B (base)`` names ``youri-7b``, not a "base" repo)."""
     qualifiers = trailing_qualifiers(label)
     if not qualifiers:
         return []
-    return [node for node in nodes if node.hf_id and qualifiers <= set(name_tokens(node.name))]
+    qualified = [node for node in nodes if node.hf_id and qualifiers <= (
+        set(name_tokens(node.name)) | _link_words(node))]
+    exact = [node for node in qualified if _link_words(node) == qualifiers]
+    return exact or qualified
+
+
+def _link_words(node: ModelNode) -> set[str]:
+    """The words of a checkpoint's link label as written (``base (v2, char-level)`` →
+    base, v2, char-level)."""
+    if node.checkpoint is None:
+        return set()
+    return {word for word in re.split(r"[\s,、()（）]+", node.checkpoint.label.lower()) if word}
 
 
 def _fragment(iri: str) -> str:
@@ -523,4 +697,5 @@ def map_lists(docs: Sequence[ListDocument], sink: QuadSink, catalog: Catalog) ->
     mapper = ListMapper(index, sink, catalog)
     for doc in docs:
         mapper.map_document(doc)
+    mapper.ambiguous_parents = mapper.decide_ambiguities()
     return mapper

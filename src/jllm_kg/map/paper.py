@@ -59,6 +59,7 @@ from jllm_kg.normalize.benchmarks import resolve_benchmark
 from jllm_kg.normalize.datasets import DatasetMention, resolve_dataset
 from jllm_kg.normalize.dates import parse_month_year
 from jllm_kg.normalize.developers import DeveloperRef, lookup_developer
+from jllm_kg.normalize.labels import is_description
 from jllm_kg.normalize.licenses import resolve_license
 from jllm_kg.normalize.quantities import parse_parameter_size
 from jllm_kg.vocab import (
@@ -343,11 +344,16 @@ class PaperMapper:
     # -- lineage and training data ----------------------------------------------------------
 
     def map_lineage(self, statement: LineageStatement) -> None:
+        if statement.parent.hf_id is None and is_description(statement.parent.written):
+            # "12-layer 16×16-patch-size AugReg Vision Transformer" describes the parent, it
+            # does not name one: no model node, the sentence stays a note on the child
+            self.add(self.model(statement.child), SKOS.note, text(statement.evidence, self.lang))
+            return
         child = self.model(statement.child)
         parent = self.model(statement.parent)
         location = self.location(statement.line)
         node = self.derivations.add(self.graph, child, parent, statement.relation,
-                                    statement.evidence, location)
+                                    statement.evidence, location, statement.method)
         self.add(node, JLLM.source, self.graph)
 
     def map_training_data(self, statement: TrainingDataStatement) -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
 
-from jllm_kg.curated import load_table
+from jllm_kg.curated import CuratedDataError, load_table
 from jllm_kg.curated.schemas import ArchitecturesFile
 from jllm_kg.normalize.text import (
     index_names,
@@ -44,6 +44,10 @@ class Architecture:
     aliases: tuple[str, ...] = ()
     developer: str | None = None  # key into developers.yaml
     curated: bool = True  # False: made up from an unknown name
+    # checkpoint-name tokens that settle the architecture (``gpt2`` in japanese-gpt2-medium)
+    name_tokens: tuple[str, ...] = ()
+    broader: str | None = None  # key of the architecture this one is a version or kind of
+    generic: bool = False  # a kind ("custom architecture"), not one architecture
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,26 @@ def _tables() -> _Tables:
             label=entry.label,
             aliases=tuple(entry.aliases),
             developer=entry.developer,
+            name_tokens=tuple(token.lower() for token in entry.name_tokens),
+            broader=entry.broader,
+            generic=entry.generic,
         )
         catalogue[entry.key] = arch
         index_names(exact, loose, (arch.label, *arch.aliases), entry.key, file=_FILE)
+    for arch in catalogue.values():
+        if arch.broader is not None and arch.broader not in catalogue:
+            raise CuratedDataError(f"{_FILE}: {arch.key}: broader {arch.broader!r} is not an "
+                                   "architecture of the file")
     return _Tables(MappingProxyType(catalogue), exact, loose, tuple(table.alternative_separators))
+
+
+def broader_architectures(key: str) -> list[str]:
+    """``key`` and the architectures it is a version or kind of (GPT-2 → GPT-2, GPT)."""
+    found = [key]
+    catalogue = _tables().catalogue
+    while (broader := catalogue[found[-1]].broader) is not None and broader not in found:
+        found.append(broader)
+    return found
 
 
 def architecture_catalogue() -> Mapping[str, Architecture]:
@@ -158,7 +178,13 @@ def architectures_of_checkpoint(
     >>> architectures_of_checkpoint(refs, "some-model")
     []
     """
-    chosen = [ref for ref in refs if not ref.alternative]
+    # a checkpoint whose name settles its architecture (japanese-gpt2-medium is a GPT-2) takes
+    # no other one from its row's cell (002's rinna row says "GPT-NeoX" for all its checkpoints)
+    tokens = set(re.split(r"[-_\s/.]+", checkpoint_name.lower()))
+    settled = {key for arch in _tables().catalogue.values() if tokens & set(arch.name_tokens)
+               for key in broader_architectures(arch.key)}
+    chosen = [ref for ref in refs if not ref.alternative
+              and (not settled or ref.architecture.key in settled)]
     name = _squashed(checkpoint_name)
     best: tuple[int, ArchitectureRef] | None = None
     for ref in refs:

@@ -28,6 +28,7 @@ from functools import cache
 
 from jllm_kg.curated import CuratedDataError, load_table
 from jllm_kg.curated.schemas import ForeignModelsFile, ModelAliasesFile
+from jllm_kg.normalize.labels import name_tokens, stages_of
 from jllm_kg.normalize.selectors import Selector, split_base_note
 from jllm_kg.normalize.sizes import PARAMETER_SIZE
 from jllm_kg.normalize.text import (
@@ -273,3 +274,26 @@ def parse_base_cell(lines: Sequence[str], bold: Sequence[str] = ()) -> list[Base
                 label, size = _split_label_size(part)
                 refs.append(BaseRef(label, size, None, _is_bold(label, part, bold), None, part))
     return refs
+
+
+def tuned_variant_named_by(model: ForeignModel, child_name: str) -> ForeignModel | None:
+    """The tuned variant of ``model`` (same size, a stage marker such as ``chat`` in its name)
+    whose whole name the child's own name contains, or None: a cell naming the family and size
+    ("Llama 2 (70b)") of doshisha-mil/llama-2-70b-chat-4bit-japanese means Llama-2-70b-chat.
+
+    >>> base = resolve_foreign_model("Llama 2", "70b")
+    >>> tuned_variant_named_by(base, "llama-2-70b-chat-4bit-japanese-v1").hf_id
+    'meta-llama/Llama-2-70b-chat-hf'
+    >>> tuned_variant_named_by(base, "Swallow-70b-instruct-hf") is None
+    True
+    """
+    child_words = set(name_tokens(child_name.rpartition("/")[2]))
+    found = []
+    for candidate in _catalogue().models.values():
+        if candidate.key == model.key or set(candidate.sizes) != set(model.sizes):
+            continue
+        names = [candidate.label, *candidate.aliases,
+                 *([candidate.hf_id.partition("/")[2]] if candidate.hf_id else [])]
+        if any(stages_of(name) and set(name_tokens(name)) <= child_words for name in names):
+            found.append(candidate)
+    return found[0] if len(found) == 1 else None

@@ -34,6 +34,7 @@ class BenchmarkFact:
     url: str | None = None
     part_of: str | None = None  # key of the suite this task belongs to
     aliases: tuple[str, ...] = ()
+    dataset: str | None = None  # key of the curated dataset this benchmark is (datasets.yaml)
 
 
 @cache
@@ -49,6 +50,7 @@ def _tables() -> tuple[Mapping[str, BenchmarkFact], dict[str, str], dict[str, st
             url=entry.url,
             part_of=entry.part_of,
             aliases=tuple(entry.aliases),
+            dataset=entry.dataset,
         )
         catalogue[entry.key] = fact
         names = (*fact.labels.values(), *fact.aliases, entry.key)

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Final
 
-from jllm_kg.curated import CuratedDataError, load_curated
+from jllm_kg.curated import CuratedDataError, load_curated, load_table
+from jllm_kg.curated.schemas import LabelShapesFile
 from jllm_kg.normalize.sizes import SIZE_NUMBER, is_size_token
 from jllm_kg.normalize.text import loose_key, match_key
 
 __all__ = [
     "Stage",
+    "is_description",
     "is_stage_marker",
     "label_core",
     "label_keys",
@@ -36,6 +38,7 @@ __all__ = [
     "split_label_size",
     "stages_of",
     "trailing_qualifiers",
+    "version_tokens",
     "written_label_key",
 ]
 
@@ -75,6 +78,37 @@ def stages_of(name: str) -> frozenset[Stage]:
     """The derivation stages a checkpoint name shows (empty for a base checkpoint)."""
     table = _marker_table()
     return frozenset(table[t] for t in name_tokens(name) if t in table)
+
+
+@cache
+def _version_token() -> re.Pattern[str]:
+    pattern = load_curated(_MARKERS_FILE).get("version_pattern")
+    if not pattern:
+        raise CuratedDataError(f"data/curated/{_MARKERS_FILE}: no version_pattern")
+    return re.compile(str(pattern))
+
+
+def version_tokens(name: str) -> set[str]:
+    """The release-version tokens of a name (``v2``, ``v0.3``), lower-cased."""
+    return {t for t in name_tokens(name) if _version_token().match(t)}
+
+
+@cache
+def _description_shapes() -> tuple[tuple[re.Pattern[str], ...], frozenset[str]]:
+    table = load_table("label_shapes.yaml", LabelShapesFile)
+    return (tuple(re.compile(pattern) for pattern in table.description_patterns),
+            frozenset(table.exceptions))
+
+
+def is_description(label: str) -> bool:
+    """Whether ``label`` is a sentence, clause or description rather than a name
+    (``data/curated/label_shapes.yaml``).
+
+    >>> is_description("interprétation d'informations visuelles"), is_description("OCR-VQA")
+    (True, False)
+    """
+    patterns, exceptions = _description_shapes()
+    return label not in exceptions and any(pattern.search(label) for pattern in patterns)
 
 
 def is_stage_marker(token: str) -> bool:

@@ -1,13 +1,16 @@
-"""``jllm-kg serve``: the endpoint on gunicorn, with killable query workers behind it.
+"""``jllm-kg serve``: the endpoint on granian, with killable query workers behind it.
 
 Process layout (the README's "Serve" section says why):
 
-- the gunicorn master parses the RDF once into a snapshot (a malformed file stops the start-up
-  with a message naming it) and, on ``SIGHUP``, rebuilds it — keeping the previous snapshot
-  serving if the rebuild fails;
-- ``--http-workers`` gunicorn processes (``gthread`` worker, ``--threads`` each) run the web app;
+- the master parses the RDF once into a snapshot (a malformed file stops the start-up with a
+  message naming it) and, on ``SIGHUP``, rebuilds it — keeping the previous snapshot serving if
+  the rebuild fails — then replaces its HTTP workers one by one;
+- ``--http-workers`` granian processes read HTTP in Rust (an open connection is a tokio task,
+  not a thread) and run the WSGI app on ``--threads`` threads each;
 - each of them owns ``--workers`` query worker processes holding the store, which enforce the
   query time limit by being killed.
+
+``--server gunicorn`` (``gthread``) and ``--server waitress`` remain for comparison runs.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ log = logging.getLogger("jllm_kg.serve")
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+
+LISTEN_BACKLOG = 2048
 
 
 def _size(text: str) -> int:
@@ -73,9 +78,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="killable query worker processes per HTTP process "
                              "(default: %(default)s)")
     parser.add_argument("--http-workers", type=int, default=2,
-                        help="gunicorn worker processes (default: %(default)s)")
+                        help="HTTP worker processes (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=8,
-                        help="threads per gunicorn worker (default: %(default)s)")
+                        help="threads running the web app in each HTTP worker "
+                             "(default: %(default)s)")
     parser.add_argument("--worker-memory", type=_size, default=4 * 1024**3, metavar="BYTES",
                         help="memory a query may use on top of the open store (RLIMIT_AS), e.g. 4G "
                         "(default: 4G; 0: no cap)")
@@ -98,9 +104,17 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="IRI namespace served at /id/ (default: https://w3id.org/jllm-kg/id/)")
     parser.add_argument("--queries", type=Path, metavar="DIR",
                         help="saved queries folder (default: the packaged queries/)")
+    parser.add_argument("--header-timeout", type=float, default=10.0, metavar="S",
+                        help="seconds a client has to send its request line and headers before "
+                             "the connection is closed (granian; default: %(default)s)")
+    parser.add_argument("--max-connections", type=int, default=4096, metavar="N",
+                        help="open connections per HTTP worker, idle and slow ones included; "
+                             "more wait to be accepted (granian; default: %(default)s)")
     parser.add_argument("--access-log", action="store_true", help="log every request to stderr")
-    parser.add_argument("--server", choices=("gunicorn", "waitress"), default="gunicorn",
-                        help="WSGI server (default: %(default)s; waitress must be installed)")
+    parser.add_argument("--server", choices=("granian", "gunicorn", "waitress"),
+                        default="granian",
+                        help="HTTP server (default: %(default)s; gunicorn and waitress for "
+                             "comparison runs, waitress must be installed)")
 
 
 def config_from_args(args: argparse.Namespace) -> ServeConfig:
@@ -134,10 +148,14 @@ def make_snapshot(args: argparse.Namespace, *, rebuild: bool = False) -> Snapsho
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Build the snapshot and run gunicorn until interrupted (``SIGHUP`` reloads the graph)."""
+    """Build the snapshot and serve until interrupted (``SIGHUP`` reloads the graph)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    if args.workers < 1 or args.http_workers < 1 or args.threads < 1:
-        print("jllm-kg serve: --workers, --http-workers and --threads must be ≥ 1",
+    if args.header_timeout <= 0:
+        print("jllm-kg serve: --header-timeout must be > 0", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if min(args.workers, args.http_workers, args.threads, args.max_connections) < 1:
+        print("jllm-kg serve: --workers, --http-workers, --threads and --max-connections "
+              "must be ≥ 1",
               file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
@@ -148,6 +166,8 @@ def run_serve(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if args.server == "waitress":
         return _run_waitress(args, config, snapshot)
+    if args.server == "granian":
+        return _run_granian(args, config, snapshot)
     server = _GunicornServer(args, config, snapshot)
     master = os.getpid()
     try:
@@ -217,6 +237,78 @@ class _GunicornServer(BaseApplication):
             while len(self.snapshots) > 2:
                 discard_snapshot(self.snapshots.pop(0))
         super().reload()
+
+
+class _AppLoader:
+    """Builds the app in each granian worker process from the snapshot of the latest (re)load.
+
+    Picklable (a snapshot and a config), so it reaches the workers whether multiprocessing
+    forks or spawns them; the master swaps ``snapshot`` on ``SIGHUP`` before the new workers
+    start.
+    """
+
+    def __init__(self, args: argparse.Namespace, config: ServeConfig, snapshot: Snapshot) -> None:
+        self.args = args
+        self.config = config
+        self.snapshot = snapshot
+        self.snapshots: list[Snapshot] = [snapshot]
+
+    def __call__(self) -> Any:
+        import atexit
+
+        from jllm_kg.serve.app import create_app
+
+        app = create_app(self.snapshot, config=self.config)
+        atexit.register(app.extensions["jllm_kg"].close)
+        return app
+
+    def reload(self) -> None:
+        """``SIGHUP`` in the master: rebuild the snapshot, or keep the previous one."""
+        try:
+            fresh = make_snapshot(self.args, rebuild=True)
+        except (StoreLoadError, OSError) as error:
+            log.error("reload failed, still serving the previous graph: %s", error)
+            return
+        self.snapshot = fresh
+        self.snapshots.append(fresh)
+        log.info("reloaded the graph (%s)", fresh.path)
+        # Snapshots older than the previous one have no worker left once this reload ends.
+        while len(self.snapshots) > 2:
+            discard_snapshot(self.snapshots.pop(0))
+
+
+def _run_granian(args: argparse.Namespace, config: ServeConfig, snapshot: Snapshot) -> int:
+    """granian: HTTP in Rust (tokio), the WSGI app on ``--threads`` threads per worker process.
+
+    A connection costs a task, not a thread, until its request is complete: clients that send
+    their headers slowly hold no worker thread (and are dropped after ``--header-timeout``).
+    """
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+    from granian.server import Server
+
+    loader = _AppLoader(args, config, snapshot)
+    server = Server(
+        "jllm_kg.serve.app:create_app",  # only named in granian's log: the loader builds the app
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.WSGI,
+        workers=args.http_workers,
+        blocking_threads=args.threads,
+        backlog=LISTEN_BACKLOG,
+        backpressure=args.max_connections,
+        http1_settings=HTTP1Settings(header_read_timeout=int(args.header_timeout * 1000)),
+        log_access=args.access_log,
+        workers_kill_timeout=int(max(10, config.timeout + 5)),
+        respawn_failed_workers=True,  # a crashed HTTP worker is replaced, not the end of all
+    )
+    server.on_reload(loader.reload)
+    try:
+        server.serve(target_loader=loader, wrap_loader=False)
+    finally:
+        for old in loader.snapshots:
+            discard_snapshot(old)
+    return EXIT_OK
 
 
 def _run_waitress(args: argparse.Namespace, config: ServeConfig, snapshot: Snapshot) -> int:

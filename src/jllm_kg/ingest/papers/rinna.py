@@ -420,7 +420,8 @@ class _Reader:
             seen.add((child.key, base.key))
             statements.append(LineageStatement(child, base, _STAGE_DERIVATION[stage],  # type: ignore[arg-type]
                                                self.prose.sentence(improved),
-                                               self.prose.line(improved)))
+                                               self.prose.line(improved),
+                                               method="PaperTable"))
 
         encoder = self.prose.search(
             r"We\s+used\s+the\s+pre-trained\s+(?P<model>.+?Vision\s+Transformer)(?:\s*\([^)]*\))?"

@@ -1,0 +1,74 @@
+"""Lineage the text states, kept whole and not bent (issue 12 §3).
+
+The rows are copied from the seeds (000, the French list: L141, L172, L216, mojibake repaired
+as the ingest does); the expected parents are what a reader of the row would say.
+"""
+
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from jllm_kg.ingest.markdown_list import parse_list
+from jllm_kg.ingest.records import SourceDocument
+from jllm_kg.map.build import map_documents
+from jllm_kg.map.identity import hf_model_iri
+from jllm_kg.vocab import JLLM, PROV
+
+SOURCE = SourceDocument(
+    path="snippet.md", sha256="0" * 64, kind="list", language="fr", title="t", slug="snippet",
+    line_count=0,
+)  # fmt: skip
+
+LIST_000 = """<a id="generative"></a>
+## Modèles IA génératives
+
+<a id="english-based-models"></a>
+### Modèles développés à partir d'LLM non-japonais (avec un apprentissage en continue en japonais)
+
+<a id="generative-continual-general"></a>
+#### D'usage général
+
+|    | Année de publication | Base du Model  |  Données d'entraînement  |  Développeur  |  Licence / Conditions d'utilisation  |
+|:---|:---:|:---:|:---:|:---:|:---:|
+| [neoAI-JP-QwQ-32B](https://zenn.dev/neoai/articles/1670bd029093b0)<br>([32B](https://huggingface.co/neoai-inc/neoAI-JP-QwQ-32B)) | **2025** | Qwen 2.5 (**32b**) | Pré-entraînement continu : ~**4B** tokens de [llm-jp-corpus v3](https://gitlab.llm-jp.nii.ac.jp/datasets/llm-jp-corpus-v3)<br>+ Chat Vector (de QwQ-32B) | neoAI | Apache 2.0 |
+| [Shisa 7B](https://github.com/AUGMXNT/shisa/wiki)<br>([base-7b-v1](https://huggingface.co/augmxnt/shisa-base-7b-v1), [7b-v1](https://huggingface.co/augmxnt/shisa-7b-v1)) | 2023 | Mistral-7B-v0.1 (**7b**) | Pre-training: shisa-pretrain-en-ja-v1 (**8B** tokens)<br>Instruction Tuning & DPO: ultra-orca-boros-en-ja, shisa-en-ja-dpo-v1  | AUGMXNT |  Apache 2.0  |
+
+<a id="instruction-only-models"></a>
+### Modèles développés à partir d'LLM non-japonais (avec un post-entraînement en japonais)
+
+<a id="generative-instruction-only-general"></a>
+#### D'usage général
+
+|    | Base du Model  |  Données d'entraînement  |  Développeur  |  Licence / Conditions d'utilisation  |
+|:---|:---:|:---:|:---:|:---:|
+| [doshisha-mil/llama-2-70b-chat-4bit-japanese-v1](https://huggingface.co/doshisha-mil/llama-2-70b-chat-4bit-japanese-v1) | Llama 2 (**70b**) || Université de Doshisha Media Informatics Lab | ？ |
+"""
+
+
+def _parents(hf_id: str, prop: str = str(PROV.wasDerivedFrom)) -> set[str]:
+    mapped = map_documents([parse_list(LIST_000, SOURCE)])
+    child = f"<{hf_model_iri(hf_id)}>"
+    return {o[1:-1] for graph in mapped.sink.graphs()
+            for s, p, o in mapped.sink.triples(graph) if s == child and p == f"<{prop}>"}
+
+
+def test_chat_vector_is_added_to_the_continually_pretrained_base_000_l141() -> None:
+    # "Qwen 2.5 (32b)" in the base cell, "Pré-entraînement continu … + Chat Vector (de
+    # QwQ-32B)": continual pre-training of Qwen2.5-32B and a chat vector from QwQ-32B
+    child = "neoai-inc/neoAI-JP-QwQ-32B"
+    assert _parents(child, str(JLLM.continuedPretrainingFrom)) == {
+        hf_model_iri("Qwen/Qwen2.5-32B")}
+    assert _parents(child, str(JLLM.chatVectorFrom)) == {hf_model_iri("Qwen/QwQ-32B")}
+
+
+def test_tuned_sibling_of_the_base_named_checkpoint_000_l172() -> None:
+    # shisa-7b-v1 is the tuned sibling of shisa-base-7b-v1 in the same row, not a second
+    # continual pre-training of Mistral-7B
+    assert _parents("augmxnt/shisa-7b-v1") == {hf_model_iri("augmxnt/shisa-base-7b-v1")}
+    assert _parents("augmxnt/shisa-base-7b-v1") == {hf_model_iri("mistralai/Mistral-7B-v0.1")}
+
+
+def test_the_childs_name_says_the_chat_variant_000_l216() -> None:
+    # base cell "Llama 2 (70b)" for llama-2-70b-chat-4bit-japanese: Llama-2-70b-chat
+    assert _parents("doshisha-mil/llama-2-70b-chat-4bit-japanese-v1") == {
+        hf_model_iri("meta-llama/Llama-2-70b-chat-hf")}
