@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from jllm_kg import __version__
+from jllm_kg.lineage_export import FORMATS as LINEAGE_FORMATS
 from jllm_kg.paths import data_dir
 from jllm_kg.querying import EXPORT_FORMATS, QUERY_FORMATS, TABLE
 from jllm_kg.serve.cli import add_serve_arguments, run_serve
@@ -20,6 +23,8 @@ from jllm_kg.serve.cli import add_serve_arguments, run_serve
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+
+DEFAULT_EXPORT_FORMAT = "nquads"
 
 
 
@@ -92,12 +97,37 @@ def _query(args: argparse.Namespace) -> int:
     data = [Path(p) for p in args.data] if args.data else None
     try:
         text = resolve_query(args.query)
-        output = run_query_text(text, output_format=args.format, data_paths=data)
+        output = run_query_text(text, output_format=args.format, data_paths=data,
+                                table_width=_table_width(args))
     except (QueryError, StoreLoadError) as error:
         print(f"jllm-kg query: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     sys.stdout.write(output)
     return EXIT_OK
+
+
+def _table_width(args: argparse.Namespace) -> int | None:
+    """The columns a result table must fit: ``--width``, else the terminal's when the output is
+    one; ``None`` (whole cells) with ``--wide`` or when the output goes to a pipe or a file,
+    where a reader (``less -S``, ``grep``, a script) wants every value whole."""
+    if args.wide:
+        return None
+    if args.width is not None:
+        return int(args.width)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _positive_width(text: str) -> int:
+    """The value of ``--width``: a positive whole number."""
+    try:
+        width = int(text)
+    except ValueError:
+        width = 0
+    if width < 1:
+        raise argparse.ArgumentTypeError(f"--width takes a number of columns, not {text!r}")
+    return width
 
 
 def _queries(args: argparse.Namespace) -> int:
@@ -126,6 +156,54 @@ def _export(args: argparse.Namespace) -> int:
     except (QueryError, StoreLoadError, OSError) as error:
         print(f"jllm-kg export: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _export_command(args: argparse.Namespace) -> int:
+    """``jllm-kg export``: the lineage edges with ``--lineage``, else the whole graph."""
+    if args.lineage:
+        return _export_lineage(args)
+    if args.format in LINEAGE_FORMATS:
+        print(f"jllm-kg export: --format {args.format} is a format of --lineage; the whole "
+              f"graph is written as one of {', '.join(EXPORT_FORMATS)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.format is None:
+        args.format = DEFAULT_EXPORT_FORMAT
+    return _export(args)
+
+
+def _export_lineage(args: argparse.Namespace) -> int:
+    """``jllm-kg export --lineage``: derivation edges as CSV or GraphML."""
+    from jllm_kg.api import open_graph
+    from jllm_kg.lineage_export import FORMAT_SUFFIXES, export_lineage
+    from jllm_kg.store import StoreLoadError
+
+    output_format = args.format
+    if output_format is None:
+        suffix = Path(args.output).suffix.lower() if args.output else ""
+        output_format = FORMAT_SUFFIXES.get(suffix, LINEAGE_FORMATS[0])
+    if output_format not in LINEAGE_FORMATS:
+        choices = " or ".join(LINEAGE_FORMATS)
+        print(f"jllm-kg export: --lineage writes {choices}, not {output_format}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        kg = open_graph(args.data)
+        if args.output:
+            with open(args.output, "w", encoding="utf-8", newline="") as handle:
+                count = export_lineage(kg, handle, output_format=output_format)
+        else:
+            count = export_lineage(kg, sys.stdout, output_format=output_format)
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped early (`| head`): not an error of ours; silence the final flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except (StoreLoadError, OSError) as error:
+        print(f"jllm-kg export: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.output:
+        print(f"{count} derivation edges written to {args.output} ({output_format})",
+              file=sys.stderr)
     return EXIT_OK
 
 
@@ -172,17 +250,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.add_argument("--format", choices=QUERY_FORMATS, default=TABLE)
     query.add_argument("--data", nargs="+", metavar="PATH", help="query these RDF files instead")
+    fitting = query.add_mutually_exclusive_group()
+    fitting.add_argument(
+        "--wide", action="store_true",
+        help="show whole cells and IRIs in the table (the default when the output is no terminal)",
+    )
+    fitting.add_argument(
+        "--width", type=_positive_width, metavar="COLUMNS",
+        help="fit the table to this many columns (default: the terminal's width)",
+    )
     query.set_defaults(handler=_query)
 
     queries = commands.add_parser("queries", help="list the saved queries (run one by name)")
     queries.add_argument("--verbose", "-v", action="store_true", help="add their descriptions")
     queries.set_defaults(handler=_queries)
 
-    export = commands.add_parser("export", help="write the whole graph as a dump")
-    export.add_argument("--format", choices=EXPORT_FORMATS, default="nquads")
+    export = commands.add_parser(
+        "export", help="write the whole graph as a dump, or its lineage edges (--lineage)"
+    )
+    export.add_argument(
+        "--lineage", action="store_true",
+        help="write the derivation edges (child → parent) as CSV or GraphML, not RDF",
+    )
+    export.add_argument(
+        "--format", choices=(*EXPORT_FORMATS, *LINEAGE_FORMATS), default=None,
+        help=f"default: {DEFAULT_EXPORT_FORMAT}; with --lineage the output file's suffix, else csv",
+    )
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
     export.add_argument("--data", nargs="+", metavar="PATH", help="export these RDF files instead")
-    export.set_defaults(handler=_export)
+    export.set_defaults(handler=_export_command)
 
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint and linked-data pages")
     add_serve_arguments(serve)
