@@ -20,12 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from jllm_kg.serve.config import ServeConfig
-from jllm_kg.serve.snapshot import (
-    Snapshot,
-    build_memory_snapshot,
-    discard_snapshot,
-    open_disk_snapshot,
-)
+from jllm_kg.serve.snapshot import Snapshot, build_in_subprocess, discard_snapshot
 from jllm_kg.store import StoreLoadError
 
 log = logging.getLogger("jllm_kg.serve")
@@ -125,11 +120,10 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
 
 
 def make_snapshot(args: argparse.Namespace, *, rebuild: bool = False) -> Snapshot:
-    """Parse the inputs into a snapshot (raises ``StoreLoadError`` naming a bad file)."""
+    """Parse the inputs into a snapshot, in a child process (raises ``StoreLoadError`` naming a
+    bad file or a damaged store)."""
     data = list(args.data) if args.data else None
-    if args.store is not None:
-        return open_disk_snapshot(data, args.store, rebuild=rebuild)
-    return build_memory_snapshot(data)
+    return build_in_subprocess(data, args.store, rebuild=rebuild)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -193,6 +187,9 @@ class _GunicornServer(BaseApplication):
             "proc_name": "jllm-kg",
             "worker_exit": _close_app,
             "limit_request_line": 8190,
+            # gunicorn's control socket defaults to one path per user ($HOME/.gunicorn): a
+            # second server would take it over and delete it on exit; nothing here uses it
+            "control_socket_disable": True,
         }
         for key, value in settings.items():
             self.cfg.set(key, value)

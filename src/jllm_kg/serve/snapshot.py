@@ -28,13 +28,18 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import hashlib
 import json
+import multiprocessing as mp
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal, cast
+from typing import Literal
 
 import pyoxigraph as ox
 
@@ -43,7 +48,8 @@ from jllm_kg.store import StoreLoadError, build_store, iter_input_files, merge_i
 DUMP_NAME = "jllm-kg.nq.gz"
 _META = "snapshot.json"
 _STORE_SUBDIR = "oxigraph"
-_FORMAT_VERSION = 2  # 2: the default graph holds the merge of all graphs
+_FORMAT_VERSION = 3  # 2: the default graph holds the merge of all graphs; 3: a manifest of files
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -85,10 +91,20 @@ def _modified(files: Sequence[Path]) -> str:
 
 
 def _write_dump(store: ox.Store, target: Path) -> None:
-    tmp = target.with_suffix(".tmp")
-    with gzip.open(tmp, "wb", compresslevel=6) as handle:
-        store.dump(cast(IO[bytes], handle), format=ox.RdfFormat.N_QUADS)
-    tmp.replace(target)
+    """Gzipped N-Quads of ``store``: written out by Oxigraph to a file, then compressed
+    (pyoxigraph writing into a Python file object costs a call per buffer)."""
+    raw = target.with_name(target.name + ".raw")
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        store.dump(str(raw), format=ox.RdfFormat.N_QUADS)
+        with open(raw, "rb") as source, open(tmp, "wb") as sink, gzip.GzipFile(
+                filename=target.name.removesuffix(".gz"), mode="wb", fileobj=sink,
+                compresslevel=6) as zipped:
+            shutil.copyfileobj(source, zipped, _CHUNK)
+        tmp.replace(target)
+    finally:
+        raw.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
 
 
 def build_memory_snapshot(
@@ -121,13 +137,100 @@ def _memory_snapshot(store: ox.Store, work_dir: Path | None, modified: str,
     )
 
 
+class StoreDamagedError(StoreLoadError):
+    """An on-disk store whose files differ from those recorded when it was built."""
+
+
+_UNTRACKED = ("LOCK", "LOG")
+"""RocksDB's lock file and info logs: they change whenever the store is opened."""
+
+
+
+def _tracked_files(store_dir: Path) -> list[Path]:
+    return sorted(
+        file for file in store_dir.rglob("*")
+        if file.is_file() and file.name != _META and not file.name.startswith(_UNTRACKED)
+    )
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with open(file, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stat_key(file: Path) -> list[int]:
+    """What changes whenever the file's content is written: ``ctime`` cannot be set back."""
+    stat = file.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _manifest(store_dir: Path) -> dict[str, dict[str, object]]:
+    """Size, SHA-256 and stat key of every file of the store, by path relative to it."""
+    files = _tracked_files(store_dir)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        digests = list(pool.map(_sha256, files))  # hashlib releases the GIL on large reads
+    return {
+        file.relative_to(store_dir).as_posix(): {
+            "size": file.stat().st_size, "sha256": digest, "stat": _stat_key(file)}
+        for file, digest in zip(files, digests, strict=True)
+    }
+
+
+def verify_store(store_dir: Path, manifest: dict[str, dict[str, object]]) -> bool:
+    """Check the store's files against the manifest written when it was built.
+
+    A file whose size, modification and change times and inode are as recorded has not been
+    written since (the kernel sets ``ctime`` on every write and nobody can set it back); any
+    other file is hashed and must have the recorded SHA-256. Returns whether any file had to be
+    hashed. Raises :class:`StoreDamagedError` naming the first missing, extra or changed file.
+    """
+    hint = "the store is damaged; rebuild it with --rebuild"
+    present = {f.relative_to(store_dir).as_posix(): f for f in _tracked_files(store_dir)}
+    for name in sorted(manifest.keys() - present.keys()):
+        raise StoreDamagedError(f"{store_dir / name}: missing ({hint})")
+    for name in sorted(present.keys() - manifest.keys()):
+        raise StoreDamagedError(f"{store_dir / name}: not part of the store as built ({hint})")
+    changed = [name for name, file in present.items()
+               if _stat_key(file) != manifest[name]["stat"]]
+    for name in changed:
+        file = present[name]
+        if file.stat().st_size != manifest[name]["size"] or _sha256(file) != manifest[name][
+                "sha256"]:
+            raise StoreDamagedError(f"{file}: changed since the store was built ({hint})")
+    return bool(changed)
+
+
+def _looks_like_store(store_dir: Path) -> bool:
+    """Whether ``store_dir`` holds only what a jllm-kg store folder holds (so that
+    ``--rebuild`` may replace it even without its ``snapshot.json``)."""
+    return (store_dir / _STORE_SUBDIR).is_dir() and all(
+        entry.name in (_STORE_SUBDIR, DUMP_NAME, _META) for entry in store_dir.iterdir())
+
+
+def _disk_snapshot(store_dir: Path, modified: str, files: Sequence[Path]) -> Snapshot:
+    return Snapshot(
+        kind="disk",
+        path=store_dir / _STORE_SUBDIR,
+        dump=store_dir / DUMP_NAME,
+        modified=modified,
+        sources=tuple(str(f) for f in files),
+        merged_default_graph=True,
+    )
+
+
 def open_disk_snapshot(
     data_paths: Sequence[Path] | None, store_dir: Path, *, rebuild: bool = False
 ) -> Snapshot:
-    """The on-disk snapshot in ``store_dir``: reused if built from the same inputs, else rebuilt.
+    """The on-disk snapshot in ``store_dir``: reused if built from the same inputs and
+    undamaged (see :func:`verify_store`), else rebuilt.
 
-    The rebuild happens in a sibling folder that replaces the old one only once complete, so a
-    malformed file leaves the previous store intact.
+    Raises :class:`StoreDamagedError` for a store built from these inputs whose files changed
+    since (``rebuild`` rebuilds it instead). The rebuild happens in a sibling folder that
+    replaces the old one only once complete, so a malformed file leaves the previous store
+    intact.
     """
     files = list(iter_input_files(data_paths))
     fingerprint = _fingerprint(files)
@@ -138,18 +241,14 @@ def open_disk_snapshot(
         except (OSError, ValueError):
             meta = {}
         if meta.get("version") == _FORMAT_VERSION and meta.get("inputs") == fingerprint:
-            return Snapshot(
-                kind="disk",
-                path=store_dir / _STORE_SUBDIR,
-                dump=store_dir / DUMP_NAME,
-                modified=str(meta["modified"]),
-                sources=tuple(str(f) for f in files),
-                merged_default_graph=True,
-            )
-    if store_dir.exists() and any(store_dir.iterdir()) and not meta_path.is_file():
+            verify_store(store_dir, meta.get("files", {}))
+            return _disk_snapshot(store_dir, str(meta["modified"]), files)
+    if (store_dir.exists() and any(store_dir.iterdir()) and not meta_path.is_file()
+            and not (rebuild and _looks_like_store(store_dir))):
         raise StoreLoadError(
             f"{store_dir}: exists and is not a jllm-kg store folder (no {_META}); "
             "refusing to overwrite it"
+            + (" (--rebuild replaces a folder holding only a store)" if not rebuild else "")
         )
     staging = store_dir.with_name(store_dir.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
@@ -157,14 +256,14 @@ def open_disk_snapshot(
     try:
         store = build_store(data_paths=data_paths, location=staging / _STORE_SUBDIR)
         _write_dump(store, staging / DUMP_NAME)
-        merge_into_default_graph(store)
+        merge_into_default_graph(store, bulk=True)
         store.flush()
+        store.optimize()
         del store  # release RocksDB's lock before the folder moves
         modified = _modified(files)
-        (staging / _META).write_text(
-            json.dumps({"version": _FORMAT_VERSION, "inputs": fingerprint, "modified": modified}),
-            encoding="utf-8",
-        )
+        meta = {"version": _FORMAT_VERSION, "inputs": fingerprint, "modified": modified,
+                "files": _manifest(staging)}
+        (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -174,14 +273,32 @@ def open_disk_snapshot(
         store_dir.rename(old)
     staging.rename(store_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return Snapshot(
-        kind="disk",
-        path=store_dir / _STORE_SUBDIR,
-        dump=store_dir / DUMP_NAME,
-        modified=modified,
-        sources=tuple(str(f) for f in files),
-        merged_default_graph=True,
-    )
+    return _disk_snapshot(store_dir, modified, files)
+
+
+def build_in_subprocess(
+    data_paths: Sequence[Path] | None, store_dir: Path | None = None, *, rebuild: bool = False
+) -> Snapshot:
+    """:func:`open_disk_snapshot` (with ``store_dir``) or :func:`build_memory_snapshot`, run in
+    a fresh ``spawn`` process.
+
+    The server's master forks its HTTP workers: a store it opened itself would leave RocksDB's
+    background threads and global state half-copied into every fork (the workers then crashed
+    at exit), and the memory the build took would stay in the master for good. The child
+    returns the picklable :class:`Snapshot`, or raises the error, which is re-raised here.
+    """
+    context = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
+        if store_dir is None:
+            future = child.submit(build_memory_snapshot, data_paths)
+        else:
+            future = child.submit(open_disk_snapshot, data_paths, store_dir, rebuild=rebuild)
+        try:
+            return future.result()
+        except BrokenProcessPool as error:
+            raise StoreLoadError(
+                f"{store_dir or 'the graph'}: the process building the store died ({error})"
+            ) from error
 
 
 def snapshot_from_store(store: ox.Store, work_dir: Path | None = None) -> Snapshot:
