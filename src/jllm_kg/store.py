@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -160,24 +161,44 @@ def build_store(
     return store
 
 
-def merge_into_default_graph(store: ox.Store, *, bulk: bool = False) -> None:
+def merge_into_default_graph(store: ox.Store, *, scratch: Path | None = None) -> None:
     """Add every triple of every named graph, once, to the default graph of ``store``.
 
     Oxigraph's "default graph as union" is a bag (a triple stated by three sources matches
     three times); the endpoint and ``jllm-kg query`` query this merge instead, which has the
     set semantics that ``sd:UnionDefaultGraph`` promises.
 
-    ``bulk``: through the bulk loader, streaming the triples out of a ``CONSTRUCT`` (for
-    on-disk stores: an ``INSERT … WHERE`` holds the whole merge in one transaction in memory,
-    gigabytes at millions of triples). The triples cross as pyoxigraph terms, not text, so
-    that blank nodes keep their identity (a parser would rename them).
+    ``scratch``: a folder for a temporary file; with it, the merge goes through the bulk
+    loader (for on-disk stores: an ``INSERT … WHERE`` holds the whole merge in one transaction
+    in memory, gigabytes at millions of triples). A ``CONSTRUCT`` writes the triples out as
+    N-Triples, which are bulk-loaded back; if they name blank nodes (a parser would rename
+    them, cutting them off their named-graph copies) they cross as pyoxigraph terms instead.
     """
-    if not bulk:
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    if scratch is None:
         store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         return
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert isinstance(triples, ox.QueryTriples)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    text = Path(scratch) / "merge.nt"
+    try:
+        result = store.query(construct)
+        assert isinstance(result, ox.QueryTriples)
+        result.serialize(str(text), format=ox.RdfFormat.N_TRIPLES)
+        if not _mentions(text, b"_:"):  # "_:" inside a literal: merely the slower way
+            # written by Oxigraph from the store: nothing to re-validate
+            store.bulk_load(path=str(text), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            return
+    finally:
+        text.unlink(missing_ok=True)
+    result = store.query(construct)
+    assert isinstance(result, ox.QueryTriples)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in result)
+
+
+def _mentions(path: Path, needle: bytes) -> bool:
+    if path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(needle) >= 0
 
 
 def declares_dataset(query: str) -> bool:

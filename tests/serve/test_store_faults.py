@@ -5,6 +5,7 @@ servers do not share gunicorn's control socket."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from jllm_kg.serve.snapshot import open_disk_snapshot
+from jllm_kg.serve.snapshot import StoreDamagedError, open_disk_snapshot, verify_store
 
 from .conftest import DATA, Server, start_server, stop_server
 
@@ -52,6 +53,25 @@ def assert_one_line_refusal(result: subprocess.CompletedProcess[str], *words: st
 def answers(server: Server) -> bool:
     r = requests.get(f"{server.url}/sparql", params=ASK, timeout=10)
     return r.status_code == 200 and r.json()["boolean"] is True
+
+
+def manifest(store: Path) -> dict[str, dict[str, object]]:
+    files: dict[str, dict[str, object]] = json.loads(
+        (store / "snapshot.json").read_text(encoding="utf-8"))["files"]
+    return files
+
+
+def test_the_check_hashes_only_files_whose_stat_changed(tmp_path: Path) -> None:
+    store = built_store(tmp_path)
+    recorded = manifest(store)
+    assert any(name.endswith(".sst") for name in recorded) and "jllm-kg.nq.gz" in recorded
+    assert verify_store(store, recorded) is False  # as built: nothing hashed
+    copy = tmp_path / "copy"
+    shutil.copytree(store, copy)  # same bytes and mtimes, new inodes and ctimes
+    assert verify_store(copy, recorded) is True  # hashed, and accepted
+    (copy / "oxigraph" / "stray.sst").write_bytes(b"")
+    with pytest.raises(StoreDamagedError, match=r"stray\.sst: not part of the store"):
+        verify_store(copy, recorded)
 
 
 def test_overwritten_sst_bytes_are_refused_at_start_and_rebuild_repairs(tmp_path: Path) -> None:

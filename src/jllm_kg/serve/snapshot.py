@@ -26,15 +26,18 @@ The dump holds the named graphs only (the data as the sources state it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import hashlib
 import json
+import logging
 import multiprocessing as mp
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -44,6 +47,8 @@ from typing import Literal
 import pyoxigraph as ox
 
 from jllm_kg.store import StoreLoadError, build_store, iter_input_files, merge_into_default_graph
+
+log = logging.getLogger(__name__)
 
 DUMP_NAME = "jllm-kg.nq.gz"
 _META = "snapshot.json"
@@ -135,6 +140,15 @@ def _memory_snapshot(store: ox.Store, work_dir: Path | None, modified: str,
         sources=sources,
         merged_default_graph=True,
     )
+
+
+@contextlib.contextmanager
+def _timed(stages: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        stages[stage] = time.monotonic() - start
 
 
 class StoreDamagedError(StoreLoadError):
@@ -253,16 +267,22 @@ def open_disk_snapshot(
     staging = store_dir.with_name(store_dir.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    stages: dict[str, float] = {}
     try:
-        store = build_store(data_paths=data_paths, location=staging / _STORE_SUBDIR)
-        _write_dump(store, staging / DUMP_NAME)
-        merge_into_default_graph(store, bulk=True)
-        store.flush()
-        store.optimize()
+        with _timed(stages, "load"):
+            store = build_store(data_paths=data_paths, location=staging / _STORE_SUBDIR)
+        with _timed(stages, "dump"):
+            _write_dump(store, staging / DUMP_NAME)
+        with _timed(stages, "merge"):
+            merge_into_default_graph(store, scratch=staging)
+            store.flush()
+        with _timed(stages, "optimize"):
+            store.optimize()
         del store  # release RocksDB's lock before the folder moves
         modified = _modified(files)
-        meta = {"version": _FORMAT_VERSION, "inputs": fingerprint, "modified": modified,
-                "files": _manifest(staging)}
+        with _timed(stages, "manifest"):
+            meta = {"version": _FORMAT_VERSION, "inputs": fingerprint, "modified": modified,
+                    "files": _manifest(staging)}
         (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -273,6 +293,8 @@ def open_disk_snapshot(
         store_dir.rename(old)
     staging.rename(store_dir)
     shutil.rmtree(old, ignore_errors=True)
+    log.info("built the store %s (%s)", store_dir,
+             ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items()))
     return _disk_snapshot(store_dir, modified, files)
 
 
