@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jllm_kg.map.graph import write_graphs
+from jllm_kg.map.list import UnresolvedParent
 from jllm_kg.paths import data_dir
 
 GENERATED_SUBDIR = "graph"
@@ -31,11 +32,16 @@ class IngestSummary:
     files: tuple[Path, ...]
     quads: int
     seconds: float
+    # parents named in the sources that nothing resolves: each became a bare labelled model
+    unresolved_parents: tuple[UnresolvedParent, ...] = ()
 
     def describe(self) -> str:
         lines = [f"ingested {len(self.sources)} source(s) in {self.seconds:.2f} s: "
                  f"{self.quads} quads"]
         lines += [f"  wrote {path}" for path in self.files]
+        lines.append(f"{len(self.unresolved_parents)} unresolved parent(s)"
+                     + (":" if self.unresolved_parents else ""))
+        lines += [f"  {parent}" for parent in self.unresolved_parents]
         return "\n".join(lines)
 
 
@@ -77,4 +83,5 @@ def ingest_sources(paths: Sequence[Path], *, out_dir: Path | None = None) -> Ing
         files=tuple(final),
         quads=len(mapped.sink),
         seconds=time.perf_counter() - started,
+        unresolved_parents=tuple(mapped.unresolved_parents),
     )

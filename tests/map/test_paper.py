@@ -22,7 +22,8 @@ from jllm_kg.ingest.paper_records import (
 )
 from jllm_kg.ingest.records import SourceDocument
 from jllm_kg.map.graph import QuadSink, decimal, text, typed
-from jllm_kg.map.paper import evaluation_iri, map_paper, parse_month_year
+from jllm_kg.map.paper import evaluation_iri, map_paper
+from jllm_kg.normalize.dates import parse_month_year
 from jllm_kg.paths import queries_dir
 from jllm_kg.vocab import JLLM
 

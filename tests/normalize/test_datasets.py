@@ -335,3 +335,19 @@ def test_selected_lines_say_whether_they_add_to_the_row_data() -> None:
     assert [(s.selector_text, s.additive) for s in rinna] == [(None, False), ("1b 以降", True)]
     assert [(s.selector_text, s.additive) for s in swallow] == [(None, False), ("v0.1", False)]
     assert [(s.selector_text, s.additive) for s in french] == [(None, False), ("NC", True)]
+
+
+def test_section_words_from_the_table() -> None:
+    # the section gives the phase of a line without a prefix (training_cell_words.yaml)
+    assert [s.phase for s in parse("Japanese Wikipedia", approach="continual")] == [
+        "continual-pretraining"]
+    assert [s.phase for s in parse("Japanese Wikipedia", approach="api")] == ["unspecified"]
+    # 003 L134: a parent "に対して" with additional (pre-)training is continued, not fine-tuned
+    statement = parse("Swallow 13B に対して LEIA で追加学習", approach="continual")[0]
+    assert [(m.label, m.relation) for m in statement.models] == [("Swallow 13B", "continual")]
+    # a selector word alone before a colon ("thinking:") selects the variant
+    statements = parse("事前学習: Japanese Wikipedia", "thinking: OASST1", approach="scratch")
+    assert statements[-1].selector_text == "thinking"
+    # in-house data named in prose, "undisclosed" in its name: the data is undisclosed
+    statement = parse("trained Llama 3 on undisclosed dataset", approach="post-training")[0]
+    assert [d.label for d in statement.other_data] == ["undisclosed dataset"]

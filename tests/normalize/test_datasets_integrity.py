@@ -69,3 +69,29 @@ def test_phase_table_values() -> None:
     for pattern in data["prose_selectors"]:
         assert "(?P<sel>" in pattern, pattern
     assert set(data["selector_phase_hints"]) <= set(PHASES)
+
+
+def test_training_cell_words_misspelt_key_stops_loading(tmp_path) -> None:
+    from jllm_kg.curated import CuratedDataError, read_curated_file
+    from jllm_kg.paths import curated_dir
+
+    text = (curated_dir() / "training_cell_words.yaml").read_text(encoding="utf-8")
+    assert text.count("\nselector_words:") == 1
+    path = tmp_path / "training_cell_words.yaml"
+    path.write_text(text.replace("\nselector_words:", "\nselector_word:"), encoding="utf-8")
+    try:
+        read_curated_file(path)
+    except CuratedDataError as error:
+        assert "training_cell_words.yaml" in str(error) and "selector_word" in str(error)
+    else:
+        raise AssertionError("a misspelt key was accepted")
+
+
+def test_every_section_approach_with_a_phase_is_a_real_approach() -> None:
+    from typing import get_args
+
+    from jllm_kg.ingest.records import TrainingApproach
+
+    words = load_curated("training_cell_words.yaml")
+    assert set(words["section_phases"]) <= set(get_args(TrainingApproach))
+    assert set(words["section_phases"].values()) <= set(PHASES)

@@ -1,19 +1,27 @@
-"""The killable worker pool, without HTTP: time limit, crash recovery, reload."""
+"""The killable worker pool, without HTTP: time limit, crash recovery, reload, no network."""
 
 from __future__ import annotations
 
+import errno
 import json
+import multiprocessing
+import os
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from jllm_kg.serve import isolation
 from jllm_kg.serve.pool import QueryPool, QueryStopped
 from jllm_kg.serve.snapshot import Snapshot, build_memory_snapshot, discard_snapshot
 from jllm_kg.serve.worker import QueryRequest
 
 from .conftest import DATA
+from .listener import Listener
 
 COUNT = QueryRequest("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
 
@@ -93,3 +101,112 @@ def test_reload_switches_snapshots_and_a_failed_one_keeps_the_old(
             discard_snapshot(smaller)
     finally:
         pool.close()
+
+
+# -- the workers have no network ---------------------------------------------------------------
+
+
+def test_isolated_worker_cannot_connect_even_when_the_text_check_is_bypassed(
+    snapshot: Snapshot,
+) -> None:
+    """The pool takes the query as it is (no text check): only the isolation stands."""
+    with Listener() as listener:
+        query = f"SELECT * WHERE {{ SERVICE <{listener.url}> {{ ?s ?p ?o }} }}"
+        pool = QueryPool(snapshot, size=1)
+        try:
+            assert pool.isolation is not None and pool.isolation.isolated, pool.isolation
+            reply = pool.execute(QueryRequest(query), timeout=5)
+            assert reply.status == "error"
+            assert n(pool) > 0  # the worker is still there and answers
+        finally:
+            pool.close()
+        assert listener.connections(wait=0.5) == 0
+        # The same query from a worker allowed on the network does reach the listener: the
+        # zero above is the isolation's doing, not a listener that cannot be reached.
+        open_pool = QueryPool(snapshot, size=1, isolate_network=False)
+        try:
+            open_pool.execute(QueryRequest(query), timeout=5)
+            assert open_pool.isolation is not None and not open_pool.isolation.isolated
+        finally:
+            open_pool.close()
+        assert listener.connections(wait=0.5) >= 1
+
+
+_ONE_LAYER = """
+import os, socket, sys
+from jllm_kg.serve import isolation
+if sys.argv[3] == "unprivileged":
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+how = getattr(isolation, sys.argv[1])()
+assert isolation.network_reachable() is None, "loopback still routable"
+try:
+    socket.socket().connect(("127.0.0.1", int(sys.argv[2])))
+except OSError as error:
+    left, right = socket.socketpair()
+    left.sendall(b"x")
+    assert right.recv(1) == b"x"
+    print(how, "|", error.errno)
+else:
+    print("connected")
+"""
+
+
+@pytest.mark.parametrize(("layer", "refusal"), [
+    ("_enter_network_namespace", errno.ENETUNREACH),
+    ("_install_socket_filter", errno.EACCES),
+])
+@pytest.mark.parametrize("unprivileged", [False, True])
+def test_each_layer_alone_cuts_the_process_off(layer: str, refusal: int, unprivileged: bool,
+                                               ) -> None:
+    """Either means suffices by itself, as root and as an unprivileged user; local pipes work."""
+    if unprivileged and os.geteuid() != 0:
+        pytest.skip("needs root to switch to an unprivileged user")
+    with Listener() as listener:
+        done = subprocess.run(
+            [sys.executable, "-c", _ONE_LAYER, layer, str(listener.port),
+             "unprivileged" if unprivileged else "as-is"],
+            capture_output=True, text=True, timeout=30,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip().endswith(f"| {refusal}"), done.stdout
+        assert listener.connections(wait=0.2) == 0
+
+
+def test_isolation_reports_every_layer() -> None:
+    """In a forked child: both means hold and the report names the calls that applied them."""
+    parent, child = multiprocessing.get_context("fork").Pipe()
+
+    def run() -> None:
+        child.send(isolation.isolate_network())
+
+    process = multiprocessing.get_context("fork").Process(target=run)
+    process.start()
+    report = parent.recv()
+    process.join(5)
+    assert report.failures == ()
+    assert [layer.split(" by ")[0] for layer in report.layers] == [isolation.NAMESPACE,
+                                                                   isolation.SECCOMP]
+
+
+def test_a_namespace_is_refused_to_a_process_with_threads() -> None:
+    """``unshare`` would move only the calling thread: the others would keep the network."""
+    parent, child = multiprocessing.get_context("fork").Pipe()
+
+    def run() -> None:
+        stop = threading.Event()
+        threading.Thread(target=stop.wait, daemon=True).start()
+        try:
+            isolation._enter_network_namespace()
+        except OSError as error:
+            child.send(str(error))
+        else:
+            child.send("entered")
+        stop.set()
+
+    process = multiprocessing.get_context("fork").Process(target=run)
+    process.start()
+    message = parent.recv()
+    process.join(5)
+    assert "already runs 2 threads" in message

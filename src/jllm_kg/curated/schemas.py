@@ -495,6 +495,28 @@ class TrainingPhasesFile(Table):
     continued_line_endings: Regex
 
 
+class TrainingCellWordsFile(Table):
+    section_phases: dict[TrainingApproach, TrainingPhase]
+    selector_words: list[Text]
+    selector_patterns: list[Regex]
+    pretraining_words: Regex
+    prose_in_house: list[Text]
+    undisclosed_data_slugs: list[Slug]
+    item_leading_words: Regex
+    item_leading_conjunctions: Regex
+    item_trailing_words: Regex
+    count_approximation: Regex
+    amount_residue: Regex
+    item_alternatives: Regex
+    phase_separators: Regex
+    model_separators: Regex
+    data_intro: Regex
+
+
+class PaperGroupsFile(Table):
+    group_modalities: dict[Text, ModelModality]
+
+
 # --------------------------------------------------------------------------- registry
 
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -511,6 +533,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "list_sections.yaml": ListSectionsFile,
     "list_vocabulary.yaml": ListVocabularyFile,
     "model_aliases.yaml": ModelAliasesFile,
+    "paper_groups.yaml": PaperGroupsFile,
     "papers.yaml": PapersFile,
     "quantities.yaml": QuantitiesFile,
     "selectors.yaml": SelectorsFile,
@@ -518,6 +541,7 @@ SCHEMAS: dict[str, type[BaseModel]] = {
     "sources.yaml": SourcesFile,
     "text.yaml": TextFile,
     "training_phases.yaml": TrainingPhasesFile,
+    "training_cell_words.yaml": TrainingCellWordsFile,
     "unknown_markers.yaml": UnknownMarkersFile,
 }
 """File name in ``data/curated/`` → the model its content must validate against."""

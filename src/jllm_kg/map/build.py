@@ -5,24 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from jllm_kg.ingest.paper_records import PaperDocument
 from jllm_kg.ingest.records import ListDocument
 from jllm_kg.map.catalog import CURATED_GRAPH, Catalog
 from jllm_kg.map.graph import QuadSink
-from jllm_kg.map.list import map_lists, source_graph
+from jllm_kg.map.list import UnresolvedParent, map_lists, source_graph
 
 
 @dataclass
 class MappedGraphs:
     sink: QuadSink
     file_names: dict[str, str]  # graph IRI → file name in data/graph/
-    unresolved_parents: list[tuple[str, int, str]] = field(default_factory=list)
+    unresolved_parents: list[UnresolvedParent] = field(default_factory=list)
     derivations: int = 0
 
 
 def map_documents(documents: Sequence[object]) -> MappedGraphs:
     """Map list and paper documents together, so parents resolve across sources."""
-    from jllm_kg.ingest.paper_records import PaperDocument
-
     lists = [doc for doc in documents if isinstance(doc, ListDocument)]
     papers = [doc for doc in documents if isinstance(doc, PaperDocument)]
     unknown = [doc for doc in documents if not isinstance(doc, ListDocument | PaperDocument)]
@@ -41,6 +40,7 @@ def map_documents(documents: Sequence[object]) -> MappedGraphs:
         for paper in papers:
             map_paper(paper, sink, catalog, families)
     file_names = {CURATED_GRAPH: "curated.nq"}
-    for doc in [*lists, *papers]:
+    sources: list[ListDocument | PaperDocument] = [*lists, *papers]
+    for doc in sources:
         file_names[source_graph(doc.source.slug)] = f"{doc.source.slug}.nq"
     return MappedGraphs(sink, file_names, mapper.unresolved_parents, mapper.derivations.count)

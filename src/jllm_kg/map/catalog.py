@@ -8,10 +8,11 @@ names it, in that source's graph, with the label as written — nothing is lost,
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TypeVar
+
+from rdflib import URIRef
 
 from jllm_kg.curated import load_curated
 from jllm_kg.ingest.records import BenchmarkBullet, BenchmarkRow, ReferenceRow, SourceDocument
@@ -26,7 +27,12 @@ from jllm_kg.map.graph import (
     typed,
 )
 from jllm_kg.map.identity import ModelIndex, hf_model_iri
-from jllm_kg.normalize.architectures import architecture_catalogue, parse_architecture_cell
+from jllm_kg.normalize.architectures import (
+    Architecture,
+    ArchitectureRef,
+    architecture_catalogue,
+    parse_architecture_cell,
+)
 from jllm_kg.normalize.base_models import (
     ForeignFamily,
     foreign_family_catalogue,
@@ -34,12 +40,43 @@ from jllm_kg.normalize.base_models import (
     resolve_foreign_model,
 )
 from jllm_kg.normalize.benchmarks import BenchmarkFact, benchmark_catalogue, resolve_benchmark
-from jllm_kg.normalize.datasets import dataset_catalogue
-from jllm_kg.normalize.developers import developer_catalogue, parse_developer_cell
+from jllm_kg.normalize.datasets import DatasetMention, dataset_catalogue
+from jllm_kg.normalize.dates import arxiv_id, parse_reference_date
+from jllm_kg.normalize.developers import (
+    Developer,
+    DeveloperRef,
+    developer_catalogue,
+    parse_developer_cell,
+)
+from jllm_kg.normalize.licenses import LicenseFact
 from jllm_kg.normalize.text import match_key
 from jllm_kg.vocab import DCAT, DCTERMS, JLLM, OWL, PROV, SCHEMA, XSD, resource_iri, slugify
 
 CURATED_GRAPH = resource_iri("source", "curated")
+
+# The concept of each modality of the list's sections and the papers' model groups.
+MODALITY_CONCEPTS: Mapping[str, URIRef] = {
+    "text-generation": JLLM.TextGeneration,
+    "text-encoder": JLLM.TextEncoder,
+    "text-embedding": JLLM.TextEmbedding,
+    "vision-language": JLLM.VisionLanguage,
+    "text-to-image": JLLM.TextToImage,
+    "text-to-video": JLLM.TextToVideo,
+    "vision-other": JLLM.MultimodalOther,
+    "speech": JLLM.Speech,
+    "music": JLLM.Music,
+}
+
+# The phase property of a dataset a model was trained on in that phase (jllm:trainedOn is
+# always written too): the list's phases (normalize.datasets.Phase) and the paper's
+# (ingest.paper_records.TrainingPhase). Generic fine-tuning, distillation, merge and an
+# unspecified phase have none.
+PHASE_PROPERTIES: Mapping[str, URIRef] = {
+    "pretraining": JLLM.pretrainedOn,
+    "continual-pretraining": JLLM.pretrainedOn,
+    "instruction-tuning": JLLM.instructionTunedOn,
+    "preference-tuning": JLLM.preferenceTunedOn,
+}
 
 # The specific property of each derivation type concept (all ⊑ prov:wasDerivedFrom).
 DERIVATION_PROPERTIES = {
@@ -57,15 +94,18 @@ DERIVATION_PROPERTIES = {
     "UnspecifiedDerivation": PROV.wasDerivedFrom,
 }
 
-_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", re.IGNORECASE)
 
 
-def _labels(entity: Any) -> dict[str, str]:
-    """Labels by language; ``""`` for a label without language (a name that is not translated)."""
+def _labels(entity: object) -> dict[str, str]:
+    """Labels by language; ``""`` for a label without language (a name that is not translated).
+
+    The curated entities differ (licences and datasets have ``labels``, developers and
+    architectures a ``label``): whichever the entity has."""
     labels = getattr(entity, "labels", None) or {}
     found = {lang: label for lang, label in dict(labels).items() if label}
-    if not found and getattr(entity, "label", None):
-        found[""] = entity.label
+    single = getattr(entity, "label", None)
+    if not found and single:
+        found[""] = single
     return found
 
 
@@ -125,7 +165,7 @@ class Catalog:
         self._done.add(key)
         return True
 
-    def _describe(self, graph: str, iri: str, rdf_class: str, entity: Any,
+    def _describe(self, graph: str, iri: str, rdf_class: str, entity: object,
                   label_as_written: str | None, lang: str) -> None:
         """Type + labels: curated labels in the curated graph, else the label as written."""
         curated = bool(getattr(entity, "curated", True))
@@ -168,7 +208,7 @@ class Catalog:
 
     # -- shared entities ---------------------------------------------------------------------
 
-    def license(self, fact: Any, graph: str, lang: str) -> str:
+    def license(self, fact: LicenseFact, graph: str, lang: str) -> str:
         iri = resource_iri("license", fact.key)
         label = next(iter(_labels(fact).values()), None)
         self._describe(graph, iri, str(JLLM.License), fact, label, lang)
@@ -182,27 +222,36 @@ class Catalog:
                     boolean(fact.allows_commercial_use))
         return iri
 
-    def developer(self, reference: Any, graph: str, lang: str) -> str:
-        developer = getattr(reference, "developer", reference)
-        kind = "person" if getattr(developer, "kind", "org") == "person" else "org"
+    def developer(self, reference: DeveloperRef | Developer, graph: str, lang: str) -> str:
+        developer: Developer
+        written: str | None
+        if isinstance(reference, DeveloperRef):
+            developer, written = reference.developer, reference.text or None
+        else:  # a curated developer another curated entry names: its labels describe it
+            developer, written = reference, None
+        kind = "person" if developer.kind == "person" else "org"
         iri = resource_iri(kind, developer.key)
         rdf_class = JLLM.Person if kind == "person" else JLLM.Organization
-        written = getattr(reference, "text", None) or getattr(reference, "label", None)
         self._describe(graph, iri, str(rdf_class), developer, written, lang)
-        parent = getattr(developer, "parent", None)
-        if parent and getattr(developer, "curated", True):
+        parent = developer.parent
+        if parent and developer.curated:
             self.sink.add(CURATED_GRAPH, iri, str(SCHEMA.parentOrganization),
                           resource_iri("org", parent))
         return iri
 
-    def architecture(self, reference: Any, graph: str, lang: str) -> str:
-        architecture = getattr(reference, "architecture", reference)
+    def architecture(self, reference: ArchitectureRef | Architecture, graph: str,
+                     lang: str) -> str:
+        architecture: Architecture
+        written: str | None
+        if isinstance(reference, ArchitectureRef):
+            architecture, written = reference.architecture, reference.text or None
+        else:
+            architecture, written = reference, reference.label
         iri = resource_iri("architecture", architecture.key)
-        written = getattr(reference, "text", None) or getattr(reference, "label", None)
         self._describe(graph, iri, str(JLLM.Architecture), architecture, written, lang)
         return iri
 
-    def dataset(self, mention: Any, graph: str, lang: str) -> str:
+    def dataset(self, mention: DatasetMention, graph: str, lang: str) -> str:
         iri = resource_iri("dataset", mention.key)
         entry = dataset_catalogue().get(mention.key) if mention.curated else None
         if entry is not None:
@@ -234,17 +283,17 @@ class Catalog:
                 # via str: the catalogue's floats must not leak binary rounding into xsd:decimal
                 add(CURATED_GRAPH, iri, str(JLLM.parameterCount),
                     decimal(Decimal(str(model.parameters))))
-            if getattr(model, "developer", None):
+            if model.developer:
                 developer = _catalogued(developer_catalogue(), model.developer,
                                         f"foreign_models.yaml: {model.key}", "developer")
                 add(CURATED_GRAPH, iri, str(JLLM.developer),
                     self.developer(developer, CURATED_GRAPH, "en"))
-            if getattr(model, "architecture", None):
+            if model.architecture:
                 architecture = _catalogued(architecture_catalogue(), model.architecture,
                                            f"foreign_models.yaml: {model.key}", "architecture")
                 add(CURATED_GRAPH, iri, str(JLLM.architecture),
                     self.architecture(architecture, CURATED_GRAPH, "en"))
-            if getattr(model, "family", None):
+            if model.family:
                 # the catalogue rejects a model whose family it does not list
                 family = foreign_family_catalogue()[model.family]
                 add(CURATED_GRAPH, iri, str(JLLM.family), self.foreign_family(family))
@@ -330,22 +379,23 @@ class Catalog:
                                bullet.developer, source_location(self.sink, graph, bullet.line))
 
     def reference_row(self, row: ReferenceRow, graph: str, lang: str, index: ModelIndex) -> str:
-        arxiv = _ARXIV.search(row.url or "")
-        slug = f"arxiv-{arxiv.group(1)}" if arxiv else slugify(row.title)
+        arxiv = arxiv_id(row.url)
+        slug = f"arxiv-{arxiv}" if arxiv else slugify(row.title)
         iri = resource_iri("paper", slug)
         add = self.sink.add
         add(graph, iri, RDF_TYPE, str(JLLM.Paper))
         add(graph, iri, RDFS_LABEL, text(row.title))
         add(graph, iri, str(JLLM.sourceLocation), source_location(self.sink, graph, row.row.line))
         if arxiv:
-            add(graph, iri, str(JLLM.arxivId), text(arxiv.group(1)))
+            add(graph, iri, str(JLLM.arxivId), text(arxiv))
         if row.url:
             add(graph, iri, str(SCHEMA.url), row.url)
         if row.venue:
             add(graph, iri, str(JLLM.venue), text(row.venue))
-        date = _reference_date(row.date)
+        date = parse_reference_date(row.date)
         if date is not None:
-            add(graph, iri, str(SCHEMA.datePublished), date)
+            value, precision = date
+            add(graph, iri, str(SCHEMA.datePublished), typed(value, str(XSD[precision])))
         for subject in row.subjects:
             add(graph, iri, str(SCHEMA.about), text(subject))
             self._link_subject(subject, iri, graph, lang, index)
@@ -359,17 +409,20 @@ class Catalog:
         if family is not None:
             self.sink.add(graph, self.foreign_family(family), str(JLLM.paper), paper)
         for reference in parse_architecture_cell(subject):
-            architecture = getattr(reference, "architecture", reference)
+            architecture = reference.architecture
             # "Llama 2", "Code Llama" are families with a paper of their own, not the paper of
             # the Llama architecture; "LLaMA", "GPT-NeoX", "Qwen" name both
             names_it = match_key(subject) in {match_key(architecture.label),
                                               match_key(architecture.key)}
-            if getattr(architecture, "curated", True) and (family is None or names_it):
+            if architecture.curated and (family is None or names_it):
                 self.sink.add(graph, self.architecture(reference, graph, lang), str(JLLM.paper),
                               paper)
 
 
-def _catalogued(table: Mapping[str, Any], key: str, owner: str, what: str) -> Any:
+EntryT = TypeVar("EntryT")
+
+
+def _catalogued(table: Mapping[str, EntryT], key: str, owner: str, what: str) -> EntryT:
     """The entry ``key`` of the curated ``{what}s.yaml`` that another curated entry
     (``owner``) refers to; an error naming both when it is missing."""
     entry = table.get(key)
@@ -382,19 +435,6 @@ class _Uncurated:
     """An entity no curated table knows: only the label as written describes it."""
 
     curated = False
-
-
-def _reference_date(value: str | None) -> Any:
-    if not value:
-        return None
-    match = re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})", value.strip())
-    if match:
-        year, month, day = (int(part) for part in match.groups())
-        return typed(f"{year:04d}-{month:02d}-{day:02d}", str(XSD.date))
-    match = re.fullmatch(r"(\d{4})[./-](\d{1,2})", value.strip())
-    if match:
-        return typed(f"{int(match.group(1)):04d}-{int(match.group(2)):02d}", str(XSD.gYearMonth))
-    return None
 
 
 __all__ = ["CURATED_GRAPH", "DERIVATION_PROPERTIES", "Catalog", "Derivations"]

@@ -7,25 +7,29 @@ that the mapper itself never parses text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
-from typing import Any
+from typing import Generic, Protocol, TypeVar
 
-from jllm_kg.curated import load_curated
-from jllm_kg.ingest.records import Cell, Checkpoint
+from jllm_kg.ingest.records import Cell, Checkpoint, ColumnKey
 from jllm_kg.map.identity import ModelNode
-from jllm_kg.map.siblings import name_tokens, stages_of
 from jllm_kg.normalize import quantities
-from jllm_kg.normalize.architectures import parse_architecture_cell
-from jllm_kg.normalize.base_models import parse_base_cell
-from jllm_kg.normalize.datasets import parse_training_data_cell
-from jllm_kg.normalize.developers import parse_developer_cell
+from jllm_kg.normalize.architectures import ArchitectureRef, parse_architecture_cell
+from jllm_kg.normalize.base_models import BaseRef, parse_base_cell
+from jllm_kg.normalize.datasets import TrainingStatement, parse_training_data_cell
+from jllm_kg.normalize.developers import DeveloperRef, parse_developer_cell
+from jllm_kg.normalize.domains import domain_concepts
+from jllm_kg.normalize.labels import (
+    name_size_texts,
+    name_tokens,
+    named_item_sizes,
+    stages_of,
+    written_label_key,
+)
 from jllm_kg.normalize.licenses import LicenseStatement, parse_license_cell
+from jllm_kg.normalize.quantities import ContextStatement, ParameterSize
 from jllm_kg.normalize.selectors import CheckpointName, Selector, assign_by_selector, parse_selector
-from jllm_kg.normalize.text import is_unknown_marker, match_key
 from jllm_kg.vocab import JLLM
 
 
@@ -39,16 +43,25 @@ class ParentMention:
     evidence: str
 
 
-@dataclass(frozen=True)
-class _Selected:
-    """Any per-variant value with the selector protocol of ``normalize.selectors``."""
+class PerVariant(Protocol):
+    """A value a cell states for some of a row's checkpoints: licence, context, base and
+    training statements (their selector is parsed, or the tokens of one)."""
 
-    value: Any
+    @property
+    def selector(self) -> Selector | tuple[str, ...] | None: ...
+
+
+V = TypeVar("V", bound=PerVariant)
+
+
+@dataclass(frozen=True)
+class _Selected(Generic[V]):
+    """A per-variant value with the selector protocol of ``normalize.selectors``: its parsed
+    selector and whether it adds to the row's other values."""
+
+    value: V
     selector: Selector | None
     additive: bool = False
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.value, name)
 
 
 def _as_selector(selector: object) -> Selector | None:
@@ -59,22 +72,25 @@ def _as_selector(selector: object) -> Selector | None:
     return parse_selector(str(selector))
 
 
-def _selected(value: Any) -> _Selected:
-    selector_text = getattr(value, "selector_text", None)
-    selector = (parse_selector(selector_text) if selector_text
-                else _as_selector(getattr(value, "selector", None)))
+def _selected(value: V) -> _Selected[V]:
+    # the selector as written parses better than its tokens ("base (v2) & large")
+    selector_text: str | None = getattr(value, "selector_text", None)
+    selector = parse_selector(selector_text) if selector_text else _as_selector(value.selector)
     return _Selected(value, selector, bool(getattr(value, "additive", False)))
 
 
-def assign(statements: Sequence[Any], models: Sequence[ModelNode]) -> dict[int, list[Any]]:
-    """Which statements apply to which model (by index), by the statements' selectors."""
-    wrapped = [s if isinstance(s, LicenseStatement) else _selected(s) for s in statements]
-    names = [
+def _checkpoint_names(models: Sequence[ModelNode]) -> list[CheckpointName]:
+    return [
         CheckpointName(label=model.checkpoint.label if model.checkpoint else model.name,
                        hf_id=model.hf_id)
         for model in models
     ]
-    return assign_by_selector(wrapped, names)
+
+
+def assign(statements: Sequence[V], models: Sequence[ModelNode]) -> dict[int, list[V]]:
+    """Which statements apply to which model (by index), by the statements' selectors."""
+    hits = assign_by_selector([_selected(s) for s in statements], _checkpoint_names(models))
+    return {index: [wrapped.value for wrapped in found] for index, found in hits.items()}
 
 
 _TUNING_PHASES = frozenset({"instruction-tuning", "preference-tuning"})
@@ -100,11 +116,11 @@ def _training_stages(models: Sequence[ModelNode]) -> list[frozenset[str]]:
     return stages
 
 
-def _statement_phases(statement: Any) -> frozenset[str]:
-    return frozenset(getattr(statement, "phases", ()) or (statement.phase,))
+def _statement_phases(statement: TrainingStatement) -> frozenset[str]:
+    return frozenset(statement.phases or (statement.phase,))
 
 
-def _default_targets(statement: Any, stages: Sequence[frozenset[str]]) -> set[int]:
+def _default_targets(statement: TrainingStatement, stages: Sequence[frozenset[str]]) -> set[int]:
     """The checkpoints an unselected statement describes, from its phase(s).
 
     Pre-training (and any statement naming a non-tuning phase) describes every checkpoint of the
@@ -124,19 +140,19 @@ def _default_targets(statement: Any, stages: Sequence[frozenset[str]]) -> set[in
     return tuned or everyone
 
 
-def _phase_key(statement: Any) -> frozenset[str]:
+def _phase_key(statement: TrainingStatement) -> frozenset[str]:
     phases = _statement_phases(statement)
     # "Pre-training:" in a continual section and the section default are the same phase
     return frozenset("pretraining" if p in _PRETRAINING_PHASES else p for p in phases)
 
 
-def _without(statement: Any, excluded: set[str]) -> Any:
+def _without(statement: TrainingStatement, excluded: set[str]) -> TrainingStatement:
     kept = tuple(d for d in statement.datasets if d.key not in excluded)
     return statement if len(kept) == len(statement.datasets) else replace(statement, datasets=kept)
 
 
-def assign_training(statements: Sequence[Any], models: Sequence[ModelNode]
-                    ) -> dict[int, list[Any]]:
+def assign_training(statements: Sequence[TrainingStatement], models: Sequence[ModelNode]
+                    ) -> dict[int, list[TrainingStatement]]:
     """Which training-data statements describe which model (by index).
 
     Why not :func:`assign` (most specific selector wins): a training cell describes a pipeline,
@@ -155,13 +171,9 @@ def assign_training(statements: Sequence[Any], models: Sequence[ModelNode]
     Returned statements are the parser's statements (exclusions applied as copies); every
     model index is present.
     """
-    names = [
-        CheckpointName(label=model.checkpoint.label if model.checkpoint else model.name,
-                       hf_id=model.hf_id)
-        for model in models
-    ]
+    names = _checkpoint_names(models)
     stages = _training_stages(models)
-    chosen: dict[int, list[Any]] = {i: [] for i in range(len(models))}
+    chosen: dict[int, list[TrainingStatement]] = {i: [] for i in range(len(models))}
     exclusions: dict[int, set[str]] = {i: set() for i in range(len(models))}
 
     selected = [s for s in statements if _selector_of(s) is not None]
@@ -171,17 +183,17 @@ def assign_training(statements: Sequence[Any], models: Sequence[ModelNode]
             for index, found in hits.items():
                 if found:
                     exclusions[index].update(d.key for d in statement.excluded)
-    by_phase: dict[frozenset[str], list[Any]] = {}
+    by_phase: dict[frozenset[str], list[TrainingStatement]] = {}
     for statement in selected:
         if not (statement.excluded and not statement.datasets):
             by_phase.setdefault(_phase_key(statement), []).append(statement)
     replaced: dict[int, set[frozenset[str]]] = {i: set() for i in range(len(models))}
-    selected_hits: dict[int, list[Any]] = {i: [] for i in range(len(models))}
+    selected_hits: dict[int, list[TrainingStatement]] = {i: [] for i in range(len(models))}
     for phase, group in by_phase.items():
         for index, found in assign_by_selector([_selected(s) for s in group], names).items():
             for wrapped in found:
                 selected_hits[index].append(wrapped.value)
-                if wrapped.value.datasets and not getattr(wrapped.value, "additive", False):
+                if wrapped.value.datasets and not wrapped.value.additive:
                     replaced[index].add(phase)
 
     for statement in statements:
@@ -200,11 +212,12 @@ def assign_training(statements: Sequence[Any], models: Sequence[ModelNode]
     }
 
 
-def _selector_of(statement: Any) -> Selector | None:
+def _selector_of(statement: TrainingStatement) -> Selector | None:
     return _selected(statement).selector
 
 
-def model_sizes(row_cells: Mapping[str, Cell], models: Sequence[ModelNode]) -> dict[int, Any]:
+def model_sizes(row_cells: Mapping[ColumnKey, Cell], models: Sequence[ModelNode]
+                ) -> dict[int, ParameterSize]:
     """The parameter size of each model of a row (by index), where the row states it.
 
     In order, the first that gives a size:
@@ -233,11 +246,11 @@ def model_sizes(row_cells: Mapping[str, Cell], models: Sequence[ModelNode]) -> d
     single = stated[0] if len(stated) == 1 else None
     if single is not None and not all(_agrees(single, t) for t in tokens):
         single = None
-    sizes: dict[int, Any] = {}
+    sizes: dict[int, ParameterSize] = {}
     for index, model in enumerate(models):
         size = checkpoint_size(model.checkpoint, model.name)
         if size is None and model.checkpoint is not None:
-            size = named.get(_label_key(model.checkpoint.label))
+            size = named.get(written_label_key(model.checkpoint.label))
         if size is None and single is not None and (tokens[index] or len(models) == 1):
             # a checkpoint of a several-model row must name the size itself: "(large,
             # **2.7b**)" sizes gpt-neox-japanese-2.7b, not gpt2-large
@@ -255,27 +268,15 @@ def model_sizes(row_cells: Mapping[str, Cell], models: Sequence[ModelNode]) -> d
     return sizes
 
 
-_NAME_SIZE_TOKEN = re.compile(r"^(?:\d+x)?\d+(?:\.\d+)?[bm]$", re.IGNORECASE)
-_NAMED_ITEM = re.compile(
-    r"(?<![\w.])(?P<name>[A-Za-z][\w-]*)\s*\(\s*(?P<size>\d+(?:\.\d+)?\s*[MmBb])\s*\)"
-)
-
-
-def _label_key(label: str) -> str:
-    return match_key(label.replace("\u2011", "-")).strip()
-
-
-def _name_size_tokens(model: ModelNode) -> list[Any]:
+def _name_size_tokens(model: ModelNode) -> list[ParameterSize]:
     """Size tokens standing alone (between ``-``) in a checkpoint's link label and repo name;
     ``japanese-stablelm-2-1_6b`` has none (``1_6b`` is not a size notation)."""
     names = [model.name]
     if model.checkpoint is not None:
         names.append(model.checkpoint.label)
-    found: list[Any] = []
+    found: list[ParameterSize] = []
     for name in names:
-        for token in re.split(r"[-\s/()\u2011]+", name):
-            if not _NAME_SIZE_TOKEN.match(token):
-                continue
+        for token in name_size_texts(name):
             size = _size(token)
             if size is None:
                 moe = quantities.parse_parameter_size(token)
@@ -285,14 +286,16 @@ def _name_size_tokens(model: ModelNode) -> list[Any]:
     return found
 
 
-def _same_size(a: Decimal | None, b: Any) -> bool:
+def _same_size(a: Decimal | None, b: ParameterSize | Decimal) -> bool:
     """Equal within the rounding of a nominal size (``7b`` names a 6.7b model)."""
     value = b.value if not isinstance(b, Decimal) else b
     return a is not None and value is not None and abs(a - value) <= Decimal("0.1") * a
 
 
-def _agrees(stated: Any, tokens: Sequence[Any]) -> bool:
+def _agrees(stated: ParameterSize, tokens: Sequence[ParameterSize]) -> bool:
     """Whether every size token of a checkpoint's name is compatible with a stated size."""
+    if stated.value is None:  # cannot happen: stated sizes come from _size
+        return False
     for token in tokens:
         if token.experts is not None and token.expert_size is not None:
             if not token.expert_size < stated.value <= token.experts * token.expert_size:
@@ -302,14 +305,14 @@ def _agrees(stated: Any, tokens: Sequence[Any]) -> bool:
     return True
 
 
-def _distinct(sizes: Sequence[Any]) -> list[Any]:
-    seen: dict[tuple[Any, Any, Any], Any] = {}
+def _distinct(sizes: Sequence[ParameterSize]) -> list[ParameterSize]:
+    seen: dict[tuple[Decimal | None, Decimal | None, Decimal | None], ParameterSize] = {}
     for size in sizes:
         seen.setdefault((size.value, size.nominal, size.active), size)
     return list(seen.values())
 
 
-def _bold_outside_links(cell: Cell | None) -> list[Any]:
+def _bold_outside_links(cell: Cell | None) -> list[ParameterSize]:
     """Sizes a cell writes in bold outside its links (a link's bold size is its own)."""
     if cell is None:
         return []
@@ -326,9 +329,9 @@ def _bold_outside_links(cell: Cell | None) -> list[Any]:
     return sizes
 
 
-def _named_item_sizes(cells_: Sequence[Cell | None]) -> dict[str, Any]:
+def _named_item_sizes(cells_: Sequence[Cell | None]) -> dict[str, ParameterSize]:
     """``word(size)`` items written outside links (``small(160M)``, ``xl(1.5b)``), by word."""
-    found: dict[str, Any] = {}
+    found: dict[str, ParameterSize] = {}
     for cell in cells_:
         if cell is None:
             continue
@@ -336,10 +339,10 @@ def _named_item_sizes(cells_: Sequence[Cell | None]) -> dict[str, Any]:
             text = line.text
             for link in line.links:
                 text = text.replace(link.text, " ")
-            for match in _NAMED_ITEM.finditer(text):
-                size = _size(match["size"])
+            for name, size_text in named_item_sizes(text):
+                size = _size(size_text)
                 if size is not None:
-                    found.setdefault(_label_key(match["name"]), size)
+                    found.setdefault(written_label_key(name), size)
     return found
 
 
@@ -351,7 +354,7 @@ def year(cell: Cell) -> int | None:
     return quantities.parse_year(cell.text)
 
 
-def developers(cell: Cell) -> list[Any]:
+def developers(cell: Cell) -> list[DeveloperRef]:
     return list(parse_developer_cell(" ".join(lines(cell))))
 
 
@@ -359,10 +362,10 @@ def licenses(cell: Cell) -> list[LicenseStatement]:
     return parse_license_cell(lines(cell))
 
 
-def architectures(cell: Cell) -> list[Any]:
+def architectures(cell: Cell) -> list[ArchitectureRef]:
     return list(parse_architecture_cell(cell.lines[0].text if cell.lines else ""))
 
-def _size(text: str) -> Any | None:
+def _size(text: str) -> ParameterSize | None:
     """A parameter size, or None when the text is not a size notation (a link label)."""
     try:
         size = quantities.parse_parameter_size(text)
@@ -371,20 +374,7 @@ def _size(text: str) -> Any | None:
     return size if size is not None and size.value is not None else None
 
 
-def bold_sizes(cell: Cell | None) -> list[Any]:
-    """Sizes written in bold in a cell (the 2023 list gives sizes there, not in links)."""
-    if cell is None:
-        return []
-    sizes = []
-    for line in cell.lines:
-        for span in line.bold:
-            size = _size(span)
-            if size is not None:
-                sizes.append(size)
-    return sizes
-
-
-def checkpoint_size(checkpoint: Checkpoint | None, name: str) -> Any | None:
+def checkpoint_size(checkpoint: Checkpoint | None, name: str) -> ParameterSize | None:
     """The size a checkpoint link states: its bold text, or a label that is only a size."""
     if checkpoint is None:
         return None
@@ -395,44 +385,26 @@ def checkpoint_size(checkpoint: Checkpoint | None, name: str) -> Any | None:
     return None
 
 
-def context_lengths(cell: Cell) -> list[Any]:
+def context_lengths(cell: Cell) -> list[ContextStatement]:
     return list(quantities.parse_context_cell(lines(cell)))
 
 
-@cache
-def _domain_aliases() -> dict[str, str]:
-    data = load_curated("domains.yaml") or {}
-    table: dict[str, str] = {}
-    for concept, spec in (data.get("domains") or data).items():
-        aliases = spec.get("aliases", []) if isinstance(spec, dict) else spec
-        for alias in aliases:
-            table[match_key(str(alias))] = str(JLLM[concept])
-    return table
-
-
 def domains(cell: Cell) -> list[str]:
-    """Domain concepts of a domain cell; text that no alias names gives nothing."""
-    found: list[str] = []
-    for line in cell.lines:
-        if is_unknown_marker(line.text):
-            continue
-        concept = _domain_aliases().get(match_key(line.text))
-        if concept and concept not in found:
-            found.append(concept)
-    return found
+    """Domain concept IRIs of a domain cell; text that no alias names gives nothing."""
+    return [str(JLLM[concept]) for concept in domain_concepts(lines(cell))]
 
 
-def training_statements(cell: Cell, approach: str) -> list[Any]:
+def training_statements(cell: Cell, approach: str) -> list[TrainingStatement]:
     return list(parse_training_data_cell(cell.lines, section_approach=approach))
 
 
-def token_totals(statement: Any) -> list[Decimal]:
+def token_totals(statement: TrainingStatement) -> list[Decimal]:
     """The model-level token totals of a statement (per-dataset counts excluded)."""
-    totals = [amount for amount in getattr(statement, "amounts", ())
+    totals = [amount for amount in statement.amounts
               if isinstance(amount, quantities.TokenCount)]
     return [amount.tokens for amount in totals]
 
 
-def base_references(cell: Cell) -> list[Any]:
+def base_references(cell: Cell) -> list[BaseRef]:
     bold = [span for line in cell.lines for span in line.bold]
     return list(parse_base_cell(lines(cell), bold))

@@ -114,10 +114,6 @@ class QuadSink:
     def nquads(self, graph: str) -> str:
         return "".join(self.lines(graph))
 
-    def merge(self, other: QuadSink) -> None:
-        for graph, triples in other._graphs.items():
-            self._graphs[graph] |= triples
-
 
 def source_location(sink: QuadSink, graph: str, line: int) -> str:
     """The IRI of line ``line`` of source ``graph`` (``{graph}#L{line}``), typed in ``graph``.

@@ -9,7 +9,6 @@ share their title link or their label. Japanese parents named in free text ("Swa
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +16,8 @@ from functools import cache
 
 from jllm_kg.curated import load_curated
 from jllm_kg.ingest.records import Checkpoint, ListDocument, ModelRow
-from jllm_kg.map.siblings import name_tokens, stages_of
+from jllm_kg.normalize.labels import label_keys, size_tokens, stages_of
+from jllm_kg.normalize.sizes import without_trailing_size
 from jllm_kg.normalize.text import loose_key as matching_key
 from jllm_kg.vocab import hf_slug, resource_iri, slugify
 
@@ -112,18 +112,6 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-_SERIES_SIZE = re.compile(r"[\s-]+\d+(\.\d+)?[bBmM]\s*$")
-
-
-def _label_keys(label: str) -> list[str]:
-    """Matching keys of a row label: the whole label, and the label without a parenthesis."""
-    keys = [matching_key(label)]
-    stripped = re.sub(r"\s*[(（].*?[)）]\s*", " ", label).strip()
-    if stripped and matching_key(stripped) not in keys:
-        keys.append(matching_key(stripped))
-    return [k for k in keys if k]
-
-
 @dataclass
 class ModelIndex:
     """Every model row of every list source, clustered into families, with a label index."""
@@ -139,7 +127,7 @@ class ModelIndex:
         for doc in docs:
             for row in doc.models:
                 entry = RowEntry(doc, row, [])
-                entry.keys = _label_keys(row.label)
+                entry.keys = label_keys(row.label)
                 entries.append(entry)
         families = cls._cluster(entries)
         family_labels: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -203,7 +191,7 @@ class ModelIndex:
     def entries_for(self, label: str) -> list[RowEntry]:
         """Rows whose label matches ``label`` (whole, or without its parenthesis)."""
         found: list[RowEntry] = []
-        for key in _label_keys(label):
+        for key in label_keys(label):
             for entry in self.by_key.get(key, ()):
                 if entry not in found:
                     found.append(entry)
@@ -216,7 +204,7 @@ class ModelIndex:
         if not key:
             return []
         return [entry for entry in self.entries
-                if matching_key(_SERIES_SIZE.sub("", entry.row.label)) == key]
+                if matching_key(without_trailing_size(entry.row.label)) == key]
 
     def models_with_prefix(self, prefix: str, sizes: set[str]) -> list[ModelNode]:
         """Checkpoints whose repo name starts with ``prefix`` and states one of ``sizes``
@@ -244,8 +232,3 @@ def _unique(nodes: Iterable[ModelNode]) -> list[ModelNode]:
             result.append(node)
     return result
 
-
-def size_tokens(text: str) -> set[str]:
-    """Size tokens (``70b``, ``8x7b``, ``1.8b``) mentioned in a name or label, lower-cased."""
-    return {t for t in name_tokens(text.replace("(", " ").replace(")", " "))
-            if re.fullmatch(r"(\d+x)?\d+(\.\d+)?[bm]", t)}

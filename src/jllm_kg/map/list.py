@@ -10,13 +10,12 @@ qualified with the text it was read from.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jllm_kg.ingest.records import Cell, ListDocument, ModelRow
 from jllm_kg.map import cells
-from jllm_kg.map.catalog import Catalog, Derivations
+from jllm_kg.map.catalog import MODALITY_CONCEPTS, PHASE_PROPERTIES, Catalog, Derivations
 from jllm_kg.map.graph import (
     RDF_TYPE,
     RDFS_LABEL,
@@ -28,10 +27,19 @@ from jllm_kg.map.graph import (
     text,
     typed,
 )
-from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry, size_tokens
-from jllm_kg.map.siblings import name_tokens, sibling_parents, stages_of
+from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry
+from jllm_kg.map.siblings import sibling_parents
 from jllm_kg.normalize.architectures import architectures_of_checkpoint
 from jllm_kg.normalize.base_models import resolve_model_alias
+from jllm_kg.normalize.labels import (
+    label_core,
+    name_tokens,
+    size_tokens,
+    split_label_size,
+    stages_of,
+    trailing_qualifiers,
+)
+from jllm_kg.normalize.sizes import without_trailing_size
 from jllm_kg.vocab import DCAT, JLLM, SCHEMA, XSD, resource_iri, slugify
 
 APPROACH_CONCEPTS = {
@@ -40,28 +48,11 @@ APPROACH_CONCEPTS = {
     "post-training": JLLM.PostTrainingOnly,
     "merge": JLLM.ModelMerge,
 }
-MODALITY_CONCEPTS = {
-    "text-generation": JLLM.TextGeneration,
-    "text-encoder": JLLM.TextEncoder,
-    "text-embedding": JLLM.TextEmbedding,
-    "vision-language": JLLM.VisionLanguage,
-    "text-to-image": JLLM.TextToImage,
-    "text-to-video": JLLM.TextToVideo,
-    "vision-other": JLLM.MultimodalOther,
-    "speech": JLLM.Speech,
-    "music": JLLM.Music,
-}
 # How a model of a row derives from the base model named in its base cell, by section.
 BASE_DERIVATION = {
     "continual": "ContinualPretrainingDerivation",
     "post-training": "FineTuning",
     "merge": "Merge",
-}
-PHASE_PROPERTIES = {
-    "pretraining": JLLM.pretrainedOn,
-    "continual-pretraining": JLLM.pretrainedOn,
-    "instruction-tuning": JLLM.instructionTunedOn,
-    "preference-tuning": JLLM.preferenceTunedOn,
 }
 MENTION_DERIVATIONS = {
     "continual": "ContinualPretrainingDerivation",
@@ -72,6 +63,19 @@ MENTION_DERIVATIONS = {
     "merge": "Merge",
     "initialization": "Initialization",
 }
+
+
+@dataclass(frozen=True)
+class UnresolvedParent:
+    """A parent named in a row that no row, repo or curated model is: it became a bare
+    labelled model node (``file`` is the source's file name)."""
+
+    file: str
+    line: int
+    label: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line} {self.label}"
 
 
 def source_graph(doc_slug: str) -> str:
@@ -108,7 +112,7 @@ class ListMapper:
         self.sink = sink
         self.catalog = catalog
         self.derivations = Derivations(sink)
-        self.unresolved_parents: list[tuple[str, int, str]] = []
+        self.unresolved_parents: list[UnresolvedParent] = []
 
     # -- documents --------------------------------------------------------------------------
 
@@ -320,11 +324,11 @@ class ListMapper:
         models = ctx.models
         names = [model.name for model in models]
         has_sibling_parent: set[int] = set()
-        for child, parent, kind in sibling_parents(names):
+        for child, sibling, derivation in sibling_parents(names):
             has_sibling_parent.add(child)
             evidence = (f"checkpoint names in the same row: {names[child]} is a "
-                        f"{kind} of {names[parent]}")
-            self._derive(ctx, models[child], models[parent].iri, kind, evidence)
+                        f"{derivation} of {names[sibling]}")
+            self._derive(ctx, models[child], models[sibling].iri, derivation, evidence)
 
         approach = ctx.row.category.approach
         roots = [i for i in range(len(models)) if i not in has_sibling_parent]
@@ -389,22 +393,24 @@ class ListMapper:
             return [named[0].iri]
         if japanese is False or not unknown:
             return []
-        self.unresolved_parents.append((ctx.graph, ctx.row.row.line, label))
+        self.unresolved_parents.append(
+            UnresolvedParent(ctx.entry.doc.source.path, ctx.row.row.line, label)
+        )
         return [self.catalog.mentioned_model(label, size, ctx.graph, ctx.lang,
                                              written=split_label_size(written)[0])]
 
     def _resolve_japanese(self, ctx: _RowContext, label: str, size: str | None,
                           child: ModelNode) -> list[ModelNode]:
         wanted_sizes = size_tokens(label) | (size_tokens(size) if size else set())
-        label_core = re.sub(r"\s*[(（][^)）]*[)）]\s*$", "", label).strip()
-        candidates = self.index.entries_for(label) or self.index.entries_for(label_core)
+        core = label_core(label)
+        candidates = self.index.entries_for(label) or self.index.entries_for(core)
         if not candidates:
-            without_size = re.sub(r"[\s-]*\d+(\.\d+)?[bBmM]$", "", label_core).strip()
-            if without_size and without_size != label_core:
-                candidates = self.index.entries_for(without_size)
+            series = without_trailing_size(core).strip()
+            if series and series != core:
+                candidates = self.index.entries_for(series)
         candidates = [c for c in candidates if c.family != ctx.entry.family]
         if not candidates:
-            prefixed = self.index.models_with_prefix(label_core, wanted_sizes)
+            prefixed = self.index.models_with_prefix(core, wanted_sizes)
             return self._pick_by_size(prefixed, wanted_sizes, child, label)
         same_source = [c for c in candidates if c.doc is ctx.entry.doc]
         entries = same_source or candidates
@@ -451,51 +457,14 @@ class ListMapper:
         return list(by_size.values())
 
 
-_TRAILING_DETAIL = re.compile(r"[(（](?P<detail>[^()（）]*)[)）]\s*$")
-
-
 def _with_qualifiers(nodes: list[ModelNode], label: str) -> list[ModelNode]:
-    """The checkpoints whose repo name has every word of the label's trailing parenthesis
+    """The checkpoints whose repo name has every qualifier of the label's trailing parenthesis
     (``base``, ``v2``, ``large``), in row order; empty when the parenthesis has no such words or
     no checkpoint has them all (``Youri 7B (base)`` names ``youri-7b``, not a "base" repo)."""
-    match = _TRAILING_DETAIL.search(label)
-    if match is None:
-        return []
-    qualifiers = {token for part in re.split(r"[,、]", match.group("detail"))
-                  for token in name_tokens(part) if token.isascii() and not size_tokens(token)}
+    qualifiers = trailing_qualifiers(label)
     if not qualifiers:
         return []
     return [node for node in nodes if node.hf_id and qualifiers <= set(name_tokens(node.name))]
-
-
-_SIZE_LIST = re.compile(r"^(?P<core>.*?)\s*[(（](?P<sizes>[^()（）]*)[)）]$")
-
-
-def split_label_size(label: str) -> tuple[str, str | None]:
-    """A parent label without unbalanced brackets, and its parenthesised size list if any.
-
-    >>> split_label_size("LLM-jp-3 (1.8b, 13b)")
-    ('LLM-jp-3', '1.8b, 13b')
-    >>> split_label_size("(Laboro BERT(base)")
-    ('Laboro BERT(base)', None)
-    >>> split_label_size("Youri 7B (base)")
-    ('Youri 7B (base)', None)
-    """
-    cleaned = label.strip()
-    while cleaned.startswith(("(", "（")) and cleaned.count("(") + cleaned.count("（") > (
-        cleaned.count(")") + cleaned.count("）")
-    ):
-        cleaned = cleaned[1:].strip()
-    while cleaned.endswith((")", "）")) and cleaned.count(")") + cleaned.count("）") > (
-        cleaned.count("(") + cleaned.count("（")
-    ):
-        cleaned = cleaned[:-1].strip()
-    match = _SIZE_LIST.match(cleaned)
-    if match and size_tokens(match.group("sizes")) and all(
-        size_tokens(part) for part in re.split(r"[,、]", match.group("sizes"))
-    ):
-        return match.group("core"), match.group("sizes")
-    return cleaned, None
 
 
 def _fragment(iri: str) -> str:

@@ -21,12 +21,13 @@ IRIs beyond the vocabulary contract (all deterministic, no blank nodes):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Final
+from functools import cache
+from typing import Final
 
+from jllm_kg.curated import load_table
+from jllm_kg.curated.schemas import PaperGroupsFile
 from jllm_kg.ingest.paper_records import (
     EvaluationRecord,
     LineageStatement,
@@ -35,7 +36,13 @@ from jllm_kg.ingest.paper_records import (
     PaperModelFact,
     TrainingDataStatement,
 )
-from jllm_kg.map.catalog import CURATED_GRAPH, Catalog, Derivations
+from jllm_kg.map.catalog import (
+    CURATED_GRAPH,
+    MODALITY_CONCEPTS,
+    PHASE_PROPERTIES,
+    Catalog,
+    Derivations,
+)
 from jllm_kg.map.graph import (
     RDF_TYPE,
     RDFS_COMMENT,
@@ -49,7 +56,8 @@ from jllm_kg.map.graph import (
 )
 from jllm_kg.map.identity import canonical_hf_id, hf_model_iri
 from jllm_kg.normalize.benchmarks import resolve_benchmark
-from jllm_kg.normalize.datasets import resolve_dataset
+from jllm_kg.normalize.datasets import DatasetMention, resolve_dataset
+from jllm_kg.normalize.dates import parse_month_year
 from jllm_kg.normalize.developers import DeveloperRef, lookup_developer
 from jllm_kg.normalize.licenses import resolve_license
 from jllm_kg.normalize.quantities import parse_parameter_size
@@ -64,43 +72,23 @@ from jllm_kg.vocab import (
     slugify,
 )
 
-# The paper's modality groups that name exactly one modality concept. "Language model" (GPT
-# and RoBERTa) and "Language-image model" (CLIP, Stable Diffusion, MiniGPT-4) span several, so
-# they give none: the list's sections say which.
-GROUP_MODALITIES: Final = {
-    "speech model": JLLM.Speech,
-    "language-speech model": JLLM.Speech,
-}
-PHASE_PROPERTIES: Final = {
-    "pretraining": JLLM.pretrainedOn,
-    "instruction-tuning": JLLM.instructionTunedOn,
-    "preference-tuning": JLLM.preferenceTunedOn,
-    "fine-tuning": None,  # only jllm:trainedOn: no phase property for generic fine-tuning
-}
 # Datatype IRIs as strings: importing rdflib's closed XSD namespace into this module makes
 # pytest's doctest collection warn about unknown attributes.
 XSD_DATE: Final = "http://www.w3.org/2001/XMLSchema#date"
 XSD_GYEAR: Final = "http://www.w3.org/2001/XMLSchema#gYear"
 XSD_GYEARMONTH: Final = "http://www.w3.org/2001/XMLSchema#gYearMonth"
-_MONTHS: Final = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+@cache
+def _group_modalities() -> dict[str, str]:
+    """The papers' model groups that name one modality (``data/curated/paper_groups.yaml``),
+    by case-folded group name."""
+    groups = load_table("paper_groups.yaml", PaperGroupsFile).group_modalities
+    return {group.casefold(): modality for group, modality in groups.items()}
 
 
 class PaperMappingError(ValueError):
     """A paper record cannot be mapped (a malformed date, size or score); names file and line."""
-
-
-def parse_month_year(value: str) -> str | None:
-    """``"April 2021"`` → ``"2021-04"`` (an ``xsd:gYearMonth``); None for any other text.
-
-    >>> parse_month_year("September 2022")
-    '2022-09'
-    """
-    match = re.fullmatch(r"\s*([A-Za-z]+)\.?\s+(\d{4})\s*", value)
-    if not match:
-        return None
-    month = _MONTHS.get(match.group(1).casefold()[:3])
-    return f"{match.group(2)}-{month:02d}" if month else None
 
 
 def model_iri(ref: ModelRef) -> str:
@@ -147,24 +135,13 @@ def setting_text(record: EvaluationRecord) -> str | None:
     return f"{record.setting}: {tasks}" if record.setting else tasks
 
 
-@dataclass(frozen=True)
-class _Dataset:
-    """A dataset as ``Catalog.dataset`` wants it: key, curated labels, the label as written."""
-
-    key: str
-    label: str
-    curated: bool
-    labels: dict[str, str] = field(default_factory=dict)
-    url: str | None = None
-    curated_url: str | None = None
-
-
-def _dataset(label: str) -> _Dataset:
+def _dataset(label: str) -> DatasetMention:
+    """A dataset the paper names, as ``Catalog.dataset`` wants it (no link of its own: a
+    curated dataset's URL is the catalogue's)."""
     entry = resolve_dataset(label)
     if entry is None:
-        return _Dataset(slugify(label), label, curated=False)
-    return _Dataset(entry.key, label, curated=True, labels=dict(entry.labels),
-                    curated_url=entry.url)
+        return DatasetMention(label, slugify(label))
+    return DatasetMention(label, entry.key, curated=True)
 
 
 class PaperMapper:
@@ -184,7 +161,7 @@ class PaperMapper:
         self.organization: str | None = None
         self._models: set[str] = set()
 
-    def add(self, subject: str, predicate: Any, obj: Term | str | Any) -> None:
+    def add(self, subject: str, predicate: str, obj: Term | str) -> None:
         value = obj if isinstance(obj, Term) else str(obj)
         self.sink.add(self.graph, subject, str(predicate), value)
 
@@ -222,7 +199,7 @@ class PaperMapper:
         # in the curated graph, with where they come from.
         graph = CURATED_GRAPH if metadata.metadata_origin else self.graph
 
-        def record(predicate: Any, value: Term | str) -> None:
+        def record(predicate: str, value: Term | str) -> None:
             self.sink.add(graph, paper, str(predicate), value)
 
         if metadata.arxiv_id:
@@ -323,9 +300,9 @@ class PaperMapper:
             if size is None or size.value is None:
                 raise PaperMappingError(f"{where}: not a parameter count: {fact.size!r}")
             self.add(iri, JLLM.parameterCount, decimal(size.value))
-        modality = GROUP_MODALITIES.get(fact.group.casefold())
+        modality = _group_modalities().get(fact.group.casefold())
         if modality is not None:
-            self.add(iri, JLLM.modality, modality)
+            self.add(iri, JLLM.modality, MODALITY_CONCEPTS[modality])
 
     # -- results ----------------------------------------------------------------------------
 
@@ -374,7 +351,7 @@ class PaperMapper:
         self.add(node, JLLM.source, self.graph)
 
     def map_training_data(self, statement: TrainingDataStatement) -> None:
-        phase_property = PHASE_PROPERTIES[statement.phase]
+        phase_property = PHASE_PROPERTIES.get(statement.phase)
         for label in statement.datasets:
             dataset = self.catalog.dataset(_dataset(label), self.graph, self.lang)
             for ref in statement.models:
@@ -411,6 +388,5 @@ __all__ = [
     "map_paper",
     "model_iri",
     "paper_iri",
-    "parse_month_year",
     "setting_text",
 ]

@@ -31,52 +31,20 @@ llm-jp-13b-instruct-full-jaster-v1.0 <- llm-jp-13b-v1.0 InstructionTuning
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
 
-from jllm_kg.curated import load_curated
+from jllm_kg.normalize.labels import is_stage_marker, name_tokens, stages_of
+from jllm_kg.normalize.sizes import is_size_token
 
-_SIZE_TOKEN = re.compile(r"^(\d+x)?\d+(\.\d+)?[bm]$")
 _ADAPTER_TUNED = frozenset({"instruction", "preference", "adapter"})
 
 
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    order: int
-    derivation: str
-
-
-@cache
-def _marker_table() -> dict[str, Stage]:
-    table: dict[str, Stage] = {}
-    for name, spec in load_curated("checkpoint_markers.yaml")["stages"].items():
-        stage = Stage(name, int(spec["order"]), str(spec["derivation"]))
-        for token in spec["tokens"]:
-            table[str(token).lower()] = stage
-    return table
-
-
-def name_tokens(name: str) -> list[str]:
-    """Lower-cased tokens of a repo or checkpoint name (split at ``-``, ``_`` and spaces)."""
-    return [token for token in re.split(r"[-_\s/]+", name.lower()) if token]
-
-
-def stages_of(name: str) -> frozenset[Stage]:
-    """The derivation stages a checkpoint name shows (empty for a base checkpoint)."""
-    table = _marker_table()
-    return frozenset(table[t] for t in name_tokens(name) if t in table)
-
-
 def _core(name: str) -> list[str]:
-    table = _marker_table()
-    return [t for t in name_tokens(name) if t not in table and t != "base"]
+    return [t for t in name_tokens(name) if not is_stage_marker(t) and t != "base"]
 
 
 def _sizes(tokens: Sequence[str]) -> set[str]:
-    return {t for t in tokens if _SIZE_TOKEN.match(t)}
+    return {t for t in tokens if is_size_token(t)}
 
 
 def sibling_parents(names: Sequence[str]) -> list[tuple[int, int, str]]:

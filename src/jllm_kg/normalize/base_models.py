@@ -29,6 +29,7 @@ from functools import cache
 from jllm_kg.curated import CuratedDataError, load_table
 from jllm_kg.curated.schemas import ForeignModelsFile, ModelAliasesFile
 from jllm_kg.normalize.selectors import Selector, split_base_note
+from jllm_kg.normalize.sizes import PARAMETER_SIZE
 from jllm_kg.normalize.text import (
     is_unknown_marker,
     loose_key,
@@ -39,7 +40,8 @@ from jllm_kg.normalize.text import (
 
 _FILE = "foreign_models.yaml"
 _ALIASES_FILE = "model_aliases.yaml"
-_SIZE = r"\d+(?:\.\d+)?\s*[bmkt](?:\s*[(（]\s*\d+(?:\.\d+)?\s*[bmkt]\s*[)）])?"
+# "7b", or "7b (6.8b)": a size and the exact size in brackets
+_SIZE = rf"{PARAMETER_SIZE}(?:\s*[(（]\s*{PARAMETER_SIZE}\s*[)）])?"
 _SIZE_ITEM = re.compile(rf"^(?:\d+\s*x\s*)?{_SIZE}$", re.I)
 _TRAILING_PAREN = re.compile(
     r"^(?P<label>.*?)\s*[(（](?P<inner>[^()（）]*(?:[(（][^()（）]*[)）][^()（）]*)*)[)）]$"
@@ -188,7 +190,7 @@ def resolve_foreign_model(label: str, size: str | None) -> ForeignModel | None:
         return None
     wanted = {match_key(size), loose_key(size)}
     # "46.7b" or "7b (6.8b)": also try the first size of the text.
-    first = re.match(r"^\s*([\dx.]+\s*[bmkt])", match_key(size))
+    first = re.match(rf"^\s*((?:\d+x)?{PARAMETER_SIZE})", match_key(size))
     if first:
         wanted.add(loose_key(first.group(1)))
     for model in catalogue.models.values():

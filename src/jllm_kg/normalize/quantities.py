@@ -33,6 +33,7 @@ from typing import Final, Literal
 
 from jllm_kg.curated import load_table
 from jllm_kg.curated.schemas import CorpusUnit, QuantitiesFile
+from jllm_kg.normalize.sizes import PARAMETER_SIZE as _SIZE_NUM
 from jllm_kg.normalize.text import is_unknown_marker
 
 __all__ = [
@@ -254,7 +255,6 @@ class ParameterSize:
         return self.actual if self.actual is not None else self.nominal
 
 
-_SIZE_NUM: Final = r"\d+(?:\.\d+)?\s*[kmbt]"
 _SIZE: Final = re.compile(
     rf"""^(?:
         (?P<experts>\d+)\s*x\s*(?P<expert_size>{_SIZE_NUM})       # 8x70b

@@ -43,13 +43,14 @@ from typing import Protocol, TypeVar
 
 from jllm_kg.curated import load_table
 from jllm_kg.curated.schemas import SelectorsFile
+from jllm_kg.normalize.sizes import SIZE_NUMBER
 from jllm_kg.normalize.text import match_key, split_top_level
 
 _FILE = "selectors.yaml"
 _VERSION = re.compile(r"^v\d+(?:\.\d+)*$")
 _TOKEN_SPLIT = re.compile(r"[^\w.]+|_")
 _AT_LEAST = ">="  # prefix of a size-bound token ("1b 以降" → ">=1b")
-_SIZE_TOKEN = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<unit>[mb])$", re.IGNORECASE)
+_SIZE_TOKEN = re.compile(rf"^(?P<number>{SIZE_NUMBER})(?P<unit>[mb])$", re.IGNORECASE)
 _SIZE_UNITS = {"m": 10**6, "b": 10**9}
 
 

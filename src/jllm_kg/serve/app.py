@@ -35,7 +35,8 @@ def graph_service(source: GraphService | QueryExecutor | Snapshot | ox.Store,
     if isinstance(source, ox.Store):
         source = snapshot_from_store(source)
     if isinstance(source, Snapshot):
-        pool = QueryPool(source, size=config.workers, memory_limit=config.worker_memory)
+        pool = QueryPool(source, size=config.workers, memory_limit=config.worker_memory,
+                         isolate_network=not config.allow_service)
         return GraphService(pool, config, source)
     return GraphService(source, config)
 

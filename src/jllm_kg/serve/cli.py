@@ -80,7 +80,8 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-result", type=_size, default=128 * 1024 * 1024, metavar="BYTES",
                         help="largest answer (default: 128M)")
     parser.add_argument("--allow-service", action="store_true",
-                        help="let SPARQL SERVICE make outbound requests (off: SSRF risk)")
+                        help="let SPARQL SERVICE make outbound requests: lifts the SERVICE "
+                             "refusal and the query workers' network isolation (SSRF risk)")
     parser.add_argument("--base-url", metavar="URL",
                         help="public URL of this server, used in VoID and the service "
                              "description (default: from each request)")

@@ -39,7 +39,8 @@ class ServeConfig:
     max_result_bytes: int = 128 * 1024 * 1024
     """Bytes of one serialized answer; a larger one is refused with an explicit error."""
     allow_service: bool = False
-    """Let ``SERVICE`` through (pyoxigraph then makes outbound HTTP requests: SSRF risk)."""
+    """Let ``SERVICE`` through and leave the query workers their network (pyoxigraph then makes
+    outbound HTTP requests: SSRF risk). Off: refused by the text check, and no network."""
     base_url: str | None = None
     """Public URL of this server (``https://example.org/jllm``); ``None``: from each request."""
     resource_base: str = ID_BASE

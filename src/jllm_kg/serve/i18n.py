@@ -87,6 +87,64 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "ja": "破線の枠：マージされた子孫の他の親モデル。",
         "fr": "Cadres en pointillés : autres parents d'un descendant fusionné.",
     },
+    "ontology": {"en": "Ontology", "ja": "オントロジー", "fr": "Ontologie"},
+    # before a list of values; French typography puts a space before the colon
+    "colon": {"en": ": ", "ja": "：", "fr": " : "},
+    "contents": {"en": "Contents", "ja": "目次", "fr": "Sommaire"},
+    "classes": {"en": "Classes and their properties", "ja": "クラスとそのプロパティ",
+                "fr": "Classes et leurs propriétés"},
+    "derivation_tree": {"en": "Lineage properties (sub-properties of prov:wasDerivedFrom)",
+                        "ja": "系譜のプロパティ（prov:wasDerivedFrom の下位プロパティ）",
+                        "fr": "Propriétés de lignée (sous-propriétés de prov:wasDerivedFrom)"},
+    "derivation_tree_note": {
+        "en": "Every edge is written twice: with the specific property and with "
+              "prov:wasDerivedFrom; its prov:qualifiedDerivation node says the derivation "
+              "type (shown after each property), the evidence and where it was read.",
+        "ja": "各辺は個別のプロパティと prov:wasDerivedFrom の両方で書かれる。"
+              "prov:qualifiedDerivation のノードが派生の種類（各プロパティの後に表示）、"
+              "根拠、読み取った位置を示す。",
+        "fr": "Chaque arête est écrite deux fois : avec la propriété spécifique et avec "
+              "prov:wasDerivedFrom ; son nœud prov:qualifiedDerivation donne le type de "
+              "dérivation (affiché après chaque propriété), la preuve et l'endroit où elle a "
+              "été lue.",
+    },
+    "training_data_tree": {"en": "Training data by phase", "ja": "学習段階ごとの学習データ",
+                           "fr": "Données d'entraînement par phase"},
+    "all_properties": {"en": "All properties", "ja": "すべてのプロパティ",
+                       "fr": "Toutes les propriétés"},
+    "reused_terms": {"en": "Reused terms", "ja": "再利用している語彙",
+                     "fr": "Termes réutilisés"},
+    "reused_note": {
+        "en": "Terms of other vocabularies the graph uses, with how jllm-kg uses them; their "
+              "definitions are their vocabularies' own.",
+        "ja": "グラフが使う他の語彙の語と、jllm-kg での使い方。定義は各語彙のもの。",
+        "fr": "Termes d'autres vocabulaires qu'utilise le graphe, et l'usage qu'en fait "
+              "jllm-kg ; leurs définitions sont celles de leurs vocabulaires.",
+    },
+    "schemes": {"en": "Concept schemes", "ja": "概念体系", "fr": "Schémas de concepts"},
+    "example_query": {"en": "Example query", "ja": "クエリの例", "fr": "Exemple de requête"},
+    "domain": {"en": "domain", "ja": "定義域", "fr": "domaine"},
+    "range": {"en": "range", "ja": "値域", "fr": "codomaine"},
+    "subclass_of": {"en": "Subclass of", "ja": "上位クラス", "fr": "Sous-classe de"},
+    "subclasses": {"en": "Subclasses", "ja": "下位クラス", "fr": "Sous-classes"},
+    "sub_property_of": {"en": "sub-property of", "ja": "上位プロパティ",
+                        "fr": "sous-propriété de"},
+    "value_of": {"en": "Value of", "ja": "値として使うプロパティ", "fr": "Valeur de"},
+    "values_of": {"en": "Values of", "ja": "値として使うプロパティ", "fr": "Valeurs de"},
+    "no_properties": {"en": "No property of its own.", "ja": "固有のプロパティはない。",
+                      "fr": "Aucune propriété propre."},
+    "defined_by": {"en": "defined by", "ja": "定義元", "fr": "défini par"},
+    "functional": {"en": "at most one value", "ja": "値は1つまで", "fr": "une valeur au plus"},
+    "json_ld_context": {"en": "JSON-LD context", "ja": "JSON-LD コンテキスト",
+                        "fr": "Contexte JSON-LD"},
+    "kind_class": {"en": "class", "ja": "クラス", "fr": "classe"},
+    "kind_object-property": {"en": "object property", "ja": "オブジェクトプロパティ",
+                             "fr": "propriété d'objet"},
+    "kind_datatype-property": {"en": "datatype property", "ja": "データ型プロパティ",
+                               "fr": "propriété de données"},
+    "kind_annotation-property": {"en": "annotation property", "ja": "注釈プロパティ",
+                                 "fr": "propriété d'annotation"},
+    "kind_property": {"en": "property", "ja": "プロパティ", "fr": "propriété"},
     "no_lineage": {
         "en": "No recorded derivation.",
         "ja": "派生関係の記録はありません。",

@@ -11,6 +11,11 @@ the background, while the other workers keep answering other clients.
 Workers are started through multiprocessing's ``forkserver``: forking from a clean,
 single-threaded server is safe even though the HTTP process runs many threads, and the server
 has pyoxigraph preloaded so a respawn costs only the store load.
+
+Unless ``SERVICE`` is allowed, each worker cuts itself off from the network before it opens
+the store (:mod:`jllm_kg.serve.isolation`) and reports how; the pool logs it. A worker that
+could not be isolated still serves: ``SERVICE`` stays refused by the text check, and the log
+says that the second wall is missing and why.
 """
 
 from __future__ import annotations
@@ -25,10 +30,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from jllm_kg.serve.isolation import NetworkIsolation
 from jllm_kg.serve.snapshot import Snapshot
 from jllm_kg.serve.worker import QueryRequest, Reply, execute, worker_main
 
@@ -51,7 +57,8 @@ class InlineExecutor:
     """Runs queries in the calling thread, without any time limit.
 
     For embedding in a trusted program and for tests of the pages; a public server uses
-    :class:`QueryPool`.
+    :class:`QueryPool`. Queries run with the caller's network: only the text check stands
+    between ``SERVICE`` and an outbound request.
     """
 
     def __init__(self, store: ox.Store) -> None:
@@ -76,7 +83,7 @@ class _Worker:
 _CONTEXT_LOCK = threading.Lock()
 
 
-def _context() -> mp.context.BaseContext:
+def _context() -> mp.context.ForkServerContext:
     with _CONTEXT_LOCK:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["pyoxigraph", "jllm_kg.serve.worker"])
@@ -88,6 +95,9 @@ class QueryPool:
 
     ``execute`` raises :class:`QueryStopped` when the deadline passes (waiting for a free worker
     counts), when the worker dies (memory limit) or when no worker can be started.
+
+    ``isolate_network``: the workers run without network access (to be off only when the
+    operator allows ``SERVICE``); :attr:`isolation` is what the latest worker reported.
     """
 
     def __init__(
@@ -98,12 +108,15 @@ class QueryPool:
         memory_limit: int | None = 4 * 1024**3,
         start_timeout: float = 300.0,
         on_respawn: Callable[[], None] | None = None,
+        isolate_network: bool = True,
     ) -> None:
         if size < 1:
             raise ValueError(f"a query pool needs at least one worker, got size={size}")
         self.size = size
         self.memory_limit = memory_limit
         self.start_timeout = start_timeout
+        self.isolate_network = isolate_network
+        self.isolation: NetworkIsolation | None = None
         self._snapshot = snapshot
         self._generation = 0
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -128,29 +141,51 @@ class QueryPool:
         parent, child = ctx.Pipe(duplex=True)
         process = ctx.Process(
             target=worker_main,
-            args=(child, snapshot, self.memory_limit),
+            args=(child, snapshot, self.memory_limit, self.isolate_network),
             daemon=True,
             name="jllm-kg-query-worker",
         )
         process.start()
         child.close()
         worker = _Worker(process, parent, generation)
+        deadline = time.monotonic() + self.start_timeout
         try:
-            if not parent.poll(self.start_timeout):
-                raise RuntimeError(f"query worker not ready after {self.start_timeout} s")
-            hello: Reply = parent.recv()
+            isolation: NetworkIsolation = self._receive(parent, deadline)
+            hello: Reply = self._receive(parent, deadline)
         except (EOFError, OSError) as error:
             self._kill(worker)
-            raise RuntimeError(f"query worker died while opening the store: {error}") from error
+            raise RuntimeError(f"query worker died while starting: {error}") from error
         except RuntimeError:
             self._kill(worker)
             raise
         if hello.status != "ready":
             self._kill(worker)
             raise RuntimeError(hello.message)
+        self._note_isolation(isolation)
         with self._lock:
             self._live.add(worker)
         return worker
+
+    def _receive(self, conn: Connection, deadline: float) -> Any:
+        if not conn.poll(max(0.0, deadline - time.monotonic())):
+            raise RuntimeError(f"query worker not ready after {self.start_timeout} s")
+        return conn.recv()
+
+    def _note_isolation(self, isolation: NetworkIsolation) -> None:
+        """Log how the workers stand towards the network, once per change."""
+        with self._lock:
+            if isolation == self.isolation:
+                return
+            self.isolation = isolation
+        if not self.isolate_network:
+            log.warning("query workers keep network access: SERVICE is allowed "
+                        "(--allow-service), so queries may make outbound requests")
+        elif isolation.isolated:
+            log.info("query workers have no network access: %s", isolation.describe())
+        else:
+            log.warning("network isolation of the query workers is unavailable (%s); SERVICE "
+                        "stays refused by the query text check only",
+                        "; ".join(isolation.failures))
 
     def _start_many(self, snapshot: Snapshot, generation: int) -> list[_Worker]:
         started: list[_Worker] = []

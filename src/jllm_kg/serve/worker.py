@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 import pyoxigraph as ox
 
 from jllm_kg.formats import prefixed, rdf_syntax, results_syntax
+from jllm_kg.serve.isolation import NetworkIsolation, isolate_network
 from jllm_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -134,14 +135,23 @@ def _address_space() -> int:
     return 0
 
 
-def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None) -> None:
-    """A worker process: open the snapshot, then answer requests until the pipe closes.
+def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None,
+                isolate: bool = True) -> None:
+    """A worker process: leave the network, open the snapshot, answer requests until the pipe
+    closes.
+
+    With ``isolate`` the process first cuts itself off from the network (see
+    :mod:`jllm_kg.serve.isolation`) — while it is still single-threaded and before any query —
+    and sends the :class:`~jllm_kg.serve.isolation.NetworkIsolation` it got as its first
+    message; without, it sends one with no layer. Then it sends the ``ready`` reply.
 
     The memory cap is set once the store is open, as the address space already in use plus
     ``memory_limit``: it bounds what one query may allocate, whatever the store kind (RocksDB
     reserves address space for its threads when it opens). A query that needs more makes
     Oxigraph's allocator abort the process, which the pool reports as a 503.
     """
+    conn.send(isolate_network() if isolate
+              else NetworkIsolation((), ("not requested (SERVICE is allowed)",)))
     try:
         store = snapshot.open()
     except Exception as error:

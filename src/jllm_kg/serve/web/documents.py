@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, render_template, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 
 from jllm_kg.formats import DOCUMENT_FORMATS, HTML, rdf_syntax
+from jllm_kg.paths import ontology_dir
 from jllm_kg.serve.describe import serialize_triples, void_description
-from jllm_kg.serve.i18n import pick_label
 from jllm_kg.serve.page_queries import page_query
 from jllm_kg.serve.web.context import (
     answer,
     choose_document_format,
-    compact,
     html_response,
-    labels,
     languages,
     public_base_url,
     site,
 )
 from jllm_kg.serve.worker import QueryRequest
 from jllm_kg.store import ONTOLOGY_GRAPH
-from jllm_kg.vocab import JLLM_NS
+from jllm_kg.vocabulary_doc import CONTEXT_FILE_NAME, curie, packaged_document
 
 documents = Blueprint("documents", __name__)
 
 PAGE_FORMATS = (HTML, *DOCUMENT_FORMATS[:4])
 """A page or its RDF in the triple formats (Turtle, JSON-LD, N-Triples, RDF/XML)."""
+CONTEXT_PATH = "/ontology/context.jsonld"
+"""Where the vocabulary's JSON-LD context is served."""
 
 
 @documents.route("/.well-known/void")
@@ -54,30 +56,34 @@ def dumps(name: str) -> Response:
 @documents.route("/ontology")
 def ontology() -> Response:
     chosen = choose_document_format(PAGE_FORMATS)
-    service = site().service
-    graph = ox.NamedNode(ONTOLOGY_GRAPH)
     if chosen is not HTML:
-        return answer(service.run(QueryRequest(
+        return answer(site().service.run(QueryRequest(
             page_query("ontology-graph"), graph_format=chosen.name, union_default_graph=False,
             max_result_bytes=site().config.max_result_bytes,
-            substitutions=(("graph", graph),))))
-    rows = service.select(page_query("ontology-terms"), union=False, bind={"graph": graph})
-    terms: dict[str, tuple[set[str], list[tuple[str, str]]]] = {}
-    for row in rows:
-        types, definitions = terms.setdefault(row["s"]["value"], (set(), []))
-        types.add(compact(row["type"]["value"]))
-        if "definition" in row:
-            definition = row["definition"]
-            pair = (definition["value"], definition.get("xml:lang", ""))
-            if pair not in definitions:
-                definitions.append(pair)
-    found = labels(terms)
+            substitutions=(("graph", ox.NamedNode(ONTOLOGY_GRAPH)),))))
+    document = packaged_document()
     reader = languages()
-    items = [{
-        "anchor": iri[len(JLLM_NS):],
-        "iri": iri,
-        "label": pick_label(found.get(iri, []), reader, fallback=compact(iri)),
-        "types": ", ".join(sorted(types)),
-        "definition": pick_label(definitions, reader),
-    } for iri, (types, definitions) in terms.items()]
-    return html_response(render_template("ontology.html", items=items), vary="Accept")
+    root = request.script_root
+
+    def ref(iri: str) -> dict[str, str]:
+        """A link to a term: its section on this page, else its own IRI (fair4ml:MLModel)."""
+        term = document.terms.get(iri)
+        if term is not None:
+            return {"href": "#" + term.anchor, "text": term.label(reader), "title": term.curie,
+                    "code": ""}
+        return {"href": iri, "text": curie(iri, document.prefixes), "title": iri, "code": "1"}
+
+    def editor_link(query: str) -> str:
+        return f"{root}/query?" + urlencode({"query": query})
+
+    html = render_template("ontology.html", doc=document, reader=reader, ref=ref,
+                           editor_link=editor_link, context_name=CONTEXT_PATH)
+    return html_response(html, vary="Accept, Accept-Language")
+
+
+@documents.route(CONTEXT_PATH)
+def json_ld_context() -> Response:
+    """The vocabulary's JSON-LD context (short keys for every term), as packaged."""
+    response = send_file(ontology_dir() / CONTEXT_FILE_NAME, mimetype="application/ld+json",
+                         conditional=True, max_age=3600, etag=True)
+    return response

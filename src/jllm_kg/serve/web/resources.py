@@ -4,12 +4,12 @@ or as an RDF document."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request
 
-from jllm_kg.formats import DOCUMENT_FORMATS, HTML
+from jllm_kg.formats import DOCUMENT_FORMATS, HTML, JSONLD, NTRIPLES
 from jllm_kg.serve.i18n import pick_label, ui
 from jllm_kg.serve.lineage import Edge, lineage_svg
 from jllm_kg.serve.page_queries import page_query
@@ -19,6 +19,7 @@ from jllm_kg.serve.web.context import (
     Labels,
     answer,
     cell,
+    check_reply,
     choose_document_format,
     fallback_name,
     href,
@@ -31,6 +32,7 @@ from jllm_kg.serve.web.documents import PAGE_FORMATS
 from jllm_kg.serve.worker import QueryRequest
 from jllm_kg.sparql_text import sparql_iri
 from jllm_kg.vocab import JLLM_NS
+from jllm_kg.vocabulary_doc import compact_json_ld, packaged_context
 
 resources = Blueprint("resources", __name__)
 
@@ -65,12 +67,19 @@ def resource(kind: str, slug: str) -> Response:
     vary = "Accept, Accept-Language"
     if chosen is HTML:
         return html_response(resource_page(iri, kind), vary=vary)
-    return answer(site().service.run(QueryRequest(
+    # JSON-LD is compacted with the vocabulary's context (short keys for JSON consumers), from
+    # the N-Triples the worker writes
+    reply = site().service.run(QueryRequest(
         page_query("resource-description"),
-        graph_format=chosen.name,
+        graph_format=NTRIPLES.name if chosen is JSONLD else chosen.name,
         max_result_bytes=site().config.max_result_bytes,
         substitutions=(("resource", node),),
-    )), vary=vary)
+    ))
+    if chosen is JSONLD:
+        check_reply(reply)
+        reply = replace(reply, body=compact_json_ld(reply.body, packaged_context()),
+                        format_name=JSONLD.name)
+    return answer(reply, vary=vary)
 
 
 def resource_page(iri: str, kind: str) -> str:

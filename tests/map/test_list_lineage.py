@@ -1,0 +1,52 @@
+"""Lineage the list mapper reads from training-data prose (``jllm_kg.map.list``).
+
+The rows are copied from the seeds (000, the French list, L60 and L66, trimmed to the
+checkpoints that matter); the expected parents are what a reader of the row would say.
+"""
+
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from jllm_kg.ingest.markdown_list import parse_list
+from jllm_kg.ingest.records import SourceDocument
+from jllm_kg.map.build import map_documents
+from jllm_kg.map.identity import hf_model_iri
+
+SOURCE = SourceDocument(
+    path="snippet.md", sha256="0" * 64, kind="list", language="fr", title="t", slug="snippet",
+    line_count=0,
+)  # fmt: skip
+
+LIST_000 = """<a id="generative"></a>
+## Modèles IA génératives
+
+<a id="full-scratch-models"></a>
+### Modèles développés à partir de zéro
+
+<a id="generative-scratch-general"></a>
+#### D'usage général
+
+|    | Année de sortie |  Architecture  | Longueur Maximale du Contexte | Données d'entraînement  |  Développeur  | Licence / Conditions d'utilisation |
+|:---|:---:|:---:|:---:|:---:|:---:|:---:|
+| [LLM-jp-3 MoE](https://llm-jp.nii.ac.jp/ja/blog/blog-603/) | **2025** | MoE<br>([8x1.8b (**9.3b**)](https://huggingface.co/llm-jp/llm-jp-3-8x1.8b), [8x13b (**73b**)](https://huggingface.co/llm-jp/llm-jp-3-8x13b)) | 4,096 | Drop-Upcycling on LLM-jp-3 (1.8b, 13b) | Research and Development Center for Large Language Models | Apache 2.0 |
+| [LLM-jp-3 13B](https://llmc.nii.ac.jp/topics/post-707/) | 2024 | Llama<br>([**1.8b**](https://huggingface.co/llm-jp/llm-jp-3-1.8b), [**13b**](https://huggingface.co/llm-jp/llm-jp-3-13b)) | 4,096 | Pré-entraînement: llm-jp-corpus v3 | Research and Development Center for Large Language Models | Apache 2.0 |
+"""
+
+PROV_DERIVED = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
+
+
+def _parents(hf_id: str) -> set[str]:
+    mapped = map_documents([parse_list(LIST_000, SOURCE)])
+    child = f"<{hf_model_iri(hf_id)}>"
+    return {
+        o for graph in mapped.sink.graphs() for s, p, o in mapped.sink.triples(graph)
+        if s == child and p == PROV_DERIVED
+    }
+
+
+def test_upcycled_from_the_size_of_its_experts_000_l60() -> None:
+    # "Drop-Upcycling on LLM-jp-3 (1.8b, 13b)": the 8x1.8b MoE comes from the 1.8b model,
+    # the 8x13b one from the 13b model; not both from 13b (the size list's "1.8b," was missed)
+    assert _parents("llm-jp/llm-jp-3-8x1.8b") == {f"<{hf_model_iri('llm-jp/llm-jp-3-1.8b')}>"}
+    assert _parents("llm-jp/llm-jp-3-8x13b") == {f"<{hf_model_iri('llm-jp/llm-jp-3-13b')}>"}
