@@ -5,6 +5,7 @@ servers do not share gunicorn's control socket."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -13,14 +14,16 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
 
+from jllm_kg.serve.cli import add_serve_arguments, config_from_args
 from jllm_kg.serve.snapshot import StoreDamagedError, open_disk_snapshot, verify_store
 
-from .conftest import DATA, Server, start_server, stop_server
+from .conftest import DATA, Server, free_port, start_server, stop_server
 
 ASK = {"query": "ASK { ?s ?p ?o }"}
 CRASH = re.compile(r"SIGSEGV|SIGABRT|SIGBUS|signal 11|signal 6|core dumped|Segmentation")
@@ -171,3 +174,104 @@ def test_servers_do_not_share_a_control_socket(tmp_path: Path,
         stop_server(first)
     assert not list(home.rglob("*.ctl"))
     assert "control" not in first.log_text().lower()
+
+
+def query_workers(server: Server) -> list[int]:
+    """Pids of the server's query workers: the children of its multiprocessing fork server."""
+    group = server.process.pid
+    parents: dict[int, int] = {}
+    forkservers: set[int] = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) != group:
+                continue
+            parents[int(entry.name)] = int(fields[1])
+            if b"forkserver" in (entry / "cmdline").read_bytes():
+                forkservers.add(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return sorted(pid for pid, parent in parents.items() if parent in forkservers)
+
+
+# Three copies of the graph side by side: billions of rows, counted without holding them.
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_an_outside_kill_of_a_query_worker_is_reported_as_such(tmp_path: Path) -> None:
+    server = start_server(tmp_path, "--timeout", "30")
+    try:
+        workers = query_workers(server)
+        assert len(workers) == 2
+        with ThreadPoolExecutor(1) as client:
+            answer = client.submit(requests.post, f"{server.url}/sparql",
+                                   data={"query": ENDLESS}, timeout=60)
+            time.sleep(1.5)  # the query is running in one of the workers
+            for pid in workers:
+                os.kill(pid, signal.SIGKILL)
+            response = answer.result()
+        assert response.status_code == 503
+        assert "killed from outside the server (SIGKILL" in response.text
+        assert "more memory" not in response.text
+        assert "died during a query" in server.log_text()
+        assert wait_for(lambda: answers(server))  # replaced
+    finally:
+        stop_server(server)
+
+
+def address_space_headroom(pid: int) -> int | None:
+    """RLIMIT_AS minus the address space in use, in bytes; ``None`` while uncapped."""
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    soft = next(line for line in limits.splitlines()
+                if line.startswith("Max address space")).split()[3]
+    if soft == "unlimited":
+        return None
+    status = Path(f"/proc/{pid}/status").read_text()
+    used = int(next(line for line in status.splitlines() if line.startswith("VmSize:")).split()[1])
+    return int(soft) - used * 1024
+
+
+def start_without_fixture_limits(tmp: Path, *options: str) -> Server:
+    """A server with its defaults but ``options`` (the fixture's start-up sets a fixed
+    ``--worker-memory``)."""
+    port = free_port()
+    log = tmp / f"server-{port}.log"
+    with open(log, "wb") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jllm_kg.serve.cli", "--host", "127.0.0.1", "--port",
+             str(port), "--data", str(DATA), *options],
+            stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    if not wait_for(lambda: process.poll() is None and answers(server)):
+        stop_server(server)
+        raise RuntimeError(f"server not ready: {log.read_text()}")
+    return server
+
+
+def test_memory_is_one_budget_split_across_all_query_workers(tmp_path: Path) -> None:
+    server = start_without_fixture_limits(tmp_path, "--memory", "3G", "--http-workers", "2",
+                                          "--workers", "3")
+    try:
+        # every worker capped once its store is open (the HTTP processes start theirs in turn)
+        assert wait_for(lambda: len(workers := query_workers(server)) == 6 and all(
+            address_space_headroom(pid) is not None for pid in workers))
+        for pid in query_workers(server):  # 3 GiB / 6 = 512 MiB on top of the open store
+            headroom = address_space_headroom(pid)
+            assert headroom is not None and 400 * 2**20 < headroom <= 512 * 2**20
+        assert "0.50 GiB per query worker × 6" in server.log_text()
+    finally:
+        stop_server(server)
+
+
+def test_the_default_budget_is_half_the_machine_split_across_query_workers() -> None:
+    parser = argparse.ArgumentParser()
+    add_serve_arguments(parser)
+    physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    config = config_from_args(parser.parse_args(["--http-workers", "2", "--workers", "2"]))
+    assert config.worker_memory == physical // 2 // 4
+    config = config_from_args(parser.parse_args(["--memory", "0"]))
+    assert config.worker_memory is None
+    config = config_from_args(parser.parse_args(["--memory", "8G", "--worker-memory", "1G"]))
+    assert config.worker_memory == 2**30  # a fixed per-worker cap wins over the share

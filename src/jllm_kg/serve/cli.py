@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from jllm_kg.serve.config import ServeConfig
+from jllm_kg.serve.config import ServeConfig, default_memory_budget, worker_share
 from jllm_kg.serve.snapshot import Snapshot, build_in_subprocess, discard_snapshot
 from jllm_kg.store import StoreLoadError
 
@@ -71,9 +71,14 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="gunicorn worker processes (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=8,
                         help="threads per gunicorn worker (default: %(default)s)")
-    parser.add_argument("--worker-memory", type=_size, default=4 * 1024**3, metavar="BYTES",
-                        help="memory a query may use on top of the open store (RLIMIT_AS), e.g. 4G "
-                        "(default: 4G; 0: no cap)")
+    parser.add_argument("--memory", type=_size, default=None, metavar="BYTES",
+                        help="memory all running queries together may use on top of the open "
+                        "stores, split evenly across the query workers (--http-workers × "
+                        "--workers; RLIMIT_AS each), e.g. 8G (default: half of this machine's "
+                        f"memory, {default_memory_budget() / 1024**3:.1f}G; 0: no cap)")
+    parser.add_argument("--worker-memory", type=_size, default=None, metavar="BYTES",
+                        help="a fixed cap per query worker instead of a share of --memory "
+                        "(0: no cap)")
     parser.add_argument("--max-query-length", type=int, default=50_000, metavar="CHARS")
     parser.add_argument("--max-body", type=_size, default=1024 * 1024, metavar="BYTES",
                         help="largest accepted request body (default: 1M)")
@@ -110,7 +115,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
     return ServeConfig(
         timeout=args.timeout,
         workers=args.workers,
-        worker_memory=args.worker_memory or None,
+        worker_memory=_worker_memory(args),
         max_query_length=args.max_query_length,
         max_body_bytes=args.max_body,
         max_result_bytes=args.max_result,
@@ -118,6 +123,19 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
         base_url=args.base_url,
         **extra,
     )
+
+
+def _query_workers(args: argparse.Namespace) -> int:
+    """Query worker processes of the whole server (waitress runs one HTTP process)."""
+    http_processes = 1 if getattr(args, "server", "gunicorn") == "waitress" else args.http_workers
+    return int(http_processes * args.workers)
+
+
+def _worker_memory(args: argparse.Namespace) -> int | None:
+    if args.worker_memory is not None:
+        return int(args.worker_memory) or None
+    budget = default_memory_budget() if args.memory is None else int(args.memory)
+    return worker_share(budget, _query_workers(args))
 
 
 def make_snapshot(args: argparse.Namespace, *, rebuild: bool = False) -> Snapshot:
@@ -140,6 +158,9 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"jllm-kg serve: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     config = config_from_args(args)
+    log.info("query memory: %s per query worker × %d",
+             f"{config.worker_memory / 1024**3:.2f} GiB" if config.worker_memory else "no cap",
+             _query_workers(args))
     if args.server == "waitress":
         return _run_waitress(args, config, snapshot)
     server = _GunicornServer(args, config, snapshot)

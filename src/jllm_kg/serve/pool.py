@@ -41,6 +41,31 @@ from jllm_kg.serve.worker import QueryRequest, Reply, execute, worker_main
 log = logging.getLogger(__name__)
 
 
+DEATHS_BY_SIGNAL = {
+    signal.SIGABRT: "it needed more memory than a query may use (the allocation that failed "
+                    "under the worker's memory cap aborted it)",
+    signal.SIGKILL: "its query worker was killed from outside the server (SIGKILL: by an "
+                    "operator, or by the kernel when the machine ran out of memory)",
+    signal.SIGTERM: "its query worker was terminated from outside the server (SIGTERM)",
+}
+"""What a query worker's death during a query means, by the signal that ended it. The pool's
+own kills (time limit) never get here, and the memory cap (``RLIMIT_AS``) makes the failing
+allocation abort: SIGKILL comes from somebody else."""
+
+
+def _death_cause(exit_code: int | None) -> str:
+    if exit_code is None:
+        return "its query worker stopped answering"
+    if exit_code < 0:
+        number = -exit_code
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return DEATHS_BY_SIGNAL.get(number, f"its query worker crashed ({name})")
+    return f"its query worker exited with code {exit_code}"
+
+
 class QueryStopped(Exception):
     """A query that was stopped (time limit, memory limit, busy pool): a 503 for the client."""
 
@@ -294,10 +319,8 @@ class QueryPool:
             worker.process.join(1)
             code = worker.process.exitcode
             self._replace(worker)
-            if code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGKILL):
-                raise QueryStopped(
-                    "the query was stopped: it needed more memory than a query may use"
-                ) from error
-            raise QueryStopped(f"the query worker failed (exit code {code})") from error
+            cause = _death_cause(code)
+            log.warning("query worker %s died during a query: %s", worker.process.pid, cause)
+            raise QueryStopped(f"the query was stopped: {cause}") from error
         self._release(worker)
         return reply
