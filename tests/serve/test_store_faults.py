@@ -1,7 +1,8 @@
 """Faults of the on-disk store and of the process tree, each against a real ``jllm-kg serve``
 on a loopback port: a damaged or incomplete ``--store`` is refused at start with one line and
 repaired by ``--rebuild``; building the store does not make the HTTP workers crash at exit;
-servers do not share gunicorn's control socket."""
+servers do not share gunicorn's control socket; an outside kill of a query worker is reported
+as such; ``--memory`` is one budget; in-memory query workers share one copy of the graph."""
 
 from __future__ import annotations
 
@@ -275,3 +276,35 @@ def test_the_default_budget_is_half_the_machine_split_across_query_workers() -> 
     assert config.worker_memory is None
     config = config_from_args(parser.parse_args(["--memory", "8G", "--worker-memory", "1G"]))
     assert config.worker_memory == 2**30  # a fixed per-worker cap wins over the share
+
+
+def memory_of(pid: int) -> tuple[int, int]:
+    """RSS and private (not shared with any other process) memory of ``pid``, in KiB."""
+    fields: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        key, value = line.split(":", 1)
+        fields[key] = int(value.split()[0])
+    return fields["Rss"], fields["Private_Clean"] + fields["Private_Dirty"]
+
+
+def test_in_memory_query_workers_share_one_copy_of_the_graph(tmp_path: Path) -> None:
+    """The fork server loads the graph once; the query workers forked from it hold it in
+    shared pages (before: each parsed its own copy, one per worker)."""
+    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+    from bench import synthetic_graph
+
+    data = tmp_path / "data"
+    data.mkdir()
+    synthetic_graph(data, 5000)  # 70 k quads, tens of MB once in memory
+    server = start_server(tmp_path, "--http-workers", "1", "--workers", "3", data=data)
+    try:
+        workers = query_workers(server)
+        assert len(workers) == 3
+        for pid in workers:
+            rss, private = memory_of(pid)
+            assert private < rss / 4, (rss, private)
+        models = "SELECT (COUNT(*) AS ?n) WHERE { ?m a <https://w3id.org/jllm-kg/ontology#Model> }"
+        r = requests.get(f"{server.url}/sparql", params={"query": models}, timeout=30)
+        assert r.json()["results"]["bindings"][0]["n"]["value"] == "5000"
+    finally:
+        stop_server(server)

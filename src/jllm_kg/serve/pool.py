@@ -36,12 +36,18 @@ import pyoxigraph as ox
 
 from jllm_kg.serve.isolation import NetworkIsolation
 from jllm_kg.serve.snapshot import Snapshot
-from jllm_kg.serve.worker import QueryRequest, Reply, execute, worker_main
+from jllm_kg.serve.worker import (
+    QueryRequest,
+    Reply,
+    execute,
+    preload_for_fork_server,
+    worker_main,
+)
 
 log = logging.getLogger(__name__)
 
 
-DEATHS_BY_SIGNAL = {
+DEATHS_BY_SIGNAL: dict[int, str] = {
     signal.SIGABRT: "it needed more memory than a query may use (the allocation that failed "
                     "under the worker's memory cap aborted it)",
     signal.SIGKILL: "its query worker was killed from outside the server (SIGKILL: by an "
@@ -111,7 +117,8 @@ _CONTEXT_LOCK = threading.Lock()
 def _context() -> mp.context.ForkServerContext:
     with _CONTEXT_LOCK:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["pyoxigraph", "jllm_kg.serve.worker"])
+        ctx.set_forkserver_preload(["pyoxigraph", "jllm_kg.serve.worker",
+                                    "jllm_kg.serve.preload"])
         return ctx
 
 
@@ -150,7 +157,9 @@ class QueryPool:
         self._closed = False
         self._on_respawn = on_respawn
         self.kills = 0
-        workers = self._start_many(snapshot, self._generation)
+        # the fork server starts with the first worker: it loads this snapshot for them all
+        with preload_for_fork_server(snapshot):
+            workers = self._start_many(snapshot, self._generation)
         for worker in workers:
             self._idle.put(worker)
 

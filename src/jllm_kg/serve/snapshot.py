@@ -42,7 +42,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import pyoxigraph as ox
 
@@ -71,6 +71,23 @@ class Snapshot:
     merged_default_graph: bool = False
     """Whether the store's default graph holds the merge of all graphs (see the module doc); if
     not, queries use Oxigraph's union of all graphs (a bag) instead."""
+
+    def to_json(self) -> dict[str, object]:
+        """The snapshot as JSON values (to name it to another process)."""
+        return {"kind": self.kind, "path": str(self.path), "dump": str(self.dump),
+                "modified": self.modified, "sources": list(self.sources),
+                "merged_default_graph": self.merged_default_graph}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Snapshot:
+        """The inverse of :meth:`to_json`."""
+        kind = str(data["kind"])
+        if kind not in ("memory", "disk"):
+            raise ValueError(f"unknown snapshot kind {kind!r}")
+        return cls(kind=cast(Literal["memory", "disk"], kind), path=Path(str(data["path"])),
+                   dump=Path(str(data["dump"])), modified=str(data["modified"]),
+                   sources=tuple(str(s) for s in cast(list[object], data["sources"])),
+                   merged_default_graph=bool(data["merged_default_graph"]))
 
     def open(self) -> ox.Store:
         """A store with the graph: loaded into memory, or the on-disk store opened read-only."""
