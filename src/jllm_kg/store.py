@@ -183,7 +183,7 @@ def merge_into_default_graph(store: ox.Store, *, scratch: Path | None = None) ->
         result = store.query(construct)
         assert isinstance(result, ox.QueryTriples)
         result.serialize(str(text), format=ox.RdfFormat.N_TRIPLES)
-        if not _mentions(text, b"_:"):  # "_:" inside a literal: merely the slower way
+        if not mentions(text, b"_:"):  # "_:" inside a literal: merely the slower way
             # written by Oxigraph from the store: nothing to re-validate
             store.bulk_load(path=str(text), format=ox.RdfFormat.N_TRIPLES, lenient=True)
             return
@@ -194,7 +194,8 @@ def merge_into_default_graph(store: ox.Store, *, scratch: Path | None = None) ->
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in result)
 
 
-def _mentions(path: Path, needle: bytes) -> bool:
+def mentions(path: Path, needle: bytes) -> bool:
+    """Whether the bytes of ``path`` contain ``needle`` (memory-mapped, not read into memory)."""
     if path.stat().st_size == 0:
         return False
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:

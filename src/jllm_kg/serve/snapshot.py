@@ -46,7 +46,13 @@ from typing import Literal, cast
 
 import pyoxigraph as ox
 
-from jllm_kg.store import StoreLoadError, build_store, iter_input_files, merge_into_default_graph
+from jllm_kg.store import (
+    StoreLoadError,
+    build_store,
+    iter_input_files,
+    mentions,
+    merge_into_default_graph,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +133,52 @@ def _write_dump(store: ox.Store, target: Path) -> None:
     finally:
         raw.unlink(missing_ok=True)
         tmp.unlink(missing_ok=True)
+
+
+def _dump_and_merge(store: ox.Store, folder: Path, dump: Path) -> None:
+    """Write the gzipped dump of ``store`` and add the merge of its named graphs to its default
+    graph, with one pass over the data.
+
+    Each graph is written out by Oxigraph as N-Triples: the lines go, with the graph's name put
+    before their final ``" ."``, to the N-Quads dump, and the named graphs' lines, as they are,
+    to a file bulk-loaded back into the default graph. A graph with blank nodes (the loader
+    would rename them, cutting them off their named-graph copies; or merely ``"_:"`` in a
+    literal) crosses as pyoxigraph terms instead. Reading the store costs most of a build: a
+    dump and a separate ``CONSTRUCT`` read it twice.
+    """
+    part = folder / "graph.nt"
+    merged = folder / "merge.nt"
+    tmp = dump.with_name(dump.name + ".tmp")
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    graphs += list(store.named_graphs())
+    with_blank_nodes: list[ox.NamedNode | ox.BlankNode] = []
+    try:
+        with open(merged, "wb") as merge, open(tmp, "wb") as sink, gzip.GzipFile(
+                filename=dump.name.removesuffix(".gz"), mode="wb", fileobj=sink,
+                compresslevel=6) as zipped:
+            for graph in graphs:
+                store.dump(str(part), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                named = not isinstance(graph, ox.DefaultGraph)
+                if named and mentions(part, b"_:"):
+                    with_blank_nodes.append(graph)  # type: ignore[arg-type]
+                name = f" {graph}".encode() if named else b""
+                with open(part, "rb") as lines:
+                    while batch := lines.readlines(_CHUNK):
+                        if not batch[-1].endswith(b" .\n"):
+                            raise StoreLoadError(f"{part}: unexpected N-Triples line "
+                                                 f"{batch[-1][-80:]!r}")
+                        zipped.write(b"".join(line[:-3] + name + b" .\n" for line in batch))
+                        if named and graph not in with_blank_nodes:
+                            merge.writelines(batch)
+        tmp.replace(dump)
+        # written by Oxigraph from the store: nothing to re-validate
+        store.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        for graph in with_blank_nodes:
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                              for q in store.quads_for_pattern(None, None, None, graph))
+    finally:
+        for file in (part, merged, tmp):
+            file.unlink(missing_ok=True)
 
 
 def build_memory_snapshot(
@@ -288,10 +340,8 @@ def open_disk_snapshot(
     try:
         with _timed(stages, "load"):
             store = build_store(data_paths=data_paths, location=staging / _STORE_SUBDIR)
-        with _timed(stages, "dump"):
-            _write_dump(store, staging / DUMP_NAME)
-        with _timed(stages, "merge"):
-            merge_into_default_graph(store, scratch=staging)
+        with _timed(stages, "dump and merge"):
+            _dump_and_merge(store, staging, staging / DUMP_NAME)
             store.flush()
         with _timed(stages, "optimize"):
             store.optimize()
