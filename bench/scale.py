@@ -199,6 +199,7 @@ def main() -> int:
         if not args.skip_memory:
             serve(work, data, extra, "server in-memory")
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not stop the cleanup
         shutil.rmtree(work, ignore_errors=True)
     return 0
 
