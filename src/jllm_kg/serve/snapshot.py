@@ -1,16 +1,19 @@
 """The frozen copy of the graph that the query workers serve, built once per (re)load.
 
-Building the store is the only step that parses the RDF files, and it runs once in the parent
-process: a malformed file is reported there (and a failed reload keeps the previous snapshot),
-and every query worker then opens the snapshot without re-validating it.
+Building the store is the only step that parses the RDF files, and it runs once, for the
+server in a child process of its master (:func:`build_in_subprocess`): a malformed file is
+reported there (and a failed reload keeps the previous snapshot), and every query worker then
+opens the snapshot without re-validating it.
 
 Two kinds:
 
-- ``memory`` (the default): the graph is written as one N-Quads file; each worker loads it into
-  its own in-memory Oxigraph store (no shared state, nothing on disk but the file).
-- ``disk`` (``--store DIR``): an on-disk Oxigraph store built once; later start-ups reuse it when
-  the input files are unchanged (same paths, sizes and modification times), so that start-up
-  does not grow with the graph; workers open it read-only.
+- ``memory`` (the default): the graph is written as one N-Quads file, loaded into memory once
+  per HTTP process by the fork server of its query workers, which share it (see
+  :mod:`jllm_kg.serve.preload`); nothing on disk but the file.
+- ``disk`` (``--store DIR``): an on-disk Oxigraph store built once with the bulk loader; later
+  start-ups reuse it when the input files are unchanged (same paths, sizes and modification
+  times) and the store's files are those recorded when it was built (:func:`verify_store`),
+  so that start-up does not grow with the graph; workers open it read-only.
 
 Each snapshot also holds the gzipped N-Quads dump that ``/dumps/`` serves and the VoID
 ``dcterms:modified`` date (the newest input file).
