@@ -346,8 +346,6 @@ def open_disk_snapshot(
         with _timed(stages, "dump and merge"):
             _dump_and_merge(store, staging, staging / DUMP_NAME)
             store.flush()
-        with _timed(stages, "optimize"):
-            store.optimize()
         del store  # release RocksDB's lock before the folder moves
         modified = _modified(files)
         with _timed(stages, "manifest"):
