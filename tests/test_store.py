@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import gzip
+import re
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from jllm_kg.store import ONTOLOGY_GRAPH, StoreLoadError, build_store, query_store, rdf_files
+from jllm_kg.serve.snapshot import (
+    Snapshot,
+    build_memory_snapshot,
+    discard_snapshot,
+    open_disk_snapshot,
+)
+from jllm_kg.store import (
+    ONTOLOGY_GRAPH,
+    StoreLoadError,
+    build_store,
+    merge_into_default_graph,
+    query_store,
+    rdf_files,
+)
 
 FIXTURES = Path(__file__).parent / "serve" / "fixtures"
 
@@ -71,3 +87,72 @@ def test_query_store_uses_the_union_unless_the_query_has_from() -> None:
     english = next(iter(query_store(
         store, count.format("FROM <https://w3id.org/jllm-kg/id/source/list-en>"))))["n"].value
     assert (int(union), int(english)) == (78, 7)
+
+
+# The same facts in two graphs, one of them about a blank node (the shape of a qualified
+# derivation written without an IRI).
+TWO_GRAPHS_WITH_A_BLANK_NODE = (
+    '_:d <http://www.w3.org/ns/prov#entity> <urn:x:parent> <urn:x:ja> .\n'
+    '<urn:x:m> <http://www.w3.org/ns/prov#qualifiedDerivation> _:d <urn:x:ja> .\n'
+    '<urn:x:m> <http://www.w3.org/ns/prov#qualifiedDerivation> _:d <urn:x:en> .\n'
+    '<urn:x:m> <http://www.w3.org/2000/01/rdf-schema#label> "m" <urn:x:en> .\n'
+)
+JOIN_THROUGH_THE_BLANK_NODE = (
+    "SELECT ?g WHERE { <urn:x:m> <http://www.w3.org/ns/prov#qualifiedDerivation> ?d . "
+    "GRAPH ?g { ?d <http://www.w3.org/ns/prov#entity> <urn:x:parent> } }")
+
+
+@pytest.mark.parametrize("blank", [True, False], ids=["blank-node", "iris-only"])
+def test_bulk_merge_equals_the_insert_merge(tmp_path: Path, blank: bool) -> None:
+    """The on-disk merge (CONSTRUCT, then bulk load) gives the default graph the INSERT gives,
+    and the default graph's blank nodes are those of the named graphs."""
+    data = TWO_GRAPHS_WITH_A_BLANK_NODE if blank else TWO_GRAPHS_WITH_A_BLANK_NODE.replace(
+        "_:d", "<urn:x:d>")
+    in_memory = ox.Store()
+    in_memory.load(data.encode(), format=ox.RdfFormat.N_QUADS)
+    merge_into_default_graph(in_memory)
+    on_disk = ox.Store(str(tmp_path / "store"))
+    on_disk.bulk_load(data.encode(), format=ox.RdfFormat.N_QUADS)
+    merge_into_default_graph(on_disk, scratch=tmp_path)
+    default = ox.DefaultGraph()
+    assert len(on_disk) == len(in_memory) == 4 + 3
+    assert (len(list(on_disk.quads_for_pattern(None, None, None, default)))
+            == len(list(in_memory.quads_for_pattern(None, None, None, default))) == 3)
+    for store in (in_memory, on_disk):
+        assert [s["g"].value for s in store.query(JOIN_THROUGH_THE_BLANK_NODE)] == ["urn:x:ja"]
+    assert [f.name for f in tmp_path.iterdir()] == ["store"]  # the scratch file is gone
+
+
+@pytest.mark.parametrize("blank", [True, False], ids=["blank-node", "iris-only"])
+def test_disk_snapshot_dump_and_merge_equal_those_of_the_memory_snapshot(
+        tmp_path: Path, blank: bool) -> None:
+    """The disk build writes the dump and the merge in one pass over per-graph N-Triples; the
+    result must be the dataset the in-memory build (a store dump, an INSERT) makes."""
+    data = TWO_GRAPHS_WITH_A_BLANK_NODE if blank else TWO_GRAPHS_WITH_A_BLANK_NODE.replace(
+        "_:d", "<urn:x:d>")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "two.nq").write_text(
+        data + '<urn:x:m> <urn:x:said> "in the default graph, with \\" ." .\n', encoding="utf-8")
+    (inputs / "extra.ttl").write_text('<urn:x:m> <urn:x:note> "a triple file" .\n',
+                                      encoding="utf-8")
+    memory = build_memory_snapshot([inputs])
+    disk = open_disk_snapshot([inputs], tmp_path / "store")
+    try:
+        def dumped(snapshot: Snapshot) -> ox.Store:
+            store = ox.Store()
+            store.load(gzip.decompress(snapshot.dump.read_bytes()), format=ox.RdfFormat.N_QUADS)
+            return store
+
+        def canonical(store: ox.Store) -> Counter[str]:  # blank nodes differ between stores
+            return Counter(re.sub(r"_:\w+", "_:b", str(q)) for q in store)
+
+        assert canonical(dumped(disk)) == canonical(dumped(memory))
+        on_disk, in_memory = disk.open(), memory.open()
+        assert canonical(on_disk) == canonical(in_memory)
+        assert len(on_disk) == len(in_memory)
+        assert [s["g"].value for s in on_disk.query(JOIN_THROUGH_THE_BLANK_NODE)] == ["urn:x:ja"]
+        assert sorted(f.name for f in (tmp_path / "store").iterdir()) == [
+            "jllm-kg.nq.gz", "oxigraph", "snapshot.json"]
+    finally:
+        discard_snapshot(memory)

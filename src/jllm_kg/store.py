@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -95,21 +96,24 @@ def iter_input_files(
                 yield file
 
 
-def load_file(store: ox.Store, path: Path) -> None:
+def load_file(store: ox.Store, path: Path, *, bulk: bool = False) -> None:
     """Load one RDF file into ``store`` (graph chosen by :func:`graph_for_file`).
+
+    ``bulk``: through Oxigraph's bulk loader (writes sorted files straight into an on-disk
+    store, not transactional, memory bounded) instead of one transaction holding the whole file.
 
     Raises :class:`StoreLoadError` naming the file and the parser's message, so that a broken
     data file is reported as such rather than as an anonymous syntax error.
     """
     rdf_format = RDF_EXTENSIONS[path.suffix.lower()]
     graph = graph_for_file(path)
+    loader = store.bulk_load if bulk else store.load
     try:
         if graph is None:
-            store.load(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri())
+            loader(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri())
         else:
-            store.load(
-                path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(), to_graph=graph
-            )
+            loader(path=str(path), format=rdf_format, base_iri=path.resolve().as_uri(),
+                   to_graph=graph)
     except SyntaxError as error:
         raise StoreLoadError(f"{path}: {rdf_format.name} syntax error: {error}") from error
     except (OSError, ValueError) as error:
@@ -129,7 +133,8 @@ def build_store(
       added unless ``include_ontology`` is false.
     - ``location``: an on-disk store. With ``read_only`` it is opened as it is (no loading: a
       start-up that does not grow with the graph); otherwise it is emptied and rebuilt from the
-      files, so that it never keeps facts of a file that has since been removed.
+      files with the bulk loader, so that it never keeps facts of a file that has since been
+      removed.
     - neither: an in-memory store.
 
     Raises :class:`StoreLoadError` for a missing or malformed file or an unreadable store.
@@ -150,21 +155,51 @@ def build_store(
         except OSError as error:
             raise StoreLoadError(f"{location}: cannot open the store: {error}") from error
     for file in files:
-        load_file(store, file)
+        load_file(store, file, bulk=location is not None)
     if location is not None:
         store.flush()
-        store.optimize()
     return store
 
 
-def merge_into_default_graph(store: ox.Store) -> None:
+def merge_into_default_graph(store: ox.Store, *, scratch: Path | None = None) -> None:
     """Add every triple of every named graph, once, to the default graph of ``store``.
 
     Oxigraph's "default graph as union" is a bag (a triple stated by three sources matches
     three times); the endpoint and ``jllm-kg query`` query this merge instead, which has the
     set semantics that ``sd:UnionDefaultGraph`` promises.
+
+    ``scratch``: a folder for a temporary file; with it, the merge goes through the bulk
+    loader (for on-disk stores: an ``INSERT … WHERE`` holds the whole merge in one transaction
+    in memory, gigabytes at millions of triples). A ``CONSTRUCT`` writes the triples out as
+    N-Triples, which are bulk-loaded back; if they name blank nodes (a parser would rename
+    them, cutting them off their named-graph copies) they cross as pyoxigraph terms instead.
     """
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    if scratch is None:
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return
+    text = Path(scratch) / "merge.nt"
+    try:
+        result = store.query(construct)
+        assert isinstance(result, ox.QueryTriples)
+        result.serialize(str(text), format=ox.RdfFormat.N_TRIPLES)
+        if not mentions(text, b"_:"):  # "_:" inside a literal: merely the slower way
+            # written by Oxigraph from the store: nothing to re-validate
+            store.bulk_load(path=str(text), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            return
+    finally:
+        text.unlink(missing_ok=True)
+    result = store.query(construct)
+    assert isinstance(result, ox.QueryTriples)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in result)
+
+
+def mentions(path: Path, needle: bytes) -> bool:
+    """Whether the bytes of ``path`` contain ``needle`` (memory-mapped, not read into memory)."""
+    if path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(needle) >= 0
 
 
 def declares_dataset(query: str) -> bool:

@@ -22,13 +22,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from jllm_kg.serve.config import ServeConfig
-from jllm_kg.serve.snapshot import (
-    Snapshot,
-    build_memory_snapshot,
-    discard_snapshot,
-    open_disk_snapshot,
-)
+from jllm_kg.serve.config import ServeConfig, default_memory_budget, worker_share
+from jllm_kg.serve.snapshot import Snapshot, build_in_subprocess, discard_snapshot
 from jllm_kg.store import StoreLoadError
 
 log = logging.getLogger("jllm_kg.serve")
@@ -82,9 +77,14 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=8,
                         help="threads running the web app in each HTTP worker "
                              "(default: %(default)s)")
-    parser.add_argument("--worker-memory", type=_size, default=4 * 1024**3, metavar="BYTES",
-                        help="memory a query may use on top of the open store (RLIMIT_AS), e.g. 4G "
-                        "(default: 4G; 0: no cap)")
+    parser.add_argument("--memory", type=_size, default=None, metavar="BYTES",
+                        help="memory all running queries together may use on top of the open "
+                        "stores, split evenly across the query workers (--http-workers × "
+                        "--workers; RLIMIT_AS each), e.g. 8G (default: half of this machine's "
+                        f"memory, {default_memory_budget() / 1024**3:.1f}G; 0: no cap)")
+    parser.add_argument("--worker-memory", type=_size, default=None, metavar="BYTES",
+                        help="a fixed cap per query worker instead of a share of --memory "
+                        "(0: no cap)")
     parser.add_argument("--max-query-length", type=int, default=50_000, metavar="CHARS")
     parser.add_argument("--max-nesting", type=int, default=64, metavar="LEVELS",
                         help="deepest nesting of { } ( ) [ ] in a query; deeper gets 400 before "
@@ -136,7 +136,7 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
     return ServeConfig(
         timeout=args.timeout,
         workers=args.workers,
-        worker_memory=args.worker_memory or None,
+        worker_memory=_worker_memory(args),
         max_query_length=args.max_query_length,
         max_url_length=args.max_url,
         max_nesting=args.max_nesting,
@@ -148,12 +148,24 @@ def config_from_args(args: argparse.Namespace) -> ServeConfig:
     )
 
 
+def _query_workers(args: argparse.Namespace) -> int:
+    """Query worker processes of the whole server (waitress runs one HTTP process)."""
+    http_processes = 1 if getattr(args, "server", "gunicorn") == "waitress" else args.http_workers
+    return int(http_processes * args.workers)
+
+
+def _worker_memory(args: argparse.Namespace) -> int | None:
+    if args.worker_memory is not None:
+        return int(args.worker_memory) or None
+    budget = default_memory_budget() if args.memory is None else int(args.memory)
+    return worker_share(budget, _query_workers(args))
+
+
 def make_snapshot(args: argparse.Namespace, *, rebuild: bool = False) -> Snapshot:
-    """Parse the inputs into a snapshot (raises ``StoreLoadError`` naming a bad file)."""
+    """Parse the inputs into a snapshot, in a child process (raises ``StoreLoadError`` naming a
+    bad file or a damaged store)."""
     data = list(args.data) if args.data else None
-    if args.store is not None:
-        return open_disk_snapshot(data, args.store, rebuild=rebuild)
-    return build_memory_snapshot(data)
+    return build_in_subprocess(data, args.store, rebuild=rebuild)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -173,6 +185,9 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"jllm-kg serve: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     config = config_from_args(args)
+    log.info("query memory: %s per query worker × %d",
+             f"{config.worker_memory / 1024**3:.2f} GiB" if config.worker_memory else "no cap",
+             _query_workers(args))
     if args.server == "waitress":
         return _run_waitress(args, config, snapshot)
     if args.server == "granian":
@@ -225,6 +240,9 @@ class _GunicornServer(BaseApplication):
             # gunicorn's largest (0 would read a request line of any length into memory);
             # the app refuses a URL over --max-url itself
             "limit_request_line": 8190,
+            # gunicorn's control socket defaults to one path per user ($HOME/.gunicorn): a
+            # second server would take it over and delete it on exit; nothing here uses it
+            "control_socket_disable": True,
         }
         for key, value in settings.items():
             self.cfg.set(key, value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,19 @@ more (checked: the seeds state no license of the list; the upstream repository's
 declaration found is the ``"license": "Apache-2.0"`` field of its ``package.json``)."""
 
 
+def default_memory_budget() -> int:
+    """Half of the machine's physical memory: what all query workers together may use by
+    default, leaving the other half to the system, the store's page cache and other programs."""
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+
+
+def worker_share(budget: int | None, query_workers: int) -> int | None:
+    """Each query worker's part of a server-wide memory ``budget`` (``None``/0: no cap)."""
+    if not budget:
+        return None
+    return budget // max(1, query_workers)
+
+
 @dataclass(frozen=True)
 class ServeConfig:
     """Every knob of the SPARQL endpoint and the linked-data pages (all have safe defaults)."""
@@ -31,7 +45,8 @@ class ServeConfig:
     """Killable query worker processes per HTTP process (each holds a copy of the store)."""
     worker_memory: int | None = 4 * 1024**3
     """Address space a query worker may add to what its open store uses, in bytes
-    (``RLIMIT_AS``); ``None``: no cap."""
+    (``RLIMIT_AS``); ``None``: no cap. ``jllm-kg serve`` sets it to a share of ``--memory``,
+    the budget of the whole server (see :func:`worker_share`)."""
     max_query_length: int = 50_000
     """Characters; a longer query is refused with 400 before it reaches the parser."""
     max_nesting: int = 64

@@ -37,7 +37,13 @@ import pyoxigraph as ox
 
 from jllm_kg.serve.isolation import NetworkIsolation
 from jllm_kg.serve.snapshot import Snapshot
-from jllm_kg.serve.worker import QueryRequest, Reply, execute, worker_main
+from jllm_kg.serve.worker import (
+    QueryRequest,
+    Reply,
+    execute,
+    preload_for_fork_server,
+    worker_main,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +62,31 @@ def exit_cause(code: int | None) -> str:
         except ValueError:
             return f"signal {-code}"
     return f"exit code {code}"
+
+
+DEATHS_BY_SIGNAL: dict[int, str] = {
+    signal.SIGABRT: "it needed more memory than a query may use (the allocation that failed "
+                    "under the worker's memory cap aborted it)",
+    signal.SIGKILL: "its query worker was killed from outside the server (SIGKILL: by an "
+                    "operator, or by the kernel when the machine ran out of memory)",
+    signal.SIGTERM: "its query worker was terminated from outside the server (SIGTERM)",
+}
+"""What a query worker's death during a query means, by the signal that ended it. The pool's
+own kills (time limit) never get here, and the memory cap (``RLIMIT_AS``) makes the failing
+allocation abort: SIGKILL comes from somebody else."""
+
+
+def _death_cause(exit_code: int | None) -> str:
+    if exit_code is None:
+        return "its query worker stopped answering"
+    if exit_code < 0:
+        number = -exit_code
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = f"signal {number}"
+        return DEATHS_BY_SIGNAL.get(number, f"its query worker crashed ({name})")
+    return f"its query worker exited with code {exit_code}"
 
 
 class QueryStopped(Exception):
@@ -103,7 +134,8 @@ _CONTEXT_LOCK = threading.Lock()
 def _context() -> mp.context.ForkServerContext:
     with _CONTEXT_LOCK:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["pyoxigraph", "jllm_kg.serve.worker"])
+        ctx.set_forkserver_preload(["pyoxigraph", "jllm_kg.serve.worker",
+                                    "jllm_kg.serve.preload"])
         return ctx
 
 
@@ -142,7 +174,9 @@ class QueryPool:
         self._closed = False
         self._on_respawn = on_respawn
         self.kills = 0
-        workers = self._start_many(snapshot, self._generation)
+        # the fork server starts with the first worker: it loads this snapshot for them all
+        with preload_for_fork_server(snapshot):
+            workers = self._start_many(snapshot, self._generation)
         for worker in workers:
             self._idle.put(worker)
 
@@ -314,14 +348,11 @@ class QueryPool:
             worker.process.join(1)
             code = worker.process.exitcode
             self._replace(worker)
-            log.error("query worker %s died (%s) running query sha256:%s (%d characters)",
+            cause = _death_cause(code)
+            log.error("query worker %s died (%s) running query sha256:%s (%d characters): %s",
                       worker.process.pid, exit_cause(code),
                       hashlib.sha256(request.query.encode("utf-8")).hexdigest()[:16],
-                      len(request.query))
-            if code is not None and code < 0 and -code in (signal.SIGABRT, signal.SIGKILL):
-                raise QueryStopped(
-                    "the query was stopped: it needed more memory than a query may use"
-                ) from error
-            raise QueryStopped(f"the query worker failed ({exit_cause(code)})") from error
+                      len(request.query), cause)
+            raise QueryStopped(f"the query was stopped: {cause}") from error
         self._release(worker)
         return reply

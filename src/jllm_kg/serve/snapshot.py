@@ -1,16 +1,19 @@
 """The frozen copy of the graph that the query workers serve, built once per (re)load.
 
-Building the store is the only step that parses the RDF files, and it runs once in the parent
-process: a malformed file is reported there (and a failed reload keeps the previous snapshot),
-and every query worker then opens the snapshot without re-validating it.
+Building the store is the only step that parses the RDF files, and it runs once, for the
+server in a child process of its master (:func:`build_in_subprocess`): a malformed file is
+reported there (and a failed reload keeps the previous snapshot), and every query worker then
+opens the snapshot without re-validating it.
 
 Two kinds:
 
-- ``memory`` (the default): the graph is written as one N-Quads file; each worker loads it into
-  its own in-memory Oxigraph store (no shared state, nothing on disk but the file).
-- ``disk`` (``--store DIR``): an on-disk Oxigraph store built once; later start-ups reuse it when
-  the input files are unchanged (same paths, sizes and modification times), so that start-up
-  does not grow with the graph; workers open it read-only.
+- ``memory`` (the default): the graph is written as one N-Quads file, loaded into memory once
+  per HTTP process by the fork server of its query workers, which share it (see
+  :mod:`jllm_kg.serve.preload`); nothing on disk but the file.
+- ``disk`` (``--store DIR``): an on-disk Oxigraph store built once with the bulk loader; later
+  start-ups reuse it when the input files are unchanged (same paths, sizes and modification
+  times) and the store's files are those recorded when it was built (:func:`verify_store`),
+  so that start-up does not grow with the graph; workers open it read-only.
 
 Each snapshot also holds the gzipped N-Quads dump that ``/dumps/`` serves and the VoID
 ``dcterms:modified`` date (the newest input file).
@@ -26,24 +29,41 @@ The dump holds the named graphs only (the data as the sources state it).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
+import hashlib
 import json
+import logging
+import multiprocessing as mp
+import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Literal, cast
+from typing import Literal, cast
 
 import pyoxigraph as ox
 
-from jllm_kg.store import StoreLoadError, build_store, iter_input_files, merge_into_default_graph
+from jllm_kg.store import (
+    StoreLoadError,
+    build_store,
+    iter_input_files,
+    mentions,
+    merge_into_default_graph,
+)
+
+log = logging.getLogger(__name__)
 
 DUMP_NAME = "jllm-kg.nq.gz"
 _META = "snapshot.json"
 _STORE_SUBDIR = "oxigraph"
-_FORMAT_VERSION = 2  # 2: the default graph holds the merge of all graphs
+_FORMAT_VERSION = 3  # 2: the default graph holds the merge of all graphs; 3: a manifest of files
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -60,6 +80,23 @@ class Snapshot:
     merged_default_graph: bool = False
     """Whether the store's default graph holds the merge of all graphs (see the module doc); if
     not, queries use Oxigraph's union of all graphs (a bag) instead."""
+
+    def to_json(self) -> dict[str, object]:
+        """The snapshot as JSON values (to name it to another process)."""
+        return {"kind": self.kind, "path": str(self.path), "dump": str(self.dump),
+                "modified": self.modified, "sources": list(self.sources),
+                "merged_default_graph": self.merged_default_graph}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Snapshot:
+        """The inverse of :meth:`to_json`."""
+        kind = str(data["kind"])
+        if kind not in ("memory", "disk"):
+            raise ValueError(f"unknown snapshot kind {kind!r}")
+        return cls(kind=cast(Literal["memory", "disk"], kind), path=Path(str(data["path"])),
+                   dump=Path(str(data["dump"])), modified=str(data["modified"]),
+                   sources=tuple(str(s) for s in cast(list[object], data["sources"])),
+                   merged_default_graph=bool(data["merged_default_graph"]))
 
     def open(self) -> ox.Store:
         """A store with the graph: loaded into memory, or the on-disk store opened read-only."""
@@ -85,12 +122,66 @@ def _modified(files: Sequence[Path]) -> str:
 
 
 def _write_dump(store: ox.Store, target: Path) -> None:
-    tmp = target.with_suffix(".tmp")
-    # the gzip header names the file that gunzip restores: the dump's name, not the temporary's
-    with open(tmp, "wb") as raw, gzip.GzipFile(filename=target.name.removesuffix(".gz"),
-                                               mode="wb", fileobj=raw, compresslevel=6) as handle:
-        store.dump(cast(IO[bytes], handle), format=ox.RdfFormat.N_QUADS)
-    tmp.replace(target)
+    """Gzipped N-Quads of ``store``: written out by Oxigraph to a file, then compressed
+    (pyoxigraph writing into a Python file object costs a call per buffer)."""
+    raw = target.with_name(target.name + ".raw")
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        store.dump(str(raw), format=ox.RdfFormat.N_QUADS)
+        with open(raw, "rb") as source, open(tmp, "wb") as sink, gzip.GzipFile(
+                filename=target.name.removesuffix(".gz"), mode="wb", fileobj=sink,
+                compresslevel=6) as zipped:
+            shutil.copyfileobj(source, zipped, _CHUNK)
+        tmp.replace(target)
+    finally:
+        raw.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+
+
+def _dump_and_merge(store: ox.Store, folder: Path, dump: Path) -> None:
+    """Write the gzipped dump of ``store`` and add the merge of its named graphs to its default
+    graph, with one pass over the data.
+
+    Each graph is written out by Oxigraph as N-Triples: the lines go, with the graph's name put
+    before their final ``" ."``, to the N-Quads dump, and the named graphs' lines, as they are,
+    to a file bulk-loaded back into the default graph. A graph with blank nodes (the loader
+    would rename them, cutting them off their named-graph copies; or merely ``"_:"`` in a
+    literal) crosses as pyoxigraph terms instead. Reading the store costs most of a build: a
+    dump and a separate ``CONSTRUCT`` read it twice.
+    """
+    part = folder / "graph.nt"
+    merged = folder / "merge.nt"
+    tmp = dump.with_name(dump.name + ".tmp")
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    graphs += list(store.named_graphs())
+    with_blank_nodes: list[ox.NamedNode | ox.BlankNode] = []
+    try:
+        with open(merged, "wb") as merge, open(tmp, "wb") as sink, gzip.GzipFile(
+                filename=dump.name.removesuffix(".gz"), mode="wb", fileobj=sink,
+                compresslevel=6) as zipped:
+            for graph in graphs:
+                store.dump(str(part), format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                named = not isinstance(graph, ox.DefaultGraph)
+                if named and mentions(part, b"_:"):
+                    with_blank_nodes.append(graph)  # type: ignore[arg-type]
+                name = f" {graph}".encode() if named else b""
+                with open(part, "rb") as lines:
+                    while batch := lines.readlines(_CHUNK):
+                        if not batch[-1].endswith(b" .\n"):
+                            raise StoreLoadError(f"{part}: unexpected N-Triples line "
+                                                 f"{batch[-1][-80:]!r}")
+                        zipped.write(b"".join(line[:-3] + name + b" .\n" for line in batch))
+                        if named and graph not in with_blank_nodes:
+                            merge.writelines(batch)
+        tmp.replace(dump)
+        # written by Oxigraph from the store: nothing to re-validate
+        store.bulk_load(path=str(merged), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+        for graph in with_blank_nodes:
+            store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object)
+                              for q in store.quads_for_pattern(None, None, None, graph))
+    finally:
+        for file in (part, merged, tmp):
+            file.unlink(missing_ok=True)
 
 
 def build_memory_snapshot(
@@ -123,13 +214,109 @@ def _memory_snapshot(store: ox.Store, work_dir: Path | None, modified: str,
     )
 
 
+@contextlib.contextmanager
+def _timed(stages: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        stages[stage] = time.monotonic() - start
+
+
+class StoreDamagedError(StoreLoadError):
+    """An on-disk store whose files differ from those recorded when it was built."""
+
+
+_UNTRACKED = ("LOCK", "LOG")
+"""RocksDB's lock file and info logs: they change whenever the store is opened."""
+
+
+
+def _tracked_files(store_dir: Path) -> list[Path]:
+    return sorted(
+        file for file in store_dir.rglob("*")
+        if file.is_file() and file.name != _META and not file.name.startswith(_UNTRACKED)
+    )
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with open(file, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stat_key(file: Path) -> list[int]:
+    """What changes whenever the file's content is written: ``ctime`` cannot be set back."""
+    stat = file.stat()
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+def _manifest(store_dir: Path) -> dict[str, dict[str, object]]:
+    """Size, SHA-256 and stat key of every file of the store, by path relative to it."""
+    files = _tracked_files(store_dir)
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        digests = list(pool.map(_sha256, files))  # hashlib releases the GIL on large reads
+    return {
+        file.relative_to(store_dir).as_posix(): {
+            "size": file.stat().st_size, "sha256": digest, "stat": _stat_key(file)}
+        for file, digest in zip(files, digests, strict=True)
+    }
+
+
+def verify_store(store_dir: Path, manifest: dict[str, dict[str, object]]) -> bool:
+    """Check the store's files against the manifest written when it was built.
+
+    A file whose size, modification and change times and inode are as recorded has not been
+    written since (the kernel sets ``ctime`` on every write and nobody can set it back); any
+    other file is hashed and must have the recorded SHA-256. Returns whether any file had to be
+    hashed. Raises :class:`StoreDamagedError` naming the first missing, extra or changed file.
+    """
+    hint = "the store is damaged; rebuild it with --rebuild"
+    present = {f.relative_to(store_dir).as_posix(): f for f in _tracked_files(store_dir)}
+    for name in sorted(manifest.keys() - present.keys()):
+        raise StoreDamagedError(f"{store_dir / name}: missing ({hint})")
+    for name in sorted(present.keys() - manifest.keys()):
+        raise StoreDamagedError(f"{store_dir / name}: not part of the store as built ({hint})")
+    changed = [name for name, file in present.items()
+               if _stat_key(file) != manifest[name]["stat"]]
+    for name in changed:
+        file = present[name]
+        if file.stat().st_size != manifest[name]["size"] or _sha256(file) != manifest[name][
+                "sha256"]:
+            raise StoreDamagedError(f"{file}: changed since the store was built ({hint})")
+    return bool(changed)
+
+
+def _looks_like_store(store_dir: Path) -> bool:
+    """Whether ``store_dir`` holds only what a jllm-kg store folder holds (so that
+    ``--rebuild`` may replace it even without its ``snapshot.json``)."""
+    return (store_dir / _STORE_SUBDIR).is_dir() and all(
+        entry.name in (_STORE_SUBDIR, DUMP_NAME, _META) for entry in store_dir.iterdir())
+
+
+def _disk_snapshot(store_dir: Path, modified: str, files: Sequence[Path]) -> Snapshot:
+    return Snapshot(
+        kind="disk",
+        path=store_dir / _STORE_SUBDIR,
+        dump=store_dir / DUMP_NAME,
+        modified=modified,
+        sources=tuple(str(f) for f in files),
+        merged_default_graph=True,
+    )
+
+
 def open_disk_snapshot(
     data_paths: Sequence[Path] | None, store_dir: Path, *, rebuild: bool = False
 ) -> Snapshot:
-    """The on-disk snapshot in ``store_dir``: reused if built from the same inputs, else rebuilt.
+    """The on-disk snapshot in ``store_dir``: reused if built from the same inputs and
+    undamaged (see :func:`verify_store`), else rebuilt.
 
-    The rebuild happens in a sibling folder that replaces the old one only once complete, so a
-    malformed file leaves the previous store intact.
+    Raises :class:`StoreDamagedError` for a store built from these inputs whose files changed
+    since (``rebuild`` rebuilds it instead). The rebuild happens in a sibling folder that
+    replaces the old one only once complete, so a malformed file leaves the previous store
+    intact.
     """
     files = list(iter_input_files(data_paths))
     fingerprint = _fingerprint(files)
@@ -140,33 +327,31 @@ def open_disk_snapshot(
         except (OSError, ValueError):
             meta = {}
         if meta.get("version") == _FORMAT_VERSION and meta.get("inputs") == fingerprint:
-            return Snapshot(
-                kind="disk",
-                path=store_dir / _STORE_SUBDIR,
-                dump=store_dir / DUMP_NAME,
-                modified=str(meta["modified"]),
-                sources=tuple(str(f) for f in files),
-                merged_default_graph=True,
-            )
-    if store_dir.exists() and any(store_dir.iterdir()) and not meta_path.is_file():
+            verify_store(store_dir, meta.get("files", {}))
+            return _disk_snapshot(store_dir, str(meta["modified"]), files)
+    if (store_dir.exists() and any(store_dir.iterdir()) and not meta_path.is_file()
+            and not (rebuild and _looks_like_store(store_dir))):
         raise StoreLoadError(
             f"{store_dir}: exists and is not a jllm-kg store folder (no {_META}); "
             "refusing to overwrite it"
+            + (" (--rebuild replaces a folder holding only a store)" if not rebuild else "")
         )
     staging = store_dir.with_name(store_dir.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
+    stages: dict[str, float] = {}
     try:
-        store = build_store(data_paths=data_paths, location=staging / _STORE_SUBDIR)
-        _write_dump(store, staging / DUMP_NAME)
-        merge_into_default_graph(store)
-        store.flush()
+        with _timed(stages, "load"):
+            store = build_store(data_paths=data_paths, location=staging / _STORE_SUBDIR)
+        with _timed(stages, "dump and merge"):
+            _dump_and_merge(store, staging, staging / DUMP_NAME)
+            store.flush()
         del store  # release RocksDB's lock before the folder moves
         modified = _modified(files)
-        (staging / _META).write_text(
-            json.dumps({"version": _FORMAT_VERSION, "inputs": fingerprint, "modified": modified}),
-            encoding="utf-8",
-        )
+        with _timed(stages, "manifest"):
+            meta = {"version": _FORMAT_VERSION, "inputs": fingerprint, "modified": modified,
+                    "files": _manifest(staging)}
+        (staging / _META).write_text(json.dumps(meta), encoding="utf-8")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -176,14 +361,34 @@ def open_disk_snapshot(
         store_dir.rename(old)
     staging.rename(store_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return Snapshot(
-        kind="disk",
-        path=store_dir / _STORE_SUBDIR,
-        dump=store_dir / DUMP_NAME,
-        modified=modified,
-        sources=tuple(str(f) for f in files),
-        merged_default_graph=True,
-    )
+    log.info("built the store %s (%s)", store_dir,
+             ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in stages.items()))
+    return _disk_snapshot(store_dir, modified, files)
+
+
+def build_in_subprocess(
+    data_paths: Sequence[Path] | None, store_dir: Path | None = None, *, rebuild: bool = False
+) -> Snapshot:
+    """:func:`open_disk_snapshot` (with ``store_dir``) or :func:`build_memory_snapshot`, run in
+    a fresh ``spawn`` process.
+
+    The server's master forks its HTTP workers: a store it opened itself would leave RocksDB's
+    background threads and global state half-copied into every fork (the workers then crashed
+    at exit), and the memory the build took would stay in the master for good. The child
+    returns the picklable :class:`Snapshot`, or raises the error, which is re-raised here.
+    """
+    context = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as child:
+        if store_dir is None:
+            future = child.submit(build_memory_snapshot, data_paths)
+        else:
+            future = child.submit(open_disk_snapshot, data_paths, store_dir, rebuild=rebuild)
+        try:
+            return future.result()
+        except BrokenProcessPool as error:
+            raise StoreLoadError(
+                f"{store_dir or 'the graph'}: the process building the store died ({error})"
+            ) from error
 
 
 def snapshot_from_store(store: ox.Store, work_dir: Path | None = None) -> Snapshot:

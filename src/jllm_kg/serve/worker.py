@@ -9,9 +9,12 @@ while serializing, and the worker's address space is capped (``RLIMIT_AS``) so t
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
 import resource
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Literal
@@ -139,6 +142,28 @@ def _address_space() -> int:
     return 0
 
 
+PRELOAD_VARIABLE = "JLLM_KG_PRELOAD_SNAPSHOT"
+"""Environment variable naming (as JSON) the memory snapshot a starting fork server loads."""
+
+
+@contextlib.contextmanager
+def preload_for_fork_server(snapshot: Snapshot) -> Iterator[None]:
+    """Name ``snapshot`` to a fork server started inside this block (memory snapshots only:
+    an on-disk store opens in milliseconds and shares the page cache anyway); the name is
+    removed afterwards, so that no later child process inherits it."""
+    if snapshot.kind == "memory":
+        os.environ[PRELOAD_VARIABLE] = json.dumps(snapshot.to_json())
+    try:
+        yield
+    finally:
+        os.environ.pop(PRELOAD_VARIABLE, None)
+
+
+PRELOADED: dict[Snapshot, ox.Store] = {}
+"""Stores loaded before this process was forked (by :mod:`jllm_kg.serve.preload` in the fork
+server), by snapshot: a worker serving one of them uses it instead of loading its own copy."""
+
+
 def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None,
                 isolate: bool = True) -> None:
     """A worker process: leave the network, open the snapshot, answer requests until the pipe
@@ -157,7 +182,7 @@ def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None,
     conn.send(isolate_network() if isolate
               else NetworkIsolation((), ("not requested (SERVICE is allowed)",)))
     try:
-        store = snapshot.open()
+        store = PRELOADED.get(snapshot) or snapshot.open()
     except Exception as error:
         conn.send(Reply("failed", message=f"cannot open the store: {error}"))
         return
