@@ -164,6 +164,143 @@ class _Box:
     lines: list[str]
 
 
+@dataclass
+class _Layout:
+    """Where everything of a lineage drawing goes: boxes, edge ports, the canvas."""
+
+    boxes: dict[str, _Box]
+    port: dict[Edge, float]  # the y of each edge's end on its child's left side
+    edge_lines: dict[Edge, list[str]]  # each edge's label, wrapped
+    width: float
+    height: float
+
+    def centre(self, node: str) -> float:
+        return self.boxes[node].y + self.boxes[node].height / 2
+
+
+def _columns(edges: list[Edge], level: dict[str, int],
+             labels: dict[str, str]) -> dict[int, list[str]]:
+    """The nodes of each column, ordered from the focus outwards by their neighbours' rows
+    (barycentre ordering), so that edges cross as little as a simple rule allows."""
+    columns: dict[int, list[str]] = defaultdict(list)
+    for node, lvl in level.items():
+        columns[lvl].append(node)
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for edge in edges:
+        neighbours[edge.child].append(edge.parent)
+        neighbours[edge.parent].append(edge.child)
+    row_of: dict[str, float] = {}
+    for lvl in sorted(columns, key=abs):
+        nodes = columns[lvl]
+
+        def key(node: str) -> tuple[float, str]:
+            placed = [row_of[n] for n in neighbours[node] if n in row_of]
+            centre = sum(placed) / len(placed) if placed else 0.0
+            return (centre, labels.get(node, node))
+
+        nodes.sort(key=key)
+        for index, node in enumerate(nodes):
+            row_of[node] = index - (len(nodes) - 1) / 2
+    return columns
+
+
+def _layout(edges: list[Edge], level: dict[str, int], labels: dict[str, str]) -> _Layout:
+    columns = _columns(edges, level, labels)
+    ordered = sorted(columns)
+    incoming: dict[str, list[Edge]] = defaultdict(list)
+    for edge in edges:
+        incoming[edge.child].append(edge)
+    edge_lines = {e: wrap(e.kind, EDGE_LABEL_CHARS) if e.kind else [] for e in edges}
+    boxes: dict[str, _Box] = {}
+    column_height: dict[int, float] = {}
+    for lvl in ordered:
+        total = 0.0
+        for node in columns[lvl]:
+            lines = wrap(labels.get(node, node), LABEL_CHARS)
+            ports = sum(max(len(edge_lines[e]), 1) * LINE_HEIGHT + PORT_GAP
+                        for e in incoming[node])
+            box_height = float(max(NODE_HEIGHT, len(lines) * LINE_HEIGHT + 2 * NODE_PADDING,
+                                   ports + PORT_GAP))
+            boxes[node] = _Box(0.0, 0.0, box_height, lines)
+            total += box_height
+        column_height[lvl] = total + ROW_GAP * (len(columns[lvl]) - 1)
+    tallest = max(column_height.values())
+    for column_index, lvl in enumerate(ordered):
+        y = MARGIN + (tallest - column_height[lvl]) / 2
+        for node in columns[lvl]:
+            boxes[node].x = MARGIN + column_index * (NODE_WIDTH + COLUMN_GAP)
+            boxes[node].y = y
+            y += boxes[node].height + ROW_GAP
+    layout = _Layout(
+        boxes, {}, edge_lines,
+        width=MARGIN * 2 + len(ordered) * NODE_WIDTH + (len(ordered) - 1) * COLUMN_GAP,
+        height=MARGIN * 2 + tallest,
+    )
+    # each incoming edge gets a port, top to bottom in the order of its parent's height, and
+    # room above it for its label's lines
+    for child, into in incoming.items():
+        into.sort(key=lambda e: (layout.centre(e.parent), e.parent))
+        need = sum(max(len(edge_lines[e]), 1) * LINE_HEIGHT + PORT_GAP for e in into)
+        y = layout.centre(child) - need / 2
+        for edge in into:
+            y += max(len(edge_lines[edge]), 1) * LINE_HEIGHT + PORT_GAP / 2
+            layout.port[edge] = y
+            y += PORT_GAP / 2
+    return layout
+
+
+def _edge_svg(edge: Edge, layout: _Layout, labels: dict[str, str]) -> tuple[str, list[str]]:
+    """An edge's path (a curve, then a straight run into its port) and its label's lines."""
+    x1, y1 = layout.boxes[edge.parent].x + NODE_WIDTH, layout.centre(edge.parent)
+    x2, y2 = layout.boxes[edge.child].x, layout.port[edge]
+    run = x2 - EDGE_RUN  # the straight run into the child carries the label
+    bend = (run - x1) / 2
+    child_name = labels.get(edge.child, edge.child)
+    parent_name = labels.get(edge.parent, edge.parent)
+    path = (
+        f'<path class="edge" data-child="{escape(edge.child)}" '
+        f'data-parent="{escape(edge.parent)}" '
+        f'd="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {run - bend:.1f},{y2:.1f} '
+        f'{run:.1f},{y2:.1f} H{x2 - 2:.1f}" fill="none" stroke="#667" stroke-width="1.4" '
+        'marker-end="url(#arrow)">'
+        f"<title>{escape(child_name)} ← {escape(edge.kind or '?')} ← "
+        f"{escape(parent_name)}</title></path>"
+    )
+    lines = layout.edge_lines[edge]
+    texts = [
+        f'<text class="edge-label" x="{run + 4:.1f}" '
+        f'y="{y2 - 4 - (len(lines) - 1 - index) * LINE_HEIGHT:.1f}" font-size="11" '
+        f'fill="#334">{escape(line)}</text>'
+        for index, line in enumerate(lines)
+    ]
+    return path, texts
+
+
+def _node_svg(node: str, box: _Box, label: str, link: str | None, *, is_focus: bool,
+              is_other: bool) -> str:
+    """A node's box with its wrapped name, linked to its page unless it is the focus."""
+    fill = "#ffe8a8" if is_focus else ("#f6f6f6" if is_other else "#eef3fb")
+    stroke = "#b07d00" if is_focus else "#6b86b3"
+    role = " focus" if is_focus else (" co-parent" if is_other else "")
+    dash = ' stroke-dasharray="4 3"' if is_other else ""
+    first = box.y + box.height / 2 - (len(box.lines) - 1) * LINE_HEIGHT / 2 + 4
+    text = "".join(
+        f'<tspan x="{box.x + NODE_WIDTH / 2:.1f}" y="{first + i * LINE_HEIGHT:.1f}">'
+        f"{escape(line)}</tspan>" for i, line in enumerate(box.lines))
+    weight = ' font-weight="bold"' if is_focus else ""
+    group = (
+        f'<g class="node{role}" data-iri="{escape(node)}"><title>{escape(label)}\n'
+        f"{escape(node)}</title>"
+        f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{NODE_WIDTH}" '
+        f'height="{box.height:.1f}" rx="6" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if is_focus else 1}"{dash}/>'
+        f'<text text-anchor="middle" fill="#111"{weight}>{text}</text></g>'
+    )
+    if link and not is_focus:
+        group = f'<a href="{escape(link)}">{group}</a>'
+    return group
+
+
 def lineage_svg(
     focus: str,
     edges: list[Edge],
@@ -181,67 +318,8 @@ def lineage_svg(
     level = _levels(focus, edges)
     edges = [e for e in edges if e.child in level and e.parent in level]
     others = co_parents(focus, edges)
-    columns: dict[int, list[str]] = defaultdict(list)
-    for node, lvl in level.items():
-        columns[lvl].append(node)
-    ordered = sorted(columns)
-    neighbours: dict[str, list[str]] = defaultdict(list)
-    incoming: dict[str, list[Edge]] = defaultdict(list)
-    for edge in edges:
-        neighbours[edge.child].append(edge.parent)
-        neighbours[edge.parent].append(edge.child)
-        incoming[edge.child].append(edge)
-    row_of: dict[str, float] = {}
-    for lvl in sorted(ordered, key=abs):  # from the focus outwards: barycentre ordering
-        nodes = columns[lvl]
-
-        def key(node: str) -> tuple[float, str]:
-            placed = [row_of[n] for n in neighbours[node] if n in row_of]
-            centre = sum(placed) / len(placed) if placed else 0.0
-            return (centre, labels.get(node, node))
-
-        nodes.sort(key=key)
-        for index, node in enumerate(nodes):
-            row_of[node] = index - (len(nodes) - 1) / 2
-    edge_lines = {e: wrap(e.kind, EDGE_LABEL_CHARS) if e.kind else [] for e in edges}
-    boxes: dict[str, _Box] = {}
-    column_height: dict[int, float] = {}
-    for lvl in ordered:
-        total = 0.0
-        for node in columns[lvl]:
-            lines = wrap(labels.get(node, node), LABEL_CHARS)
-            ports = sum(max(len(edge_lines[e]), 1) * LINE_HEIGHT + PORT_GAP
-                        for e in incoming[node])
-            box_height = float(max(NODE_HEIGHT, len(lines) * LINE_HEIGHT + 2 * NODE_PADDING,
-                                   ports + PORT_GAP))
-            boxes[node] = _Box(0.0, 0.0, box_height, lines)
-            total += box_height
-        column_height[lvl] = total + ROW_GAP * (len(columns[lvl]) - 1)
-    tallest = max(column_height.values())
-    height = MARGIN * 2 + tallest
-    width = MARGIN * 2 + len(ordered) * NODE_WIDTH + (len(ordered) - 1) * COLUMN_GAP
-    for column_index, lvl in enumerate(ordered):
-        y = MARGIN + (tallest - column_height[lvl]) / 2
-        for node in columns[lvl]:
-            boxes[node].x = MARGIN + column_index * (NODE_WIDTH + COLUMN_GAP)
-            boxes[node].y = y
-            y += boxes[node].height + ROW_GAP
-
-    def centre(node: str) -> float:
-        return boxes[node].y + boxes[node].height / 2
-
-    # each incoming edge gets a port, top to bottom in the order of its parent's height, and
-    # room above it for its label's lines
-    port: dict[Edge, float] = {}
-    for child, into in incoming.items():
-        into.sort(key=lambda e: (centre(e.parent), e.parent))
-        need = sum(max(len(edge_lines[e]), 1) * LINE_HEIGHT + PORT_GAP for e in into)
-        y = centre(child) - need / 2
-        for edge in into:
-            y += max(len(edge_lines[edge]), 1) * LINE_HEIGHT + PORT_GAP / 2
-            port[edge] = y
-            y += PORT_GAP / 2
-
+    layout = _layout(edges, level, labels)
+    width, height = layout.width, layout.height
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" role="img" '
         f'width="{width:.0f}" height="{height:.0f}" viewBox="0 0 {width:.0f} {height:.0f}" '
@@ -253,53 +331,12 @@ def lineage_svg(
     ]
     labels_out: list[str] = []
     for edge in sorted(edges, key=lambda e: (e.parent, e.child, e.kind)):
-        x1, y1 = boxes[edge.parent].x + NODE_WIDTH, centre(edge.parent)
-        x2, y2 = boxes[edge.child].x, port[edge]
-        run = x2 - EDGE_RUN  # the straight run into the child carries the label
-        bend = (run - x1) / 2
-        child_name = labels.get(edge.child, edge.child)
-        parent_name = labels.get(edge.parent, edge.parent)
-        out.append(
-            f'<path class="edge" data-child="{escape(edge.child)}" '
-            f'data-parent="{escape(edge.parent)}" '
-            f'd="M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {run - bend:.1f},{y2:.1f} '
-            f'{run:.1f},{y2:.1f} H{x2 - 2:.1f}" fill="none" stroke="#667" stroke-width="1.4" '
-            'marker-end="url(#arrow)">'
-            f"<title>{escape(child_name)} ← {escape(edge.kind or '?')} ← "
-            f"{escape(parent_name)}</title></path>"
-        )
-        lines = edge_lines[edge]
-        for index, line in enumerate(lines):
-            ly = y2 - 4 - (len(lines) - 1 - index) * LINE_HEIGHT
-            labels_out.append(
-                f'<text class="edge-label" x="{run + 4:.1f}" y="{ly:.1f}" font-size="11" '
-                f'fill="#334">{escape(line)}</text>'
-            )
+        path, texts = _edge_svg(edge, layout, labels)
+        out.append(path)
+        labels_out.extend(texts)
     out.extend(labels_out)
-    for node, box in sorted(boxes.items()):
-        label = labels.get(node, node)
-        is_focus = node == focus
-        is_other = node in others
-        link = href(node)
-        fill = "#ffe8a8" if is_focus else ("#f6f6f6" if is_other else "#eef3fb")
-        stroke = "#b07d00" if is_focus else "#6b86b3"
-        role = " focus" if is_focus else (" co-parent" if is_other else "")
-        dash = ' stroke-dasharray="4 3"' if is_other else ""
-        first = box.y + box.height / 2 - (len(box.lines) - 1) * LINE_HEIGHT / 2 + 4
-        text = "".join(
-            f'<tspan x="{box.x + NODE_WIDTH / 2:.1f}" y="{first + i * LINE_HEIGHT:.1f}">'
-            f"{escape(line)}</tspan>" for i, line in enumerate(box.lines))
-        weight = ' font-weight="bold"' if is_focus else ""
-        group = (
-            f'<g class="node{role}" data-iri="{escape(node)}"><title>{escape(label)}\n'
-            f"{escape(node)}</title>"
-            f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{NODE_WIDTH}" '
-            f'height="{box.height:.1f}" rx="6" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="{2 if is_focus else 1}"{dash}/>'
-            f'<text text-anchor="middle" fill="#111"{weight}>{text}</text></g>'
-        )
-        if link and not is_focus:
-            group = f'<a href="{escape(link)}">{group}</a>'
-        out.append(group)
+    for node, box in sorted(layout.boxes.items()):
+        out.append(_node_svg(node, box, labels.get(node, node), href(node),
+                             is_focus=node == focus, is_other=node in others))
     out.append("</svg>")
     return "".join(out)
