@@ -177,3 +177,17 @@ def test_an_ingest_error_names_the_file_once(tmp_path: Path, content: bytes | No
     line = assert_one_line_error(result, f"jllm-kg ingest: {name}: ")
     assert line.count(name) == 1
     assert not (tmp_path / "out" / "graph").exists()
+
+
+@pytest.mark.parametrize("command", [["export"], ["export", "--lineage"],
+                                     ["query", "SELECT ?s WHERE { ?s ?p ?o }", "--format", "csv"]])
+def test_a_reader_that_stops_early_is_no_error(command: list[str]) -> None:
+    """`jllm-kg export | head`: the pipe closes under the writer; that is the reader's choice."""
+    process = subprocess.Popen([sys.executable, "-m", "jllm_kg.cli", *command],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(200)
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 0, errors
+    assert "Broken pipe" not in errors and "Traceback" not in errors

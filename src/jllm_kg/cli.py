@@ -153,6 +153,8 @@ def _export(args: argparse.Namespace) -> int:
                 export_graph(handle, output_format=args.format, data_paths=data)
         else:
             export_graph(sys.stdout.buffer, output_format=args.format, data_paths=data)
+    except BrokenPipeError:
+        raise  # the reader stopped early: main() ends quietly
     except (QueryError, StoreLoadError, OSError) as error:
         print(f"jllm-kg export: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -288,7 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except BrokenPipeError:
+        # the reader of our output stopped early (`| head`): not an error of ours; the final
+        # flush of stdout would fail again, so it goes to /dev/null
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":
