@@ -141,7 +141,9 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:  # type: ignore[no-untyp
 def test_http_workers_do_not_crash_at_exit_after_the_store_is_built(tmp_path: Path) -> None:
     """The master builds the store at start and on every HUP; then the old HTTP workers exit
     (HUP) and all exit (TERM): none may die of a signal."""
-    server = start_server(tmp_path, "--store", str(tmp_path / "store"), "--http-workers", "2")
+    # gunicorn's master forks its HTTP workers: the front where this crash was seen
+    server = start_server(tmp_path, "--store", str(tmp_path / "store"), "--http-workers", "2",
+                          "--server", "gunicorn")
     try:
         assert answers(server)
         for _ in range(2):
@@ -163,9 +165,9 @@ def test_servers_do_not_share_a_control_socket(tmp_path: Path,
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
-    first = start_server(tmp_path)
+    first = start_server(tmp_path, "--server", "gunicorn")
     try:
-        second = start_server(tmp_path)
+        second = start_server(tmp_path, "--server", "gunicorn")
         try:
             stop_server(second)
             assert answers(first)
@@ -216,7 +218,7 @@ def test_an_outside_kill_of_a_query_worker_is_reported_as_such(tmp_path: Path) -
         assert response.status_code == 503
         assert "killed from outside the server (SIGKILL" in response.text
         assert "more memory" not in response.text
-        assert "died during a query" in server.log_text()
+        assert "died (signal SIGKILL) running query" in server.log_text()
         assert wait_for(lambda: answers(server))  # replaced
     finally:
         stop_server(server)
