@@ -24,6 +24,24 @@ from typing import Any
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
+# Without the background-networking flags Chromium keeps trying hosts this machine cannot reach.
+HEADLESS_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+)
+
+
+def run_headless(tmp_path: Path, *args: str, timeout: float = 90
+                 ) -> subprocess.CompletedProcess[str]:
+    """One headless Chromium run (``--dump-dom``, ``--screenshot=…``) with its own profile in
+    ``tmp_path``; for pages nobody types into (see :class:`Browser` for those)."""
+    assert CHROMIUM is not None
+    return subprocess.run(
+        [CHROMIUM, *HEADLESS_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )
+
 _RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", function (e) {

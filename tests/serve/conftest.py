@@ -102,8 +102,10 @@ PROJECT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="session")
 def project_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A server of the project's own graph (``data/graph``) and saved queries (``queries/``),
-    for the pages whose behaviour shows only on the real data (search, translated queries)."""
+    for the pages whose behaviour shows only on the real data (search, translated queries,
+    charts, family trees); the home page's chart queries need more than the short limit."""
     running = start_server(tmp_path_factory.mktemp("serve-project"),
-                           "--queries", str(PROJECT / "queries"), data=PROJECT / "data" / "graph")
+                           "--queries", str(PROJECT / "queries"), "--timeout", "30",
+                           data=PROJECT / "data" / "graph")
     yield running.url
     stop_server(running)

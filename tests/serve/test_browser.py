@@ -7,32 +7,19 @@ the scripts ran (``--virtual-time-budget`` lets the fetch complete). Skipped whe
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from .browser import CHROMIUM, run_headless
+
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--no-first-run", "--disable-dev-shm-usage",
-         f"--user-data-dir={tmp_path / 'profile'}", *args],
-        capture_output=True, text=True, timeout=60, check=False,
-    )
-
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
                     "(apt-get install -y chromium fonts-ipafont-gothic)")
 def test_query_page_runs_a_saved_query_and_shows_the_table(base: str, tmp_path: Path) -> None:
-    result = chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom",
-                      f"{base}/query?saved=swallow-lineage&run=1")
+    result = run_headless(tmp_path, "--virtual-time-budget=10000", "--dump-dom",
+                          f"{base}/query?saved=swallow-lineage&run=1", timeout=60)
     dom = result.stdout
     assert 'id="query"' in dom, result.stderr[-2000:]
     assert "prov:wasDerivedFrom+" in dom  # the saved query is in the editor

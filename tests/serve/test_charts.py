@@ -10,10 +10,7 @@ a screenshot per language kept in the test's tmp dir.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -22,7 +19,7 @@ import pytest
 from flask.testing import FlaskClient
 from markupsafe import escape
 
-from jllm_kg.paths import data_dir, queries_dir
+from jllm_kg.paths import queries_dir
 from jllm_kg.serve.app import create_app
 from jllm_kg.serve.charts import (
     APPROACHES,
@@ -38,14 +35,13 @@ from jllm_kg.serve.saved import load_saved_queries
 from jllm_kg.serve.service import GraphService
 from jllm_kg.serve.worker import QueryRequest, Reply
 
-from .conftest import Server, start_server, stop_server
+from .browser import CHROMIUM, run_headless
 
 JLLM = "https://w3id.org/jllm-kg/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
 FAMILY = "https://w3id.org/jllm-kg/id/family/"
 CHARTS = ("chart-models-per-quarter", "chart-foreign-base-families",
           "chart-parameters-over-time", "chart-licences-commercial-use")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 class CountingExecutor(InlineExecutor):
@@ -276,36 +272,17 @@ def test_scatter_has_one_point_per_model_with_a_size_and_a_date(
 
 # --- in a browser ----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def packaged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("charts"), "--queries", str(queries_dir()),
-                           "--timeout", "30", data=data_dir())
-    yield running
-    stop_server(running)
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-         "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}",
-         *args],
-        capture_output=True, text=True, timeout=90, check=False,
-    )
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
                     "(apt-get install -y chromium fonts-ipafont-gothic)")
 @pytest.mark.parametrize("lang", ["ja", "en", "fr"])
-def test_home_charts_in_chromium(packaged_server: Server, tmp_path: Path, lang: str) -> None:
-    url = f"{packaged_server.url}/?lang={lang}"
+def test_home_charts_in_chromium(project_base: str, tmp_path: Path, lang: str) -> None:
+    url = f"{project_base}/?lang={lang}"
     screenshot = tmp_path / f"home-{lang}.png"
-    shot = chromium(tmp_path, "--window-size=1280,1800", f"--screenshot={screenshot}", url)
+    shot = run_headless(tmp_path, "--window-size=1280,1800", f"--screenshot={screenshot}", url)
     assert screenshot.is_file() and screenshot.stat().st_size > 50_000, shot.stderr[-2000:]
     print(f"screenshot of /?lang={lang}: {screenshot}")
-    dom = chromium(tmp_path, "--dump-dom", url).stdout
+    dom = run_headless(tmp_path, "--dump-dom", url).stdout
     assert dom.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == len(CHARTS)
     assert ui("chart_families_title", lang) in dom
 

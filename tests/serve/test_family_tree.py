@@ -10,10 +10,7 @@ Swallow 8B Instruct, MMed-Llama 3 8B and OpenBioLLM-8B) and from walking the gra
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -23,20 +20,18 @@ import pytest
 from flask.testing import FlaskClient
 from markupsafe import escape
 
-from jllm_kg.paths import data_dir, queries_dir
 from jllm_kg.serve.app import create_app
 from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.i18n import ui
 from jllm_kg.serve.pool import InlineExecutor
 from jllm_kg.serve.service import GraphService
 
-from .conftest import Server, start_server, stop_server
+from .browser import CHROMIUM, run_headless
 
 JLLM = "https://w3id.org/jllm-kg/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
 ID = "https://w3id.org/jllm-kg/id/"
 MERGE = "EQUES--MedLLama3-JP-v2"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FOCUS_FILL = (0xFF, 0xE8, 0xA8)
 """The fill of the model's own box in the lineage drawing."""
 
@@ -134,25 +129,6 @@ def test_unknown_family_is_404(client: FlaskClient, slug: str) -> None:
 
 # --- in a browser ----------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def packaged_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    running = start_server(tmp_path_factory.mktemp("trees"), "--queries", str(queries_dir()),
-                           "--timeout", "30", data=data_dir())
-    yield running
-    stop_server(running)
-
-
-def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-         "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}",
-         *args],
-        capture_output=True, text=True, timeout=90, check=False,
-    )
-
-
 def pixels_of(path: Path, colour: tuple[int, int, int]) -> int:
     """How many pixels of a screenshot have exactly ``colour``."""
     width, _, rows, _ = png.Reader(filename=str(path)).asRGBA8()
@@ -171,26 +147,26 @@ browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed
 @pytest.mark.browser
 @browser
 @pytest.mark.parametrize("lang", ["ja", "en", "fr"])
-def test_family_tree_in_chromium(packaged_server: Server, tmp_path: Path, lang: str) -> None:
-    url = f"{packaged_server.url}/tree/llama-2?lang={lang}"
+def test_family_tree_in_chromium(project_base: str, tmp_path: Path, lang: str) -> None:
+    url = f"{project_base}/tree/llama-2?lang={lang}"
     screenshot = tmp_path / f"tree-llama-2-{lang}.png"
-    shot = chromium(tmp_path, "--window-size=1280,2400", f"--screenshot={screenshot}", url)
+    shot = run_headless(tmp_path, "--window-size=1280,2400", f"--screenshot={screenshot}", url)
     assert screenshot.is_file() and screenshot.stat().st_size > 50_000, shot.stderr[-2000:]
     print(f"screenshot of /tree/llama-2?lang={lang}: {screenshot}")
-    dom = chromium(tmp_path, "--dump-dom", url).stdout
+    dom = run_headless(tmp_path, "--dump-dom", url).stdout
     assert f'<html lang="{lang}">' in dom and ui("family_tree_intro", lang) in dom
 
 
 @pytest.mark.browser
 @browser
 @pytest.mark.parametrize("lang", ["ja", "en", "fr"])
-def test_wide_lineage_keeps_the_model_in_view(packaged_server: Server, tmp_path: Path,
+def test_wide_lineage_keeps_the_model_in_view(project_base: str, tmp_path: Path,
                                               lang: str) -> None:
     # The merge is the rightmost of five columns (about 2,000 px): in an 800 px window its
     # box is only on screen once the page's script has scrolled the drawing.
-    url = f"{packaged_server.url}/id/model/{MERGE}?lang={lang}"
+    url = f"{project_base}/id/model/{MERGE}?lang={lang}"
     screenshot = tmp_path / f"lineage-{lang}.png"
-    shot = chromium(tmp_path, "--window-size=800,700", "--virtual-time-budget=3000",
+    shot = run_headless(tmp_path, "--window-size=800,700", "--virtual-time-budget=3000",
                     f"--screenshot={screenshot}", url)
     assert screenshot.is_file(), shot.stderr[-2000:]
     print(f"screenshot of the lineage of {MERGE} ({lang}): {screenshot}")

@@ -4,8 +4,6 @@ then in headless Chromium, with a screenshot per language saved in the test's tm
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -20,10 +18,11 @@ from jllm_kg.paths import ontology_dir
 from jllm_kg.serve.i18n import ui
 from jllm_kg.vocabulary_doc import CONTEXT_FILE_NAME, packaged_document
 
+from .browser import CHROMIUM, run_headless
+
 HTML = {"Accept": "text/html"}
 SECTIONS = ("classes", "derivation-tree", "training-data", "properties", "reused-terms",
             "schemes")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 class _Anchors(HTMLParser):
@@ -105,15 +104,6 @@ def test_ontology_rdf_is_still_negotiated(base: str) -> None:
     assert "DerivationMethodScheme" in r.text
 
 
-def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-         "--disable-dev-shm-usage", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}",
-         *args],
-        capture_output=True, text=True, timeout=90, check=False,
-    )
 
 
 @pytest.mark.browser
@@ -123,10 +113,10 @@ def _chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_page_in_chromium(base: str, tmp_path: Path, lang: str) -> None:
     url = f"{base}/ontology?lang={lang}"
     screenshot = tmp_path / f"ontology-{lang}.png"
-    shot = _chromium(tmp_path, "--window-size=1280,2000", f"--screenshot={screenshot}", url)
+    shot = run_headless(tmp_path, "--window-size=1280,2000", f"--screenshot={screenshot}", url)
     assert screenshot.is_file() and screenshot.stat().st_size > 20_000, shot.stderr[-2000:]
     print(f"screenshot of /ontology?lang={lang}: {screenshot}")
-    dom = _chromium(tmp_path, "--dump-dom", url).stdout
+    dom = run_headless(tmp_path, "--dump-dom", url).stdout
     parser = _Anchors()
     parser.feed(dom)
     assert set(SECTIONS) <= set(parser.ids)
