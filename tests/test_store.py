@@ -20,7 +20,6 @@ from jllm_kg.store import (
     ONTOLOGY_GRAPH,
     StoreLoadError,
     build_store,
-    merge_into_default_graph,
     query_store,
     rdf_files,
 )
@@ -100,27 +99,6 @@ TWO_GRAPHS_WITH_A_BLANK_NODE = (
 JOIN_THROUGH_THE_BLANK_NODE = (
     "SELECT ?g WHERE { <urn:x:m> <http://www.w3.org/ns/prov#qualifiedDerivation> ?d . "
     "GRAPH ?g { ?d <http://www.w3.org/ns/prov#entity> <urn:x:parent> } }")
-
-
-@pytest.mark.parametrize("blank", [True, False], ids=["blank-node", "iris-only"])
-def test_bulk_merge_equals_the_insert_merge(tmp_path: Path, blank: bool) -> None:
-    """The on-disk merge (CONSTRUCT, then bulk load) gives the default graph the INSERT gives,
-    and the default graph's blank nodes are those of the named graphs."""
-    data = TWO_GRAPHS_WITH_A_BLANK_NODE if blank else TWO_GRAPHS_WITH_A_BLANK_NODE.replace(
-        "_:d", "<urn:x:d>")
-    in_memory = ox.Store()
-    in_memory.load(data.encode(), format=ox.RdfFormat.N_QUADS)
-    merge_into_default_graph(in_memory)
-    on_disk = ox.Store(str(tmp_path / "store"))
-    on_disk.bulk_load(data.encode(), format=ox.RdfFormat.N_QUADS)
-    merge_into_default_graph(on_disk, scratch=tmp_path)
-    default = ox.DefaultGraph()
-    assert len(on_disk) == len(in_memory) == 4 + 3
-    assert (len(list(on_disk.quads_for_pattern(None, None, None, default)))
-            == len(list(in_memory.quads_for_pattern(None, None, None, default))) == 3)
-    for store in (in_memory, on_disk):
-        assert [s["g"].value for s in store.query(JOIN_THROUGH_THE_BLANK_NODE)] == ["urn:x:ja"]
-    assert [f.name for f in tmp_path.iterdir()] == ["store"]  # the scratch file is gone
 
 
 @pytest.mark.parametrize("blank", [True, False], ids=["blank-node", "iris-only"])

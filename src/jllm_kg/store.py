@@ -161,37 +161,15 @@ def build_store(
     return store
 
 
-def merge_into_default_graph(store: ox.Store, *, scratch: Path | None = None) -> None:
+def merge_into_default_graph(store: ox.Store) -> None:
     """Add every triple of every named graph, once, to the default graph of ``store``.
 
     Oxigraph's "default graph as union" is a bag (a triple stated by three sources matches
     three times); the endpoint and ``jllm-kg query`` query this merge instead, which has the
-    set semantics that ``sd:UnionDefaultGraph`` promises.
-
-    ``scratch``: a folder for a temporary file; with it, the merge goes through the bulk
-    loader (for on-disk stores: an ``INSERT … WHERE`` holds the whole merge in one transaction
-    in memory, gigabytes at millions of triples). A ``CONSTRUCT`` writes the triples out as
-    N-Triples, which are bulk-loaded back; if they name blank nodes (a parser would rename
-    them, cutting them off their named-graph copies) they cross as pyoxigraph terms instead.
+    set semantics that ``sd:UnionDefaultGraph`` promises. For in-memory stores; an on-disk
+    store gets its merge while it is built (``serve.snapshot``), through the bulk loader.
     """
-    construct = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-    if scratch is None:
-        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return
-    text = Path(scratch) / "merge.nt"
-    try:
-        result = store.query(construct)
-        assert isinstance(result, ox.QueryTriples)
-        result.serialize(str(text), format=ox.RdfFormat.N_TRIPLES)
-        if not mentions(text, b"_:"):  # "_:" inside a literal: merely the slower way
-            # written by Oxigraph from the store: nothing to re-validate
-            store.bulk_load(path=str(text), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            return
-    finally:
-        text.unlink(missing_ok=True)
-    result = store.query(construct)
-    assert isinstance(result, ox.QueryTriples)
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in result)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def mentions(path: Path, needle: bytes) -> bool:
