@@ -1,5 +1,5 @@
 """The closed vocabularies every stage shares: languages, source kinds, column meanings,
-modalities, training approaches and scopes.
+modalities, training approaches, training phases and scopes.
 
 They are plain ``Literal`` types, so that the ingest records, the curated tables' schemas and
 the mapper agree on the same spellings without one of them importing another's stage.
@@ -46,3 +46,13 @@ ModelModality = Literal[
 ]
 TrainingApproach = Literal["scratch", "continual", "post-training", "merge", "api", "unknown"]
 Scope = Literal["general", "domain"]
+# The phase of training a dataset was used in (a training-data cell, a curated table).
+TrainingPhase = Literal[
+    "pretraining",
+    "continual-pretraining",
+    "instruction-tuning",
+    "preference-tuning",
+    "distillation",
+    "merge",
+    "unspecified",
+]

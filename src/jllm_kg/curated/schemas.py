@@ -34,7 +34,7 @@ from pydantic import (
     model_validator,
 )
 
-from jllm_kg.terms import ColumnKey, ModelModality, Scope, TrainingApproach
+from jllm_kg.terms import ColumnKey, ModelModality, Scope, TrainingApproach, TrainingPhase
 
 # --------------------------------------------------------------------------- value shapes
 
@@ -94,15 +94,6 @@ def _has_english(labels: dict[Language, str]) -> dict[Language, str]:
 Labels = Annotated[dict[Language, Text], Field(min_length=1)]
 EnglishLabels = Annotated[dict[Language, Text], AfterValidator(_has_english)]
 Aliases = list[Text]
-TrainingPhase = Literal[
-    "pretraining",
-    "continual-pretraining",
-    "instruction-tuning",
-    "preference-tuning",
-    "distillation",
-    "merge",
-    "unspecified",
-]
 
 
 class Strict(BaseModel):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
 from jllm_kg.normalize.quantities import Amount, TokenCount
+from jllm_kg.terms import TrainingPhase as Phase
 
 __all__ = [
     "PHASES",
@@ -20,15 +21,6 @@ __all__ = [
     "TrainingStatement",
 ]
 
-Phase = Literal[
-    "pretraining",
-    "continual-pretraining",
-    "instruction-tuning",
-    "preference-tuning",
-    "distillation",
-    "merge",
-    "unspecified",
-]
 PHASES: Final[tuple[str, ...]] = get_args(Phase)
 Relation = Literal[
     "continual", "fine-tune", "upcycling", "distillation-teacher", "chat-vector", "merge",
