@@ -12,7 +12,7 @@ several checkpoints equally well becomes an ambiguous derivation listing every c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -197,14 +197,18 @@ class ListMapper:
 
     # -- documents --------------------------------------------------------------------------
 
-    def map_document(self, doc: ListDocument) -> None:
-        """Map every row of ``doc``; a row whose mapping fails is skipped and reported in
-        ``problems`` (one bad cell never stops a version)."""
+    def map_document(
+        self, doc: ListDocument, *, rows: Callable[[ModelRow], bool] | None = None
+    ) -> None:
+        """Map every row of ``doc`` (only those ``rows`` accepts, when given: the history maps
+        the rows a version changed, against the index of the whole version); a row whose
+        mapping fails is skipped and reported in ``problems`` (one bad cell never stops a
+        version)."""
         graph = source_graph(doc.source.slug)
         lang = doc.source.language
         self.catalog.source_document(doc.source, graph)
         for entry in self.index.entries:
-            if entry.doc is doc:
+            if entry.doc is doc and (rows is None or rows(entry.row)):
                 with self._row_problems(doc, entry.row.row):
                     self._map_row(_RowContext(entry, graph, lang, self.sink))
         for benchmark in doc.benchmarks:
