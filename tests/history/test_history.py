@@ -306,3 +306,30 @@ def test_cli_writes_the_history_and_says_what_it_read(
     assert "7 list version(s) (en 3, ja 4)" in out
     assert "4 model(s) listed at some version, 1 no longer listed" in out
     assert (tmp_path / "history" / "awesome-japanese-llm-history.nq").is_file()
+
+
+def test_a_row_with_its_cells_shifted_states_no_change(tmp_path: Path) -> None:
+    """A row with one cell too many (upstream 49ce342, the Stockmark row: its developer under
+    the licence header) states nothing: the licence it had before and the one it has once fixed
+    are compared, and only a real change is an event."""
+    repo = tmp_path / "awesome-japanese-llm"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    row = LLM_JP.format(license="MIT")
+    shifted = row.replace(" | 4,096 | ", " | | 4,096 | ")
+    assert shifted.count("|") == row.count("|") + 1
+    commit(repo, {"README.md": ja(row)}, "MIT", "2024-01-10T10:00:00+09:00")
+    commit(repo, {"README.md": ja(shifted)}, "an extra cell", "2024-01-11T10:00:00+09:00")
+    fixed = commit(repo, {"README.md": ja(LLM_JP.format(license="Apache 2.0"))},
+                   "fixed, and Apache 2.0", "2024-01-12T10:00:00+09:00")
+    summary = build_history(repo, out_dir=tmp_path / "out", cache_dir=None)
+    store = ox.Store()
+    store.load(path=str(summary.files[0]), format=ox.RdfFormat.N_QUADS)
+    events = {quad.subject.value for quad in store.quads_for_pattern(
+        None, ox.NamedNode(JLLM + "changedProperty"), None)}
+    assert {values(store, event, JLLM + "changedIn").pop() for event in events} == {
+        version("ja", fixed)}
+    for event in events:
+        assert values(store, event, JLLM + "changedProperty") == {JLLM + "license"}
+        assert values(store, event, JLLM + "valueBefore") == {f"{ID}license/mit"}
+        assert values(store, event, JLLM + "valueAfter") == {f"{ID}license/apache-2.0"}

@@ -31,6 +31,7 @@ from pathlib import Path
 from jllm_kg.history.cache import HistoryCache
 from jllm_kg.history.git import GitError, ObjectReader, main_line, object_ids, repository_top
 from jllm_kg.history.versions import (
+    TRACKED_PROPERTIES,
     RowReading,
     VersionReading,
     read_version,
@@ -55,6 +56,42 @@ from jllm_kg.vocab import DCTERMS, JLLM, PROV, SCHEMA, XSD, resource_iri, slugif
 
 __all__ = ["HistoryError", "HistorySummary", "ListVersion", "build_history", "history_graph"]
 
+# The IRIs written, as strings once: an rdflib Namespace lookup costs more than the quad.
+DCTERMS_date = str(DCTERMS.date)
+DCTERMS_isVersionOf = str(DCTERMS.isVersionOf)
+DCTERMS_language = str(DCTERMS.language)
+JLLM_ChangeEvent = str(JLLM.ChangeEvent)
+JLLM_ListHistory = str(JLLM.ListHistory)
+JLLM_ListVersion = str(JLLM.ListVersion)
+JLLM_Model = str(JLLM.Model)
+JLLM_SectionSize = str(JLLM.SectionSize)
+JLLM_SourceSeries = str(JLLM.SourceSeries)
+JLLM_change = str(JLLM.change)
+JLLM_changedIn = str(JLLM.changedIn)
+JLLM_changedModel = str(JLLM.changedModel)
+JLLM_changedProperty = str(JLLM.changedProperty)
+JLLM_contentSha256 = str(JLLM.contentSha256)
+JLLM_delistedIn = str(JLLM.delistedIn)
+JLLM_firstListed = str(JLLM.firstListed)
+JLLM_firstListedIn = str(JLLM.firstListedIn)
+JLLM_huggingFaceId = str(JLLM.huggingFaceId)
+JLLM_lastListed = str(JLLM.lastListed)
+JLLM_lastListedIn = str(JLLM.lastListedIn)
+JLLM_modelCount = str(JLLM.modelCount)
+JLLM_rowCount = str(JLLM.rowCount)
+JLLM_section = str(JLLM.section)
+JLLM_sectionSize = str(JLLM.sectionSize)
+JLLM_sha256 = str(JLLM.sha256)
+JLLM_sourceKind = str(JLLM.sourceKind)
+JLLM_upstreamCommit = str(JLLM.upstreamCommit)
+JLLM_upstreamPath = str(JLLM.upstreamPath)
+JLLM_valueAfter = str(JLLM.valueAfter)
+JLLM_valueBefore = str(JLLM.valueBefore)
+PROV_wasRevisionOf = str(PROV.wasRevisionOf)
+SCHEMA_url = str(SCHEMA.url)
+XSD_date = str(XSD.date)
+XSD_dateTime = str(XSD.dateTime)
+
 PARTS_FOLDER = "parts"
 """The folder whose files the lists include (``<!--@include: @/parts/…-->``)."""
 
@@ -74,11 +111,19 @@ class ListVersion:
 
     @property
     def identity(self) -> SourceVersion:
-        layout = upstream_layout().upstream
+        """The version as the ingest stage names it: a seed the curated table knows as this
+        very file at this commit keeps the day the table gives it (so that the history and the
+        seed's own graph state one date for the one resource); any other, its commit's date."""
+        layout = upstream_layout()
+        date = self.revision.date
+        seed = layout.sources.get(self.reading.sha256)
+        if (seed is not None and seed.content_date is not None and seed.differs is None
+                and seed.upstream_commit == self.revision.commit):
+            date = seed.content_date.isoformat()
         return SourceVersion(
-            series=layout.series, language=self.language, kind="list",
+            series=layout.upstream.series, language=self.language, kind="list",
             content_hash=self.reading.content_hash, commit=self.revision.commit,
-            date=self.revision.date, path=self.path, repository=layout.repository,
+            date=date, path=self.path, repository=layout.upstream.repository,
         )  # fmt: skip
 
     @property
@@ -221,7 +266,7 @@ def _cached_version(cache: HistoryCache, key: str,
 
 def _day(revision: Revision) -> Term:
     """The commit's day (in the committer's time zone) as ``xsd:date``."""
-    return typed(revision.date[:10], str(XSD.date))
+    return typed(revision.date[:10], XSD_date)
 
 
 def _emit(sink: QuadSink, walked: Walk) -> tuple[int, int, int]:
@@ -230,15 +275,15 @@ def _emit(sink: QuadSink, walked: Walk) -> tuple[int, int, int]:
     add = sink.add
     layout = upstream_layout().upstream
     tip = walked.tip
-    add(graph, graph, RDF_TYPE, str(JLLM.ListHistory))
-    add(graph, graph, str(JLLM.sourceKind), text("history"))
+    add(graph, graph, RDF_TYPE, JLLM_ListHistory)
+    add(graph, graph, JLLM_sourceKind, text("history"))
     for language in sorted({version.language for version in walked.versions}):
-        add(graph, graph, str(DCTERMS.language), text(language))
+        add(graph, graph, DCTERMS_language, text(language))
     add(graph, graph, RDFS_LABEL,
         text(f"{layout.series}: history up to {tip.commit[:7]}, {tip.date[:10]}", "en"))
-    add(graph, graph, str(JLLM.upstreamCommit), text(tip.commit))
-    add(graph, graph, str(DCTERMS.date), typed(tip.date, str(XSD.dateTime)))
-    add(graph, graph, str(SCHEMA.url), layout.repository)
+    add(graph, graph, JLLM_upstreamCommit, text(tip.commit))
+    add(graph, graph, DCTERMS_date, typed(tip.date, XSD_dateTime))
+    add(graph, graph, SCHEMA_url, layout.repository)
 
     first: dict[str, ListVersion] = {}
     last: dict[str, ListVersion] = {}  # the latest version linking the model
@@ -246,6 +291,9 @@ def _emit(sink: QuadSink, walked: Walk) -> tuple[int, int, int]:
     dropped: dict[str, ListVersion] = {}  # model → the version after which no list linked it
     hf_ids: dict[str, str] = {}
     current: dict[str, ListVersion] = {}
+    # language → model → tracked property → the values its list last stated in a well-formed
+    # row: a row with more or fewer cells than its header (its cells shifted) states nothing
+    stated: dict[str, dict[str, dict[str, frozenset[str]]]] = {}
     events = 0
     for version in walked.versions:
         before = current.get(version.language)
@@ -257,8 +305,11 @@ def _emit(sink: QuadSink, walked: Walk) -> tuple[int, int, int]:
             last[model] = version
             listing.setdefault(model, set()).add(version.language)
             dropped.pop(model, None)
-        if before is not None:
-            events += _emit_changes(sink, graph, before, version)
+        known = stated.setdefault(version.language, {})
+        if before is None:
+            known.update(version.reading.stated)
+        else:
+            events += _emit_changes(sink, graph, before, version, known)
             for model in set(before.reading.models) - set(models):
                 listing[model].discard(version.language)
                 if not listing[model]:
@@ -269,17 +320,17 @@ def _emit(sink: QuadSink, walked: Walk) -> tuple[int, int, int]:
     for model, version in first.items():
         # typed and named as the map stage does, so that a model no list links any more
         # (and so no source graph describes) is still a jllm:Model with a label
-        add(graph, model, RDF_TYPE, str(JLLM.Model))
+        add(graph, model, RDF_TYPE, JLLM_Model)
         add(graph, model, RDFS_LABEL, text(hf_ids[model].partition("/")[2]))
-        add(graph, model, str(JLLM.huggingFaceId), text(hf_ids[model]))
-        add(graph, model, str(JLLM.firstListed), _day(version.revision))
-        add(graph, model, str(JLLM.firstListedIn), version.iri)
+        add(graph, model, JLLM_huggingFaceId, text(hf_ids[model]))
+        add(graph, model, JLLM_firstListed, _day(version.revision))
+        add(graph, model, JLLM_firstListedIn, version.iri)
     delisted = sorted(set(first) - listed_now)
     for model in delisted:
-        add(graph, model, str(JLLM.lastListed), _day(last[model].revision))
-        add(graph, model, str(JLLM.lastListedIn), last[model].iri)
+        add(graph, model, JLLM_lastListed, _day(last[model].revision))
+        add(graph, model, JLLM_lastListedIn, last[model].iri)
         if model in dropped:
-            add(graph, model, str(JLLM.delistedIn), dropped[model].iri)
+            add(graph, model, JLLM_delistedIn, dropped[model].iri)
     return len(first), len(delisted), events
 
 
@@ -289,48 +340,51 @@ def _emit_version(sink: QuadSink, graph: str, version: ListVersion,
     identity = version.identity
     iri = version.iri
     series = resource_iri("source", identity.series_slug)
-    add(graph, iri, RDF_TYPE, str(JLLM.ListVersion))
+    add(graph, iri, RDF_TYPE, JLLM_ListVersion)
     add(graph, iri, RDFS_LABEL, text(identity.label, "en"))
-    add(graph, iri, str(JLLM.sourceKind), text("list"))
-    add(graph, iri, str(JLLM.sha256), text(version.reading.sha256))
-    add(graph, iri, str(JLLM.contentSha256), text(identity.content_hash))
-    add(graph, iri, str(DCTERMS.isVersionOf), series)
-    add(graph, series, RDF_TYPE, str(JLLM.SourceSeries))
+    add(graph, iri, JLLM_sourceKind, text("list"))
+    add(graph, iri, JLLM_sha256, text(version.reading.sha256))
+    add(graph, iri, JLLM_contentSha256, text(identity.content_hash))
+    add(graph, iri, DCTERMS_isVersionOf, series)
+    add(graph, series, RDF_TYPE, JLLM_SourceSeries)
     add(graph, series, RDFS_LABEL, text(identity.series_label, "en"))
     if identity.repository is not None:
-        add(graph, series, str(SCHEMA.url), identity.repository)
-    add(graph, iri, str(DCTERMS.language), text(version.language))
-    add(graph, iri, str(DCTERMS.date), typed(version.revision.date, str(XSD.dateTime)))
-    add(graph, iri, str(JLLM.upstreamCommit), text(version.revision.commit))
-    add(graph, iri, str(JLLM.upstreamPath), text(version.path))
+        add(graph, series, SCHEMA_url, identity.repository)
+    add(graph, iri, DCTERMS_language, text(version.language))
+    date = identity.date or version.revision.date
+    add(graph, iri, DCTERMS_date, typed(date, XSD_dateTime if "T" in date else XSD_date))
+    add(graph, iri, JLLM_upstreamCommit, text(version.revision.commit))
+    add(graph, iri, JLLM_upstreamPath, text(version.path))
     if identity.url:
-        add(graph, iri, str(SCHEMA.url), identity.url)
+        add(graph, iri, SCHEMA_url, identity.url)
     if before is not None:
-        add(graph, iri, str(PROV.wasRevisionOf), before.iri)
+        add(graph, iri, PROV_wasRevisionOf, before.iri)
     reading = version.reading
-    add(graph, iri, str(JLLM.modelCount), integer(len(reading.models)))
-    add(graph, iri, str(JLLM.rowCount), integer(len(reading.rows)))
-    for section, count in sorted(reading.section_rows().items()):
+    add(graph, iri, JLLM_modelCount, integer(len(reading.models)))
+    add(graph, iri, JLLM_rowCount, integer(len(reading.rows)))
+    for section, count in sorted(reading.section_rows.items()):
         # one node per section and count in the series, shared by every version where the
         # section has that many rows: most versions change one section, if any
         node = f"{series}#section-{slugify(section) if section else 'none'}-{count}"
-        add(graph, iri, str(JLLM.sectionSize), node)
-        add(graph, node, RDF_TYPE, str(JLLM.SectionSize))
-        add(graph, node, str(JLLM.section), text(section))
-        add(graph, node, str(JLLM.rowCount), integer(count))
+        add(graph, iri, JLLM_sectionSize, node)
+        add(graph, node, RDF_TYPE, JLLM_SectionSize)
+        add(graph, node, JLLM_section, text(section))
+        add(graph, node, JLLM_rowCount, integer(count))
 
 
-def _emit_changes(sink: QuadSink, graph: str, before: ListVersion, after: ListVersion) -> int:
-    """A change event per model both versions list and tracked property whose values differ."""
-    old_facts = before.reading.facts()
-    new_facts = after.reading.facts()
-    kept = set(before.reading.models) & set(after.reading.models)
-    changed = sorted({(model, prop) for model, prop, _ in old_facts ^ new_facts
-                      if model in kept})
-    described = {**before.reading.values(), **after.reading.values()} if changed else {}
-    for model, prop in changed:
-        old = frozenset(value for m, p, value in old_facts if m == model and p == prop)
-        new = frozenset(value for m, p, value in new_facts if m == model and p == prop)
+def _emit_changes(sink: QuadSink, graph: str, before: ListVersion, after: ListVersion,
+                  known: dict[str, dict[str, frozenset[str]]]) -> int:
+    """A change event per model both versions list and tracked property whose values differ
+    from what the language's list last stated in a well-formed row (``known``, updated)."""
+    now = after.reading.stated
+    listed_before = before.reading.models
+    changed = [(model, prop, known[model].get(prop, frozenset()), values.get(prop, frozenset()))
+               for model, values in sorted(now.items())
+               if model in listed_before and model in known and known[model] != values
+               for prop in TRACKED_PROPERTIES
+               if known[model].get(prop, frozenset()) != values.get(prop, frozenset())]
+    described = {**before.reading.values, **after.reading.values} if changed else {}
+    for model, prop, old, new in changed:
         for triple in _change_event(graph, model, prop, old, new, after):
             sink.add(*triple)
         # a value no later version states (a licence or developer as an old row wrote it) is
@@ -339,6 +393,9 @@ def _emit_changes(sink: QuadSink, graph: str, before: ListVersion, after: ListVe
             if value.startswith("<"):
                 for predicate, term in sorted(described.get(value, ())):
                     sink.add(graph, value[1:-1], predicate, Term(term))
+    for model in [model for model in known if model not in after.reading.models]:
+        del known[model]
+    known.update(now)
     return len(changed)
 
 
@@ -347,17 +404,17 @@ def _change_event(graph: str, model: str, prop: str, old: frozenset[str],
                   ) -> Iterator[tuple[str, str, str, Term | str]]:
     local = prop.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
     node = f"{version.iri}#change-{model.rsplit('/', 1)[-1]}-{slugify(local)}"
-    yield graph, version.iri, str(JLLM.change), node
-    yield graph, node, RDF_TYPE, str(JLLM.ChangeEvent)
-    yield graph, node, str(JLLM.changedModel), model
-    yield graph, node, str(JLLM.changedProperty), prop
-    yield graph, node, str(JLLM.changedIn), version.iri
-    yield graph, node, str(DCTERMS.date), _day(version.revision)
-    yield graph, node, str(DCTERMS.language), text(version.language)
+    yield graph, version.iri, JLLM_change, node
+    yield graph, node, RDF_TYPE, JLLM_ChangeEvent
+    yield graph, node, JLLM_changedModel, model
+    yield graph, node, JLLM_changedProperty, prop
+    yield graph, node, JLLM_changedIn, version.iri
+    yield graph, node, DCTERMS_date, _day(version.revision)
+    yield graph, node, DCTERMS_language, text(version.language)
     for value in sorted(old):
-        yield graph, node, str(JLLM.valueBefore), Term(value)
+        yield graph, node, JLLM_valueBefore, Term(value)
     for value in sorted(new):
-        yield graph, node, str(JLLM.valueAfter), Term(value)
+        yield graph, node, JLLM_valueAfter, Term(value)
 
 
 def _write(sink: QuadSink, target: Path) -> list[Path]:

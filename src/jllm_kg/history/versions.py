@@ -18,10 +18,11 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from jllm_kg.history.cache import HistoryCache
 from jllm_kg.ingest.decode import decode_source
-from jllm_kg.ingest.markdown_list import ListParseError
+from jllm_kg.ingest.markdown_list import ListParseError, split_row
 from jllm_kg.ingest.markdown_list.includes import Line, MissingInclude, expand_includes
 from jllm_kg.ingest.markdown_list.tables import records
 from jllm_kg.ingest.markdown_list.walk import RawTable, walk
@@ -70,6 +71,9 @@ class RowReading:
     # the type and labels the map stage gives each value that is a resource (a licence, an
     # organisation, a model the row names): (value N-Triples, property IRI, object N-Triples)
     values: tuple[tuple[str, str, str], ...] = ()
+    # as many cells as its header: a row with more or fewer has its cells shifted under the
+    # wrong headers (a developer read as a licence), so the history takes no fact from it
+    well_formed: bool = True
 
 
 @dataclass(frozen=True)
@@ -100,15 +104,29 @@ class VersionReading:
             rows.append(row)
         return replace(self, rows=tuple(rows))
 
-    @property
+    # Computed once per version (frozen dataclasses keep a cached_property in __dict__):
+    # the history compares every version with the one before it.
+    @cached_property
     def models(self) -> dict[str, str]:
         """Model IRI → Hugging Face id of every checkpoint the version links."""
         return {iri: hf_id for row in self.rows for iri, hf_id in row.models}
 
-    def facts(self) -> frozenset[tuple[str, str, str]]:
-        """(model IRI, tracked property IRI, value in N-Triples) the version states."""
-        return frozenset(fact for row in self.rows for fact in row.facts)
+    @cached_property
+    def stated(self) -> dict[str, dict[str, frozenset[str]]]:
+        """Model IRI → tracked property → the values (N-Triples) the version's well-formed
+        rows state; every model of such a row is there, with no property when it states none."""
+        found: dict[str, dict[str, set[str]]] = {}
+        for row in self.rows:
+            if not row.well_formed:
+                continue
+            for iri, _ in row.models:
+                found.setdefault(iri, {})
+            for iri, prop, value in row.facts:
+                found[iri].setdefault(prop, set()).add(value)
+        return {iri: {prop: frozenset(values) for prop, values in props.items()}
+                for iri, props in found.items()}
 
+    @cached_property
     def values(self) -> dict[str, set[tuple[str, str]]]:
         """Value (N-Triples) → its (property IRI, object N-Triples): type and labels."""
         found: dict[str, set[tuple[str, str]]] = defaultdict(set)
@@ -117,6 +135,7 @@ class VersionReading:
                 found[value].add((prop, term))
         return found
 
+    @cached_property
     def section_rows(self) -> dict[str, int]:
         counts: dict[str, int] = defaultdict(int)
         for row in self.rows:
@@ -208,6 +227,8 @@ def _read_rows(
     for table, lines in by_table.values():
         for read in records([replace(table, rows=lines)], source.path).models:
             fresh[(read.row.origin, read.row.line)] = read
+    well_formed = {key: len(split_row(line.text)) == len(table.headers)
+                   for key, table, line in unread}
     # every model row of the version, in order: the index the unread rows are mapped against
     models: list[ModelRow] = []
     new_rows: dict[int, str] = {}  # id(ModelRow) → key, for the rows to map
@@ -247,7 +268,8 @@ def _read_rows(
         facts = tuple(sorted({fact for iri, _ in nodes for fact in _facts(iri, by_subject)}))
         values = tuple(sorted({(value, prop, term) for _, _, value in facts
                                for prop, term in described.get(value, ())}))
-        readings[entry_key] = RowReading(entry.row.row.section, True, nodes, facts, values)
+        readings[entry_key] = RowReading(entry.row.row.section, True, nodes, facts, values,
+                                         well_formed[entry_key])
     sections = {key: table.context.section or "" for key, table, _ in unread}
     for key, _, line in unread:
         if key in readings:
