@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from jllm_kg.history.cache import HistoryCache
@@ -109,7 +110,7 @@ class ListVersion:
     revision: Revision
     reading: VersionReading
 
-    @property
+    @cached_property
     def identity(self) -> SourceVersion:
         """The version as the ingest stage names it: a seed the curated table knows as this
         very file at this commit keeps the day the table gives it (so that the history and the
@@ -126,7 +127,7 @@ class ListVersion:
             date=date, path=self.path, repository=layout.upstream.repository,
         )  # fmt: skip
 
-    @property
+    @cached_property
     def iri(self) -> str:
         return resource_iri("source", self.identity.slug)
 
@@ -307,7 +308,7 @@ def _emit(sink: QuadSink, walked: Walk) -> tuple[int, int, int]:
             dropped.pop(model, None)
         known = stated.setdefault(version.language, {})
         if before is None:
-            known.update(version.reading.stated)
+            known.update(version.reading.stated())
         else:
             events += _emit_changes(sink, graph, before, version, known)
             for model in set(before.reading.models) - set(models):
@@ -376,14 +377,14 @@ def _emit_changes(sink: QuadSink, graph: str, before: ListVersion, after: ListVe
                   known: dict[str, dict[str, frozenset[str]]]) -> int:
     """A change event per model both versions list and tracked property whose values differ
     from what the language's list last stated in a well-formed row (``known``, updated)."""
-    now = after.reading.stated
+    now = after.reading.stated()
     listed_before = before.reading.models
     changed = [(model, prop, known[model].get(prop, frozenset()), values.get(prop, frozenset()))
                for model, values in sorted(now.items())
                if model in listed_before and model in known and known[model] != values
                for prop in TRACKED_PROPERTIES
                if known[model].get(prop, frozenset()) != values.get(prop, frozenset())]
-    described = {**before.reading.values, **after.reading.values} if changed else {}
+    described = {**before.reading.values(), **after.reading.values()} if changed else {}
     for model, prop, old, new in changed:
         for triple in _change_event(graph, model, prop, old, new, after):
             sink.add(*triple)

@@ -105,13 +105,14 @@ class VersionReading:
         return replace(self, rows=tuple(rows))
 
     # Computed once per version (frozen dataclasses keep a cached_property in __dict__):
-    # the history compares every version with the one before it.
+    # the history compares every version with the one before it. What is used once per
+    # version (its facts, its values' descriptions) is not kept: 934 versions of it would
+    # triple the run's memory.
     @cached_property
     def models(self) -> dict[str, str]:
         """Model IRI → Hugging Face id of every checkpoint the version links."""
         return {iri: hf_id for row in self.rows for iri, hf_id in row.models}
 
-    @cached_property
     def stated(self) -> dict[str, dict[str, frozenset[str]]]:
         """Model IRI → tracked property → the values (N-Triples) the version's well-formed
         rows state; every model of such a row is there, with no property when it states none."""
@@ -126,7 +127,6 @@ class VersionReading:
         return {iri: {prop: frozenset(values) for prop, values in props.items()}
                 for iri, props in found.items()}
 
-    @cached_property
     def values(self) -> dict[str, set[tuple[str, str]]]:
         """Value (N-Triples) → its (property IRI, object N-Triples): type and labels."""
         found: dict[str, set[tuple[str, str]]] = defaultdict(set)
