@@ -376,8 +376,15 @@ def _emit_version(sink: QuadSink, graph: str, version: ListVersion,
 def _emit_changes(sink: QuadSink, graph: str, before: ListVersion, after: ListVersion,
                   known: dict[str, dict[str, frozenset[str]]]) -> int:
     """A change event per model both versions list and tracked property whose values differ
-    from what the language's list last stated in a well-formed row (``known``, updated)."""
-    now = after.reading.stated()
+    from what the language's list last stated in a well-formed row (``known``, updated).
+
+    Only the models of the rows one version has and the other has not can differ: a row
+    both have states the same (or, ill-formed, nothing) in both."""
+    kept_keys = set(before.reading.row_keys) & set(after.reading.row_keys)
+    touched = {iri for version in (before, after)
+               for key, row in zip(version.reading.row_keys, version.reading.rows, strict=True)
+               if key not in kept_keys for iri, _ in row.models}
+    now = after.reading.stated(touched)
     listed_before = before.reading.models
     changed = [(model, prop, known[model].get(prop, frozenset()), values.get(prop, frozenset()))
                for model, values in sorted(now.items())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -113,17 +113,23 @@ class VersionReading:
         """Model IRI → Hugging Face id of every checkpoint the version links."""
         return {iri: hf_id for row in self.rows for iri, hf_id in row.models}
 
-    def stated(self) -> dict[str, dict[str, frozenset[str]]]:
+    def stated(self, models: Collection[str] | None = None
+               ) -> dict[str, dict[str, frozenset[str]]]:
         """Model IRI → tracked property → the values (N-Triples) the version's well-formed
-        rows state; every model of such a row is there, with no property when it states none."""
+        rows state (of ``models`` only, when given); every model of such a row is there, with
+        no property when it states none."""
         found: dict[str, dict[str, set[str]]] = {}
         for row in self.rows:
             if not row.well_formed:
+                continue
+            if models is not None and not any(iri in models for iri, _ in row.models):
                 continue
             for iri, _ in row.models:
                 found.setdefault(iri, {})
             for iri, prop, value in row.facts:
                 found[iri].setdefault(prop, set()).add(value)
+        if models is not None:
+            found = {iri: props for iri, props in found.items() if iri in models}
         return {iri: {prop: frozenset(values) for prop, values in props.items()}
                 for iri, props in found.items()}
 
