@@ -18,6 +18,7 @@ import pytest
 
 from jllm_kg.cli import main
 from jllm_kg.history import HistoryError, build_history, history_graph
+from jllm_kg.history.cache import code_stamp
 from jllm_kg.ingest.checkout import read_checkout
 from jllm_kg.validate import validate_graph
 
@@ -333,3 +334,13 @@ def test_a_row_with_its_cells_shifted_states_no_change(tmp_path: Path) -> None:
         assert values(store, event, JLLM + "changedProperty") == {JLLM + "license"}
         assert values(store, event, JLLM + "valueBefore") == {f"{ID}license/mit"}
         assert values(store, event, JLLM + "valueAfter") == {f"{ID}license/apache-2.0"}
+
+
+def test_a_cache_that_cannot_be_used_is_a_clear_error(
+    repo: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / f"history-{code_stamp()}.sqlite").write_bytes(b"not a database" * 100)
+    with pytest.raises(HistoryError, match=r"cache cannot be used .*--no-cache"):
+        build_history(repo[0], out_dir=tmp_path / "out", cache_dir=cache)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -184,6 +185,9 @@ def build_history(
         walked = walk_versions(repository_top(repository), rev or "HEAD", cache_dir)
     except GitError as error:
         raise HistoryError(str(error)) from error
+    except sqlite3.Error as error:  # another run writing it, a full disk, a damaged file
+        raise HistoryError(f"{cache_dir}: the history cache cannot be used ({error}); "
+                           "--cache elsewhere or --no-cache") from error
     sink = QuadSink()
     models, delisted, events = _emit(sink, walked)
     files = _write(sink, (out_dir or data_dir()) / HISTORY_SUBDIR)
