@@ -19,6 +19,7 @@ from rdflib.namespace import OWL, RDFS
 from jllm_kg.curated import load_curated, load_table
 from jllm_kg.curated.schemas import SharedNamesFile
 from jllm_kg.ingest.decode import decode_source
+from jllm_kg.normalize.base_models import foreign_family_catalogue
 from jllm_kg.normalize.labels import is_description
 from jllm_kg.normalize.text import match_key
 from jllm_kg.paths import ontology_dir, queries_dir
@@ -317,6 +318,24 @@ def test_no_two_kinds_of_node_share_a_name_or_a_url(kg) -> None:
         duplicates.append((key, sorted(nodes)))
     assert duplicates == []
     assert set(shared.names) <= set(nodes_by_name)
+
+
+def test_no_foreign_family_is_a_model_node_of_a_list(kg) -> None:
+    """A family a row names without a size ("RWKV-4 World" in 002 L83, "InternVL2" in 000 L423)
+    is resolved by the child's own size or not at all: it never becomes a labelled model beside
+    the curated checkpoint (model/rwkv-4-world beside model/rwkv-4-world-7b before issue 12)."""
+    families = {match_key(name) for family in foreign_family_catalogue().values()
+                for name in (family.label, *family.aliases)}
+    labelled = kg.select(f"""
+        SELECT DISTINCT ?model ?label WHERE {{
+            GRAPH ?g {{ ?model a jllm:Model ; rdfs:label ?label }}
+            FILTER NOT EXISTS {{ ?model jllm:huggingFaceId ?id }}
+            FILTER(?g != <{kg.GRAPH_000.rsplit('/', 1)[0]}/curated>)
+        }}""")
+    assert labelled  # the query sees labelled models (LINE社内のBERT, the paper's baselines)
+    phrases = [row["model"].value for row in labelled  # type: ignore[union-attr]
+               if match_key(row["label"].value) in families]  # type: ignore[union-attr]
+    assert phrases == []
 
 
 def test_a_benchmark_that_is_a_dataset_is_one_node(kg) -> None:

@@ -36,6 +36,7 @@ from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry
 from jllm_kg.map.siblings import base_named_parents, sibling_parents
 from jllm_kg.normalize.architectures import architectures_of_checkpoint
 from jllm_kg.normalize.base_models import (
+    resolve_foreign_family,
     resolve_foreign_model,
     resolve_model_alias,
     tuned_variant_named_by,
@@ -373,7 +374,10 @@ class ListMapper:
                     self._add(ctx, model.iri, str(JLLM.architecture), iri)
                 # a VLM built from named models ("LLaVA (Llama-3.1-Swallow-70B-Instruct-v0.3
                 # + Qwen2-VL-7B-Instruct)") is initialised from each one the graph knows
-                for component in components:
+                # "Vision-Language (based on Qwen2.5-VL-32B)", "… (Moshi)": the one model the
+                # cell says the row's model is built on
+                parents = components or ((architecture.parent,) if architecture.parent else ())
+                for component in parents:
                     choice = self._resolve_parent(ctx, component, model, unknown=False)
                     self._derive(ctx, model, choice, "Initialization", cell.text,
                                  "NamedAsArchitectureComponent")
@@ -558,6 +562,13 @@ class ListMapper:
             foreign = self.catalog.foreign_model(label, size)
             if foreign is not None:
                 return ParentChoice(((Candidate(foreign, label),),))
+            # a family without a size ("RWKV-4 World" for chatntq-7b-jpntuned): the child's
+            # own size picks the family's checkpoint, as it does among a Japanese row's
+            sized = _family_member_of_childs_size(label, size, child)
+            if sized is not None:
+                foreign = self.catalog.foreign_model(label, sized)
+                if foreign is not None:
+                    return ParentChoice(((Candidate(foreign, label),),), by_size=True)
         found = self._resolve_japanese(ctx, label, size, child)
         if found:
             return found
@@ -651,6 +662,16 @@ def _tuned_variant(label: str, size: str | None, child: ModelNode) -> tuple[str,
     if variant is None or variant.hf_id is None:
         return label, size
     return variant.hf_id, None
+
+
+def _family_member_of_childs_size(label: str, size: str | None, child: ModelNode) -> str | None:
+    """The one size of the child's name that selects a curated model of the foreign family
+    ``label`` names without a size, or None (a size was given, no family, none or several)."""
+    if size or resolve_foreign_family(label) is None:
+        return None
+    fits = {token for token in size_tokens(child.name)
+            if resolve_foreign_model(label, token) is not None}
+    return fits.pop() if len(fits) == 1 else None
 
 
 def _plain(nodes: list[ModelNode]) -> list[ModelNode]:
