@@ -20,6 +20,7 @@ from jllm_kg.curated import load_curated, load_table
 from jllm_kg.curated.schemas import SharedNamesFile
 from jllm_kg.ingest.decode import decode_source
 from jllm_kg.normalize.base_models import foreign_family_catalogue
+from jllm_kg.normalize.datasets import find_parent_models
 from jllm_kg.normalize.labels import is_description
 from jllm_kg.normalize.text import match_key
 from jllm_kg.paths import ontology_dir, queries_dir
@@ -157,6 +158,34 @@ def test_ambiguous_derivation_terms_are_declared_with_their_domains() -> None:
                          ("candidate", JLLM + "AmbiguousDerivation"),
                          ("decidedBy", JLLM + "AmbiguousDerivation")):
         assert ontology.value(URIRef(JLLM + name), RDFS.domain) == URIRef(domain), name
+
+
+def test_every_footnote_naming_a_chat_vector_gives_a_derivation(kg) -> None:
+    """A footnote of a model row that names the model a chat vector comes from ("[^17]: … Llama
+    3 Instruct と Llama 3 Base の差分の Chat Vector を加えている") is lineage like the cell it
+    annotates: some derivation of the source quotes it, located at the footnote's line. (Other
+    footnotes name models for other reasons: "本家の Llama に対してアーキテクチャの変更".)"""
+    expected = set()
+    for path in kg.SEED_FILES:
+        lines = _source_lines(path)
+        referenced = {ref for line in lines if line.startswith("|")
+                      for ref in re.findall(r"\[\^(\w+)\]", line)}
+        for number, line in enumerate(lines, start=1):
+            note = re.match(r"\[\^(\w+)\]:\s*(.+)", line)
+            if note and note[1] in referenced and any(
+                    mention.relation == "chat-vector"
+                    for mention in find_parent_models(note[2]).mentions):
+                expected.add((path.name, number))
+    assert len(expected) >= 4  # 000 [^11] [^17] [^20], 003 [^17]
+    rows = kg.select(f"""
+        SELECT DISTINCT ?file ?line WHERE {{
+            {QUALIFIED}
+            ?node jllm:sourceLocation ?location .
+            ?location jllm:line ?line ; dcterms:isPartOf ?source .
+            ?source jllm:fileName ?file .
+        }}""")
+    read = {(row["file"].value, int(row["line"].value)) for row in rows}  # type: ignore[union-attr]
+    assert expected - read == set()
 
 
 # Quantities a checkpoint has one value of (per source): a second value read from one source is

@@ -12,12 +12,16 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
-from jllm_kg.ingest.records import Cell, Checkpoint, ColumnKey
+from jllm_kg.ingest.records import Cell, Checkpoint, ColumnKey, Footnote
 from jllm_kg.map.identity import ModelNode
 from jllm_kg.normalize import quantities
 from jllm_kg.normalize.architectures import ArchitectureRef, parse_architecture_cell
 from jllm_kg.normalize.base_models import BaseRef, parse_base_cell
-from jllm_kg.normalize.datasets import TrainingStatement, parse_training_data_cell
+from jllm_kg.normalize.datasets import (
+    TrainingStatement,
+    find_parent_models,
+    parse_training_data_cell,
+)
 from jllm_kg.normalize.developers import DeveloperRef, parse_developer_cell
 from jllm_kg.normalize.domains import domain_concepts
 from jllm_kg.normalize.labels import (
@@ -41,6 +45,7 @@ class ParentMention:
     label: str
     relation: str
     evidence: str
+    line: int | None = None  # the footnote's line, when a footnote of the cell names it
 
 
 class PerVariant(Protocol):
@@ -396,6 +401,26 @@ def domains(cell: Cell) -> list[str]:
 
 def training_statements(cell: Cell, approach: str) -> list[TrainingStatement]:
     return list(parse_training_data_cell(cell.lines, section_approach=approach))
+
+
+def footnote_mentions(cell: Cell, footnotes: Mapping[str, Footnote],
+                      assigned: Mapping[int, Sequence[TrainingStatement]]) -> list[ParentMention]:
+    """Parents a footnote of a training-data line names ("[^17]: Instruction Tuning を行う前に、
+    Llama 3 Instruct と Llama 3 Base の差分の Chat Vector を加えている"), for the checkpoints the
+    line's statements reach; the evidence is the footnote as written, at its line."""
+    mentions: list[ParentMention] = []
+    for line in cell.lines:
+        notes = [footnotes[ref] for ref in line.footnotes if ref in footnotes]
+        if not notes:
+            continue
+        for index, chosen in sorted(assigned.items()):
+            if not any(statement.text and statement.text in line.text for statement in chosen):
+                continue
+            for note in notes:
+                for model in find_parent_models(note.text).mentions:
+                    mentions.append(ParentMention(index, model.label, model.relation, note.text,
+                                                  note.line))
+    return mentions
 
 
 def token_totals(statement: TrainingStatement,

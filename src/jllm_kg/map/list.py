@@ -80,6 +80,12 @@ MENTION_DERIVATIONS = {
 # the model, a chat vector is added to the continually pre-trained base ("Pré-entraînement
 # continu … + Chat Vector (de QwQ-32B)"); the base-model cell still names what was trained.
 ADDED_TO_THE_BASE = frozenset({"distillation-teacher", "chat-vector"})
+# Parents the prose names for a checkpoint that also has a sibling parent: a chat vector added
+# before or after instruction tuning (a footnote on the "Instruction Tuning" line).
+REACHES_TUNED_SIBLINGS = frozenset({"chat-vector"})
+# Sibling derivations that copy a checkpoint (its gptq, gguf, lora versions): what the prose
+# says of the stage reaches the checkpoint trained, not its copies.
+COPY_DERIVATIONS = frozenset({"Quantization", "Adapter"})
 
 
 @dataclass(frozen=True)
@@ -428,7 +434,8 @@ class ListMapper:
         mentions: list[cells.ParentMention] = []
         tokens = {id(statement): cells.token_totals(statement, ctx.models)
                   for statement in statements}
-        for index, chosen in cells.assign_training(statements, ctx.models).items():
+        assigned = cells.assign_training(statements, ctx.models)
+        for index, chosen in assigned.items():
             model = ctx.models[index]
             tokens_by_phase: dict[str, list[Decimal]] = {}
             for statement in chosen:
@@ -457,25 +464,30 @@ class ListMapper:
                            or tokens_by_phase.get("continual-pretraining", []))
             for count in pretraining:
                 self._add(ctx, model.iri, str(JLLM.trainingTokens), decimal(count))
+        footnotes = ctx.entry.doc.footnotes
+        mentions.extend(cells.footnote_mentions(cell, footnotes, assigned))
         return mentions
 
     # -- lineage -----------------------------------------------------------------------------
 
     def _derive(self, ctx: _RowContext, child: ModelNode, choice: ParentChoice, kind: str,
-                evidence: str, method: str) -> None:
+                evidence: str, method: str, line: int | None = None) -> None:
         """Write the derivations of ``choice``: an edge per decided parent, an ambiguous
-        derivation per group of candidates the text does not decide between."""
+        derivation per group of candidates the text does not decide between. ``line``: where
+        the evidence is when it is not on the row (a footnote)."""
         if choice.by_size:
             method = "ParentToldApartBySize"
+        location = (ctx.location() if line is None
+                    else source_location(self.sink, ctx.graph, line, None))
         for group in choice.groups:
             candidates = [c for c in group if c.iri != child.iri]
             if len(candidates) == 1:
                 self.derivations.add(ctx.graph, child.iri, candidates[0].iri, kind, evidence,
-                                     ctx.location(), method)
+                                     location, method)
             elif candidates:
                 iris = [c.iri for c in candidates]
                 node = self.derivations.add_ambiguous(ctx.graph, child.iri, iris, kind,
-                                                      evidence, ctx.location(), method)
+                                                      evidence, location, method)
                 case = AmbiguousParent(ctx.entry.doc.source.path, ctx.row.row.line,
                                        child.hf_id or child.name,
                                        tuple(c.name for c in candidates))
@@ -496,9 +508,12 @@ class ListMapper:
     def _map_lineage(self, ctx: _RowContext, mentions: list[cells.ParentMention]) -> None:
         models = ctx.models
         has_sibling_parent: set[int] = set()
+        copies: set[int] = set()  # quantized or adapter copies of a sibling
         names = [model.name for model in models]
         for child, siblings, derivation in [*sibling_parents(names), *base_named_parents(names)]:
             has_sibling_parent.add(child)
+            if derivation in COPY_DERIVATIONS:
+                copies.add(child)
             # the names as the row writes them, in row order: what the derivation is read from
             named = sorted((child, *siblings))
             evidence = ", ".join(_written_name(models[index]) for index in named)
@@ -510,11 +525,16 @@ class ListMapper:
         mentioned_roots: set[int] = set()
         for mention in mentions:
             kind = MENTION_DERIVATIONS.get(mention.relation, "FineTuning")
-            targets = [mention.model_index] if mention.model_index in roots else []
+            # a chat vector is added to a tuned checkpoint on top of its sibling parent
+            # (Llama-3-Swallow-70B-Instruct: the base sibling, then a chat vector), not to the
+            # quantized copies of it, which take it from their sibling
+            index = mention.model_index
+            tuned = mention.relation in REACHES_TUNED_SIBLINGS and index not in copies
+            targets = [index] if tuned or index in roots else []
             for index in targets:
                 choice = self._resolve_parent(ctx, mention.label, models[index])
                 self._derive(ctx, models[index], choice, kind, mention.evidence,
-                             "StatedInTrainingDataProse")
+                             "StatedInTrainingDataProse", mention.line)
                 if choice and mention.relation not in ADDED_TO_THE_BASE:
                     mentioned_roots.add(index)
 
