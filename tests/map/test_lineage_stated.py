@@ -1,6 +1,6 @@
 """Lineage the text states, kept whole and not bent (issue 12 §3).
 
-The rows are copied from the seeds (000, the French list: L141, L172, L216, mojibake repaired
+The rows are copied from the seeds (000, the French list: L134, L141, L172, L216, mojibake repaired
 as the ingest does); the expected parents are what a reader of the row would say.
 """
 
@@ -31,6 +31,7 @@ LIST_000 = """<a id="generative"></a>
 |    | Année de publication | Base du Model  |  Données d'entraînement  |  Développeur  |  Licence / Conditions d'utilisation  |
 |:---|:---:|:---:|:---:|:---:|:---:|
 | [neoAI-JP-QwQ-32B](https://zenn.dev/neoai/articles/1670bd029093b0)<br>([32B](https://huggingface.co/neoai-inc/neoAI-JP-QwQ-32B)) | **2025** | Qwen 2.5 (**32b**) | Pré-entraînement continu : ~**4B** tokens de [llm-jp-corpus v3](https://gitlab.llm-jp.nii.ac.jp/datasets/llm-jp-corpus-v3)<br>+ Chat Vector (de QwQ-32B) | neoAI | Apache 2.0 |
+| [ABEJA-Mixtral-8x7B-japanese](https://huggingface.co/abeja/Mixtral-8x7B-Instruct-v0.1-japanese)<br>([8x7B-v0.1-japanese](https://huggingface.co/abeja/Mixtral-8x7B-v0.1-japanese), [8x7B-Instruct-v0.1-japanese](https://huggingface.co/abeja/Mixtral-8x7B-Instruct-v0.1-japanese), [8x7B-Instruct-v0.1-japanese-alpha](https://huggingface.co/abeja/Mixtral-8x7B-Instruct-v0.1-japanese-alpha), [8x7B-Instruct-v0.1-japanese-alpha-merged](https://huggingface.co/abeja/Mixtral-8x7B-Instruct-v0.1-japanese-alpha-merged)) | 2024 | Mixtral-8x7B-Instruct-v0.1 (**46.7b**)<br>\\*Le modèle sans "Instruct" dans son nom est basé sur Mixtral-8x7B-v0.1 | Pre-training: Japanese CC,	Redpajama, undisclosed dataset<br>（**450B** tokens） | ABEJA | Apache 2.0 |
 | [Shisa 7B](https://github.com/AUGMXNT/shisa/wiki)<br>([base-7b-v1](https://huggingface.co/augmxnt/shisa-base-7b-v1), [7b-v1](https://huggingface.co/augmxnt/shisa-7b-v1)) | 2023 | Mistral-7B-v0.1 (**7b**) | Pre-training: shisa-pretrain-en-ja-v1 (**8B** tokens)<br>Instruction Tuning & DPO: ultra-orca-boros-en-ja, shisa-en-ja-dpo-v1  | AUGMXNT |  Apache 2.0  |
 
 <a id="instruction-only-models"></a>
@@ -72,3 +73,17 @@ def test_the_childs_name_says_the_chat_variant_000_l216() -> None:
     # base cell "Llama 2 (70b)" for llama-2-70b-chat-4bit-japanese: Llama-2-70b-chat
     assert _parents("doshisha-mil/llama-2-70b-chat-4bit-japanese-v1") == {
         hf_model_iri("meta-llama/Llama-2-70b-chat-hf")}
+
+
+def test_a_base_cell_with_per_variant_bases_names_each_checkpoints_base_000_l134() -> None:
+    # "Mixtral-8x7B-Instruct-v0.1 (46.7b)<br>*Le modèle sans "Instruct" dans son nom est basé sur
+    # Mixtral-8x7B-v0.1": the Instruct checkpoints come from Mixtral-8x7B-Instruct, not from
+    # their base sibling, which comes from Mixtral-8x7B-v0.1
+    instruct = hf_model_iri("mistralai/Mixtral-8x7B-Instruct-v0.1")
+    for child in ("abeja/Mixtral-8x7B-Instruct-v0.1-japanese",
+                  "abeja/Mixtral-8x7B-Instruct-v0.1-japanese-alpha",
+                  "abeja/Mixtral-8x7B-Instruct-v0.1-japanese-alpha-merged"):
+        assert _parents(child) == {instruct}, child
+        assert _parents(child, str(JLLM.continuedPretrainingFrom)) == {instruct}, child
+    assert _parents("abeja/Mixtral-8x7B-v0.1-japanese") == {
+        hf_model_iri("mistralai/Mixtral-8x7B-v0.1")}

@@ -510,7 +510,10 @@ class ListMapper:
         has_sibling_parent: set[int] = set()
         copies: set[int] = set()  # quantized or adapter copies of a sibling
         names = [model.name for model in models]
+        stated = self._stated_per_checkpoint(ctx)
         for child, siblings, derivation in [*sibling_parents(names), *base_named_parents(names)]:
+            if child in stated and derivation not in COPY_DERIVATIONS:
+                continue  # the base cell names this checkpoint's own base
             has_sibling_parent.add(child)
             if derivation in COPY_DERIVATIONS:
                 copies.add(child)
@@ -557,6 +560,19 @@ class ListMapper:
                                               size=reference.size)
                 self._derive(ctx, models[index], choice, kind, base_cell.text,
                              "StatedInBaseModelCell")
+
+    @staticmethod
+    def _stated_per_checkpoint(ctx: _RowContext) -> set[int]:
+        """The checkpoints whose base a base cell with per-variant bases names ("Mixtral-8x7B-
+        Instruct-v0.1<br>*Instructが名前に付いていないモデルのみ Mixtral-8x7B-v0.1 がベース"): the
+        cell tells each one its base, which the sibling names then do not override."""
+        cell = ctx.cell("base")
+        if cell is None or cell.is_empty or ctx.row.category.approach == "merge":
+            return set()
+        references = cells.base_references(cell)
+        if not any(reference.selector is not None for reference in references):
+            return set()
+        return {index for index, found in cells.assign(references, ctx.models).items() if found}
 
     def _map_merge_parents(self, ctx: _RowContext, roots: list[int]) -> None:
         cell = ctx.cell("merge_parents") or ctx.cell("base")
