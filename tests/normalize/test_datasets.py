@@ -91,6 +91,18 @@ def test_per_dataset_counts_stay_on_the_dataset_003_l99() -> None:
     assert stmt.amounts == ()  # no model total given
 
 
+def test_the_count_of_a_part_of_one_dataset_is_the_datasets_000_l289() -> None:
+    # "Japanese subset of llm-jp-corpus-v4 (0.69T tokens)": the count was lost with the
+    # description; it is the statement's, whose only data it is
+    [stmt] = parse("Japanese subset of llm-jp-corpus-v4 (0.69T tokens)", approach="unknown")
+    assert [(d.key, d.tokens.tokens if d.tokens else None) for d in stmt.datasets] == [
+        ("llm-jp-corpus-v4", Decimal("690") * B)]
+    assert [a.tokens for a in stmt.amounts if isinstance(a, TokenCount)] == [Decimal("690") * B]
+    # two datasets named in a description keep no count of their own
+    [stmt] = parse("data generated from MS-COCO and VisualGenome (1M tokens)", approach="unknown")
+    assert all(d.tokens is None for d in stmt.datasets)
+
+
 def test_bytes_are_sizes_not_tokens_003_l92() -> None:
     pre, sft = parse(
         "日本語 Wikipedia, Japanese CC-100, Japanese C4, Japanese OSCAR や独自データなど",

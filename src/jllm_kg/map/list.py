@@ -452,16 +452,22 @@ class ListMapper:
                     self._add(ctx, model.iri, str(JLLM.trainedOn), dataset_iri)
                     if phase_property is not None:
                         self._add(ctx, model.iri, str(phase_property), dataset_iri)
-                if statement.phase in ("pretraining", "continual-pretraining"):
+                if statement.phase in ("pretraining", "continual-pretraining", "unspecified"):
                     tokens_by_phase.setdefault(statement.phase, []).extend(
                         tokens[id(statement)].get(index, ()))
                 for mention in statement.models:
                     mentions.append(cells.ParentMention(index, mention.label, mention.relation,
                                                         statement.text))
             # jllm:trainingTokens is the pre-training count: a row that gives it and a
-            # continual pre-training count after it (LLM-jp-3.1: 2.5T, then 90B) has the former
+            # continual pre-training count after it (LLM-jp-3.1: 2.5T, then 90B) has the former.
+            # A section that does not say how its models were trained (the encoders) states
+            # its corpus without a phase: its count is the model's when nothing says tuning
+            # ("Japanese subset of llm-jp-corpus-v4 (0.69T tokens)")
+            tuned = any(statement.phase in ("instruction-tuning", "preference-tuning")
+                        for statement in chosen)
             pretraining = (tokens_by_phase.get("pretraining")
-                           or tokens_by_phase.get("continual-pretraining", []))
+                           or tokens_by_phase.get("continual-pretraining")
+                           or ([] if tuned else tokens_by_phase.get("unspecified", [])))
             for count in pretraining:
                 self._add(ctx, model.iri, str(JLLM.trainingTokens), decimal(count))
         footnotes = ctx.entry.doc.footnotes

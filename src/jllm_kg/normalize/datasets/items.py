@@ -300,7 +300,13 @@ def _read_item(raw_item: str, builder: StatementBuilder, links: Mapping[str, str
     if found.kind == "description":
         # curated names inside a description ("data generated from MS-COCO and
         # VisualGenome", "CC12M traduit en japonais")
-        for label, _ in find_curated_datasets(found.label):
+        inside = [label for label, _ in find_curated_datasets(found.label)]
+        if len(inside) == 1 and amounts:
+            # "Japanese subset of llm-jp-corpus-v4 (0.69T tokens)": the part of one dataset
+            # the description names is that dataset's, and so is its count
+            _add(builder, mention(inside[0], amounts, None, links))
+            return
+        for label in inside:
             _add(builder, mention(label, [], None, links))
     if _names_undisclosed_data(found):
         builder.undisclosed = True
