@@ -310,6 +310,33 @@ def test_descriptions_stay_notes_on_the_model(kg) -> None:
         kg.model("stabilityai/japanese-stable-diffusion-xl")}
 
 
+def test_a_graph_states_only_the_repository_ids_its_source_writes(kg) -> None:
+    """Every Hugging Face id and page a source's graph gives a model is written in that source:
+    002 links cl-tohoku/… for ten models that 003 lists as tohoku-nlp/…; the rename is the
+    curated graph's (hf_renames.yaml), not 002's."""
+    files = {path.name: path for path in kg.SEED_FILES}
+    rows = kg.select("""
+        SELECT DISTINCT ?file ?value WHERE {
+            GRAPH ?g { ?model a jllm:Model .
+                       { ?model jllm:huggingFaceId ?value } UNION
+                       { ?model jllm:formerHuggingFaceId ?value } UNION
+                       { ?model schema:url ?page
+                         FILTER(STRSTARTS(STR(?page), "https://huggingface.co/"))
+                         BIND(STRAFTER(STR(?page), "https://huggingface.co/") AS ?value) } }
+            ?g jllm:fileName ?file .
+        }""")
+    assert len(rows) > 500
+    # the ingest reads U+2011 (non-breaking hyphen) in a URL as "-" (H13)
+    texts = {name: "\n".join(_source_lines(path)).replace("\u2011", "-")
+             for name, path in files.items()}
+    unwritten = [(row["file"].value, row["value"].value) for row in rows  # type: ignore[union-attr]
+                 if row["value"].value not in texts[row["file"].value]]  # type: ignore[union-attr]
+    assert unwritten == []
+    renamed = kg.values(f"""SELECT ?v WHERE {{ GRAPH <{kg.GRAPH_000.rsplit('/', 1)[0]}/curated> {{
+        ?m jllm:formerHuggingFaceId ?old ; jllm:huggingFaceId ?v }} }}""")
+    assert len(renamed) == 10 and all(v.startswith("tohoku-nlp/") for v in renamed)
+
+
 # -- §5: one thing, one node ----------------------------------------------------------------
 
 # The kinds of entity that name things (an IRI's kind segment: …/id/{kind}/{slug}).

@@ -292,12 +292,17 @@ class ListMapper:
         self._add(ctx, model.iri, str(JLLM.sourceLocation), ctx.location())
         if model.hf_id:
             self._add(ctx, model.iri, RDFS_LABEL, text(model.name))
-            self._add(ctx, model.iri, str(JLLM.huggingFaceId), text(model.hf_id))
-            page = f"https://huggingface.co/{model.hf_id}"
+            listed = model.listed_hf_id or model.hf_id
+            # a graph says only what its source says: a repository renamed since the source
+            # was written keeps the id the source lists; the rename is the curated graph's
+            if listed != model.hf_id:
+                self._add(ctx, model.iri, str(JLLM.formerHuggingFaceId), text(listed))
+                self.catalog.renamed_repository(model.iri, model.hf_id, listed)
+            else:
+                self._add(ctx, model.iri, str(JLLM.huggingFaceId), text(model.hf_id))
+            page = f"https://huggingface.co/{listed}"
             self._add(ctx, model.iri, str(SCHEMA.url), page)
             self._add(ctx, model.iri, str(DCAT.landingPage), page)
-            if model.listed_hf_id and model.listed_hf_id != model.hf_id:
-                self._add(ctx, model.iri, str(JLLM.formerHuggingFaceId), text(model.listed_hf_id))
         else:
             label = model.name if model.checkpoint is None else f"{ctx.row.label} {model.name}"
             self._add(ctx, model.iri, RDFS_LABEL, text(label, ctx.lang))

@@ -267,10 +267,13 @@ class PaperMapper:
         if ref.hf_id:
             canonical = canonical_hf_id(ref.hf_id)
             self.add(iri, RDFS_LABEL, text(canonical.partition("/")[2]))
-            self.add(iri, JLLM.huggingFaceId, text(canonical))
+            # the paper's id as written; a rename since is the curated graph's
             if canonical != ref.hf_id:
                 self.add(iri, JLLM.formerHuggingFaceId, text(ref.hf_id))
-            page = f"https://huggingface.co/{canonical}"
+                self.catalog.renamed_repository(iri, canonical, ref.hf_id)
+            else:
+                self.add(iri, JLLM.huggingFaceId, text(canonical))
+            page = f"https://huggingface.co/{ref.hf_id}"
             self.add(iri, SCHEMA.url, page)
             self.add(iri, DCAT.landingPage, page)
             if ref.kind == "alias":
