@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, RDFS
 from jllm_kg.curated import load_curated, load_table
 from jllm_kg.curated.schemas import SharedNamesFile
 from jllm_kg.ingest.decode import decode_source
-from jllm_kg.normalize.base_models import foreign_family_catalogue
+from jllm_kg.normalize.base_models import foreign_family_catalogue, resolve_foreign_model
 from jllm_kg.normalize.datasets import find_parent_models
 from jllm_kg.normalize.labels import is_description
 from jllm_kg.normalize.text import match_key
@@ -392,6 +392,27 @@ def test_no_foreign_family_is_a_model_node_of_a_list(kg) -> None:
     phrases = [row["model"].value for row in labelled  # type: ignore[union-attr]
                if match_key(row["label"].value) in families]  # type: ignore[union-attr]
     assert phrases == []
+
+
+def test_every_evaluated_model_a_curated_table_knows_is_that_node(kg) -> None:
+    """A score is about a model the rest of the graph knows whenever a curated table names it:
+    the paper's baselines "meta/llama2-7b", "meta/hubert-base" … are the curated Llama 2 7B
+    and facebook/hubert-base-ls960, not nodes of their own that no list row reaches."""
+    rows = kg.select("""
+        SELECT DISTINCT ?model ?label WHERE {
+            ?result a jllm:EvaluationResult ; jllm:model ?model .
+            ?model rdfs:label ?label .
+            FILTER NOT EXISTS { ?model jllm:huggingFaceId ?id }
+            FILTER NOT EXISTS { ?model jllm:foreignModel true }
+        }""")
+    loose = [(row["model"].value, row["label"].value) for row in rows  # type: ignore[union-attr]
+             if resolve_foreign_model(row["label"].value, None) is not None]  # type: ignore[union-attr]
+    assert loose == []
+    for written, hf_id in (("meta/llama2-7b", "meta-llama/Llama-2-7b-hf"),
+                           ("meta/llama2-7b-chat", "meta-llama/Llama-2-7b-chat-hf"),
+                           ("meta/hubert-base", "facebook/hubert-base-ls960")):
+        model = kg.model(hf_id)
+        assert kg.ask(f'ASK {{ ?r jllm:model <{model}> . <{model}> skos:altLabel "{written}" }}')
 
 
 def test_a_benchmark_that_is_a_dataset_is_one_node(kg) -> None:

@@ -174,11 +174,19 @@ def test_model_facts(store: ox.Store) -> None:
 
 
 def test_labels_and_aliases_are_not_hf_ids(store: ox.Store) -> None:
+    # "laion/clip-base" is no repo id and no curated model: a node labelled as written
     rows = _ask(store, f"""
         PREFIX jllm: <{JLLM}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?label ?id WHERE {{ <{ID}model/meta-llama2-7b> rdfs:label ?label
-          OPTIONAL {{ <{ID}model/meta-llama2-7b> jllm:huggingFaceId ?id }} }}""")
-    assert rows == [{"label": "meta/llama2-7b"}]
+        SELECT ?label ?id WHERE {{ <{ID}model/laion-clip-base> rdfs:label ?label
+          OPTIONAL {{ <{ID}model/laion-clip-base> jllm:huggingFaceId ?id }} }}""")
+    assert rows == [{"label": "laion/clip-base"}]
+    # "meta/llama2-7b" is no repo id either, but the curated Llama 2 7B (foreign_models.yaml
+    # lists the paper's name as an alias): the paper's name is an alternative label of it
+    baseline = _ask(store, f"""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?alt WHERE {{ <{ID}model/meta-llama--Llama-2-7b-hf> skos:altLabel ?alt }}""")
+    assert baseline == [{"alt": "meta/llama2-7b"}]
+    assert _ask(store, f"SELECT ?p WHERE {{ <{ID}model/meta-llama2-7b> ?p ?o }}") == []
     alias = _ask(store, f"""
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?alt WHERE {{ <{ID}model/rinna--bilingual-gpt-neox-4b-instruction-ppo>
