@@ -174,12 +174,14 @@ def test_model_facts(store: ox.Store) -> None:
 
 
 def test_labels_and_aliases_are_not_hf_ids(store: ox.Store) -> None:
-    # "laion/clip-base" is no repo id and no curated model: a node labelled as written
+    # "rinna/japanese-gpt-neox-3.6b-sft" is no repo id (instruction-sft or sft-v2?) and no
+    # curated model: a node labelled as written
+    node = f"{ID}model/rinna-japanese-gpt-neox-3.6b-sft"
     rows = _ask(store, f"""
         PREFIX jllm: <{JLLM}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?label ?id WHERE {{ <{ID}model/laion-clip-base> rdfs:label ?label
-          OPTIONAL {{ <{ID}model/laion-clip-base> jllm:huggingFaceId ?id }} }}""")
-    assert rows == [{"label": "laion/clip-base"}]
+        SELECT ?label ?id WHERE {{ <{node}> rdfs:label ?label
+          OPTIONAL {{ <{node}> jllm:huggingFaceId ?id }} }}""")
+    assert rows == [{"label": "rinna/japanese-gpt-neox-3.6b-sft"}]
     # "meta/llama2-7b" is no repo id either, but the curated Llama 2 7B (foreign_models.yaml
     # lists the paper's name as an alias): the paper's name is an alternative label of it
     baseline = _ask(store, f"""
