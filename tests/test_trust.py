@@ -415,6 +415,33 @@ def test_every_evaluated_model_a_curated_table_knows_is_that_node(kg) -> None:
         assert kg.ask(f'ASK {{ ?r jllm:model <{model}> . <{model}> skos:altLabel "{written}" }}')
 
 
+# A word after a name that makes it another release of a series ("Nejumi LLMリーダーボード Neo",
+# "… Leaderboard4", "JMMLU v2").
+VERSION_SUFFIX = re.compile(r"^\s*(?:neo|next|v?\d+(?:\.\d+)*)$", re.IGNORECASE)
+
+
+def test_a_benchmark_release_is_not_merged_into_its_predecessor(kg) -> None:
+    """A benchmark a source names as another release of a curated one (its curated label plus
+    "Neo", "4", "v2") is a node of its own: 003's "Nejumi LLMリーダーボード Neo" was merged into
+    002's Nejumi LLM Leaderboard while 000's Leaderboard4 stood alone."""
+    curated = f"{kg.GRAPH_000.rsplit('/', 1)[0]}/curated"
+    rows = kg.select(f"""
+        SELECT DISTINCT ?benchmark ?label ?name WHERE {{
+            GRAPH ?g {{ ?benchmark a jllm:Benchmark ; rdfs:label ?label }}
+            FILTER(?g != <{curated}>)
+            GRAPH <{curated}> {{ ?benchmark rdfs:label ?name }}
+        }}""")
+    assert len(rows) > 20
+    merged = []
+    for row in rows:
+        label, name = row["label"].value, row["name"].value  # type: ignore[union-attr]
+        written, known = match_key(label), match_key(name)
+        if written != known and written.startswith(known) and VERSION_SUFFIX.match(
+                written[len(known):]):
+            merged.append((row["benchmark"].value, label))  # type: ignore[union-attr]
+    assert merged == []
+
+
 def test_a_benchmark_that_is_a_dataset_is_one_node(kg) -> None:
     # the CSJ corpus: trained on in the lists, evaluated on in the paper
     csj = kg.values("SELECT ?v WHERE { ?v a jllm:Benchmark ; rdfs:label ?l "
