@@ -81,9 +81,35 @@ def test_a_base_cell_with_per_variant_bases_names_each_checkpoints_base_000_l134
     # their base sibling, which comes from Mixtral-8x7B-v0.1
     instruct = hf_model_iri("mistralai/Mixtral-8x7B-Instruct-v0.1")
     for child in ("abeja/Mixtral-8x7B-Instruct-v0.1-japanese",
-                  "abeja/Mixtral-8x7B-Instruct-v0.1-japanese-alpha",
-                  "abeja/Mixtral-8x7B-Instruct-v0.1-japanese-alpha-merged"):
+                  "abeja/Mixtral-8x7B-Instruct-v0.1-japanese-alpha"):
         assert _parents(child) == {instruct}, child
         assert _parents(child, str(JLLM.continuedPretrainingFrom)) == {instruct}, child
+    # what was merged afterwards is no base the cell names: a merge of its alpha sibling
+    alpha = hf_model_iri("abeja/Mixtral-8x7B-Instruct-v0.1-japanese-alpha")
+    merged = "abeja/Mixtral-8x7B-Instruct-v0.1-japanese-alpha-merged"
+    assert _parents(merged, str(JLLM.mergedFrom)) == _parents(merged) == {alpha}
     assert _parents("abeja/Mixtral-8x7B-v0.1-japanese") == {
         hf_model_iri("mistralai/Mixtral-8x7B-v0.1")}
+
+
+MERGED_000 = """<a id="multimodal"></a>
+## Modèles Vision-Language
+
+<a id="multimodal-text-generation"></a>
+### Text+Image vers Text
+
+#### Modèles fusionnés
+
+|    |  Modèles originaux (LLMs japonais en gras)  | Développeur  | Licence |
+|:---|:---:|:---:|:---:|
+| [Llama-3-EvoVLM-JP-v2](https://sakana.ai/evovlm-jp/)<br>([v2](https://huggingface.co/SakanaAI/Llama-3-EvoVLM-JP-v2)) | Mantis-8B-SigLIP-Llama-3, **Llama-3-ELYZA-JP-8B**, Bunny-v1.1-Llama-3-8B-V | Sakana AI | Llama 3 Community License |
+| [AXCXEPT/Llama-3-EZO-VLM-1](https://huggingface.co/AXCXEPT/Llama-3-EZO-VLM-1) | (trained from Llama-3-EvoVLM-JP-v2) | Axcxept | Llama 3 Community License |
+"""
+
+
+def test_trained_from_in_a_merge_table_is_no_merge_000_l430() -> None:
+    mapped = map_documents([parse_list(MERGED_000, SOURCE)])
+    child = f"<{hf_model_iri('AXCXEPT/Llama-3-EZO-VLM-1')}>"
+    found = {(p, o) for graph in mapped.sink.graphs() for s, p, o in mapped.sink.triples(graph)
+             if s == child and p in (f"<{JLLM.fineTunedFrom}>", f"<{JLLM.mergedFrom}>")}
+    assert found == {(f"<{JLLM.fineTunedFrom}>", f"<{hf_model_iri('SakanaAI/Llama-3-EvoVLM-JP-v2')}>")}

@@ -86,6 +86,9 @@ REACHES_TUNED_SIBLINGS = frozenset({"chat-vector"})
 # Sibling derivations that copy a checkpoint (its gptq, gguf, lora versions): what the prose
 # says of the stage reaches the checkpoint trained, not its copies.
 COPY_DERIVATIONS = frozenset({"Quantization", "Adapter"})
+# Sibling derivations a base cell does not describe: the cell names what was trained, not what
+# was quantized, fitted with an adapter or merged afterwards ("…-japanese-alpha-merged").
+KEPT_OVER_THE_BASE_CELL = COPY_DERIVATIONS | {"Merge"}
 
 
 @dataclass(frozen=True)
@@ -523,7 +526,7 @@ class ListMapper:
         names = [model.name for model in models]
         stated = self._stated_per_checkpoint(ctx)
         for child, siblings, derivation in [*sibling_parents(names), *base_named_parents(names)]:
-            if child in stated and derivation not in COPY_DERIVATIONS:
+            if child in stated and derivation not in KEPT_OVER_THE_BASE_CELL:
                 continue  # the base cell names this checkpoint's own base
             has_sibling_parent.add(child)
             if derivation in COPY_DERIVATIONS:
@@ -590,11 +593,15 @@ class ListMapper:
         if cell is None or cell.is_empty:
             return
         for reference in cells.base_references(cell):
+            # "(trained from Llama-3-EvoVLM-JP-v2)" in a merge table (000 L430): the cell says
+            # the model was trained from it, whatever the table's section
+            merged = reference.note is None or reference.selector is not None
+            kind, method = (("Merge", "ListedAsMergeParent") if merged
+                            else ("FineTuning", "StatedInBaseModelCell"))
             for index in roots:
                 choice = self._resolve_parent(ctx, reference.label, ctx.models[index],
                                               size=reference.size, japanese=reference.bold)
-                self._derive(ctx, ctx.models[index], choice, "Merge", cell.text,
-                             "ListedAsMergeParent")
+                self._derive(ctx, ctx.models[index], choice, kind, cell.text, method)
 
     def _resolve_parent(self, ctx: _RowContext, label: str, child: ModelNode, *,
                         size: str | None = None, japanese: bool | None = None,
