@@ -208,6 +208,31 @@ def test_no_checkpoint_has_two_values_of_a_single_valued_quantity_from_one_sourc
     assert len(present) >= 4, present
 
 
+def test_a_multimodal_models_size_is_stated_not_read_from_its_name(kg) -> None:
+    """A vision-language (or other multimodal) checkpoint's name carries the size of the LLM it
+    is built on ("heron-chat-blip-ja-stablelm-base-7b-v1", "bilingual-gpt-neox-4b-minigpt4"):
+    a list graph gives such a model a parameter count only where its row writes a size (bold,
+    or as a link's whole label) (audit S4: 24 counts read from names)."""
+    files = {path.name: path for path in kg.SEED_FILES}
+    rows = kg.select("""
+        SELECT DISTINCT ?model ?count ?file ?line WHERE {
+            GRAPH ?g { ?model jllm:parameterCount ?count ; jllm:sourceLocation ?location ;
+                              jllm:modality ?modality }
+            VALUES ?modality { jllm:VisionLanguage jllm:MultimodalOther jllm:TextToImage
+                               jllm:TextToVideo jllm:Speech jllm:Music }
+            ?location jllm:line ?line .
+            ?g jllm:fileName ?file ; jllm:sourceKind "list" .
+        }""")
+    # a bold size, or a link whose whole label is a size ("[14b](…/llm-jp-3-vila-14b)")
+    stated = re.compile(r"\*\*|\[\d+(?:\.\d+)?[bBmM]\]")
+    unstated = [(row["model"].value, row["count"].value) for row in rows  # type: ignore[union-attr]
+                if not stated.search(_source_lines(files[row["file"].value])[  # type: ignore[union-attr]
+                    int(row["line"].value) - 1])]  # type: ignore[union-attr]
+    assert unstated == []
+    # the query sees multimodal models with a stated size (KARAKURI VL "**32b**-instruct-2507")
+    assert rows
+
+
 # -- §4: contradictions that are real ------------------------------------------------------------
 
 

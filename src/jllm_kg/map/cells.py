@@ -221,8 +221,8 @@ def _selector_of(statement: TrainingStatement) -> Selector | None:
     return _selected(statement).selector
 
 
-def model_sizes(row_cells: Mapping[ColumnKey, Cell], models: Sequence[ModelNode]
-                ) -> dict[int, ParameterSize]:
+def model_sizes(row_cells: Mapping[ColumnKey, Cell], models: Sequence[ModelNode],
+                size_in_name: bool = True) -> dict[int, ParameterSize]:
     """The parameter size of each model of a row (by index), where the row states it.
 
     In order, the first that gives a size:
@@ -241,7 +241,9 @@ def model_sizes(row_cells: Mapping[ColumnKey, Cell], models: Sequence[ModelNode]
        equal to the size token of its own name, if exactly one is;
     4. an explicit size token in billions in the checkpoint's link label or repo name
        (``1.3b-v1.0``, ``Swallow-70b-hf``); ``M`` tokens (``…-scratch-2m``) and MoE tokens
-       (``8x7b``, no total) are not sizes enough to publish.
+       (``8x7b``, no total) are not sizes enough to publish. Not when ``size_in_name`` is
+       False: a vision-language model's name carries the size of the LLM it is built on
+       (``heron-chat-blip-ja-stablelm-base-7b-v1``, ``bilingual-gpt-neox-4b-minigpt4``).
     Nothing is guessed: a checkpoint none of these covers has no size.
     """
     stated_cells = [row_cells.get(key) for key in ("architecture", "base")]
@@ -264,7 +266,7 @@ def model_sizes(row_cells: Mapping[ColumnKey, Cell], models: Sequence[ModelNode]
             matching = [s for s in stated if any(_same_size(s.value, t) for t in tokens[index]
                                                  if t.experts is None)]
             size = matching[0] if len(matching) == 1 else None
-        if size is None:
+        if size is None and size_in_name:
             plain = _distinct([t for t in tokens[index]
                                if t.experts is None and t.text.lower().endswith("b")])
             size = plain[0] if len(plain) == 1 else None

@@ -91,6 +91,14 @@ COPY_DERIVATIONS = frozenset({"Quantization", "Adapter"})
 KEPT_OVER_THE_BASE_CELL = COPY_DERIVATIONS | {"Merge"}
 
 
+# Modalities whose checkpoint names carry the size of a model they are built from, not their
+# own: "heron-chat-blip-ja-stablelm-base-7b-v1" (a 7b LLM plus a vision encoder), "EvoVLM-JP-
+# v1-7B", "bilingual-gpt-neox-4b-minigpt4" (audit S4, P2). Their size is only what a row
+# states (a bold size).
+NAME_SIZE_IS_A_COMPONENTS = frozenset({"vision-language", "vision-other", "text-to-image",
+                                       "text-to-video", "speech", "music"})
+
+
 @dataclass(frozen=True)
 class UnresolvedParent:
     """A parent named in a row that no row, repo or curated model is: it became a bare
@@ -397,7 +405,8 @@ class ListMapper:
                                  "NamedAsArchitectureComponent")
 
     def _map_sizes(self, ctx: _RowContext) -> None:
-        sizes = cells.model_sizes(ctx.row.row.cells, ctx.models)
+        size_in_name = ctx.row.category.modality not in NAME_SIZE_IS_A_COMPONENTS
+        sizes = cells.model_sizes(ctx.row.row.cells, ctx.models, size_in_name)
         for index, model in enumerate(ctx.models):
             size = sizes.get(index)
             if size is None:
