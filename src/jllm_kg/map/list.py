@@ -41,6 +41,7 @@ from jllm_kg.normalize.base_models import (
     resolve_model_alias,
     tuned_variant_named_by,
 )
+from jllm_kg.normalize.datasets import speaks_of_pretraining
 from jllm_kg.normalize.labels import (
     is_description,
     label_core,
@@ -551,6 +552,11 @@ class ListMapper:
         mentioned_roots: set[int] = set()
         for mention in mentions:
             kind = MENTION_DERIVATIONS.get(mention.relation, "FineTuning")
+            if (kind == "ContinualPretrainingDerivation" and approach != "continual"
+                    and not speaks_of_pretraining(mention.evidence)):
+                # "additionally trained on LLM-jp-3 (3.7B)" outside a continual pre-training
+                # section, with no word of pre-training: trained further, how is not said
+                kind = "FineTuning"
             # a chat vector is added to a tuned checkpoint on top of its sibling parent
             # (Llama-3-Swallow-70B-Instruct: the base sibling, then a chat vector), not to the
             # quantized copies of it, which take it from their sibling
@@ -695,8 +701,13 @@ class ListMapper:
             child_sizes = size_tokens(child.name)
             nodes = [n for n in nodes if size_tokens(n.name) & child_sizes]
             by_size = True
-        wants_tuned = bool(stages_of(label))
-        preferred = [n for n in nodes if bool(stages_of(n.name)) == wants_tuned]
+        # the child's own name extends a tuned checkpoint's whole name
+        # (llm-jp-3-3.7b-instruct-EZO-Humanities from llm-jp-3-3.7b-instruct, 000 L67)
+        child_words = set(name_tokens(child.name))
+        extended = [n for n in nodes
+                    if stages_of(n.name) and set(name_tokens(n.name)) <= child_words]
+        wants_tuned = bool(stages_of(label)) or bool(extended)
+        preferred = extended or [n for n in nodes if bool(stages_of(n.name)) == wants_tuned]
         nodes = preferred or nodes
         wanted_versions = version_tokens(label)
         if wanted_versions:

@@ -43,7 +43,7 @@ Decisions (documented here because the sources leave them open):
 from __future__ import annotations
 
 from jllm_kg.normalize.datasets.cell import parse_training_data_cell
-from jllm_kg.normalize.datasets.phrases import find_parent_models
+from jllm_kg.normalize.datasets.phrases import find_parent_models, speaks_of_pretraining
 from jllm_kg.normalize.datasets.records import (
     PHASES,
     RELATIONS,
@@ -74,4 +74,5 @@ __all__ = [
     "find_parent_models",
     "parse_training_data_cell",
     "resolve_dataset",
+    "speaks_of_pretraining",
 ]
