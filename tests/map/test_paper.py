@@ -255,6 +255,13 @@ def test_training_data(store: ox.Store) -> None:
         SELECT ?d WHERE {{ <{ID}model/rinna--japanese-hubert-base> jllm:pretrainedOn ?d ;
           jllm:trainedOn ?d }}""")
     assert rows == [{"d": f"{ID}dataset/reazonspeech"}]  # "ReasonSpeech" (sic) is an alias
+    # the sentence stating the data is one of the model's locations, not only its table row
+    # (audit S4: CLOOB's CC12M was cited at its table rows, stated at 004 L133)
+    lines = _ask(store, f"""
+        PREFIX jllm: <{JLLM}>
+        SELECT ?line WHERE {{ <{ID}model/rinna--japanese-hubert-base> jllm:sourceLocation ?l .
+          ?l jllm:line ?line }}""")
+    assert {"line": "175"} in lines
 
 
 def test_query_instruction_vs_base(store: ox.Store) -> None:

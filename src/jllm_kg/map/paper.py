@@ -373,6 +373,10 @@ class PaperMapper:
 
     def map_training_data(self, statement: TrainingDataStatement) -> None:
         phase_property = PHASE_PROPERTIES.get(statement.phase)
+        # the sentence that states the data is where the model's training facts are read
+        # (004 L133 "we used CC12M …"), not only its table rows (audit S4, P2)
+        for ref in statement.models:
+            self.add(self.model(ref), JLLM.sourceLocation, self.location(statement.line))
         for label in statement.datasets:
             dataset = self.catalog.dataset(_dataset(label), self.graph, self.lang)
             for ref in statement.models:
