@@ -1,7 +1,7 @@
 """Parents an architecture cell names, and foreign families named without a size (issue 12 §3,
 §5).
 
-The rows are copied from the seeds (000, the French list, L401, L423, L491, mojibake repaired as
+The rows are copied from the seeds (000, the French list, L61, L401, L404, L423, L491, mojibake repaired as
 the ingest does; 002, the 2023 English list, L83, L169); the expected parents are what a reader
 of the row would say.
 """
@@ -19,7 +19,20 @@ from jllm_kg.map.identity import hf_model_iri
 from jllm_kg.normalize.architectures import parse_architecture_cell
 from jllm_kg.vocab import JLLM, PROV, resource_iri
 
-LIST_000 = """<a id="multimodal"></a>
+LIST_000 = """<a id="generative"></a>
+## Modèles IA génératives
+
+<a id="full-scratch-models"></a>
+### Modèles développés à partir de zéro
+
+<a id="generative-scratch-general"></a>
+#### D'usage général
+
+|    | Année de sortie |  Architecture  | Longueur Maximale du Contexte | Données d'entraînement  |  Développeur  | Licence / Conditions d'utilisation |
+|:---|:---:|:---:|:---:|:---:|:---:|:---:|
+| [Sarashina2](https://www.sbintuitions.co.jp/news/press/20240614_01/) | 2024 | Llama<br>([**7b**](https://huggingface.co/sbintuitions/sarashina2-7b), [**13b**](https://huggingface.co/sbintuitions/sarashina2-13b), [**70b**](https://huggingface.co/sbintuitions/sarashina2-70b)) | 7b, 13b: 4,096<br>70b: 8,192 | Pre-training: Japanese Common Crawl, SlimPajama, StarCoder<br>(**2.1T** tokens) | SB Intuitions | MIT |
+
+<a id="multimodal"></a>
 ## Modèles Vision-Language
 
 <a id="multimodal-text-generation"></a>
@@ -31,6 +44,7 @@ LIST_000 = """<a id="multimodal"></a>
 
 |    | Année |  Architecture |  Données d'entraînement  |  Développeur  | License / Terms of Use |
 |:---|:---:|:---:|:---:|:---:|:---:|
+| [Sarashina2-Vision](https://www.sbintuitions.co.jp/blog/entry/2025/03/17/111659)<br>([8b](https://huggingface.co/sbintuitions/sarashina2-vision-8b), [14b](https://huggingface.co/sbintuitions/sarashina2-vision-14b)) | **2025** | Sarashina2 + Qwen2-VL + 2-layer MLP | Entraînement en 3 étapes | SB Intuitions | MIT |
 | [KARAKURI VL](https://karakuri.ai/news/GENIAC)<br>([**32b**-instruct-2507](https://huggingface.co/karakuri-ai/karakuri-vl-32b-instruct-2507), [**32b**-thinking-2507-exp](https://huggingface.co/karakuri-ai/karakuri-vl-32b-thinking-2507-exp)) | **2025** | Vision-Langage (basé sur Qwen2.5-VL-32B) | Entraînement en 3 étapes: Supervised Fine-Tuning (SFT) + fusion de modèles + apprentissage par renforcement | KARAKURI | Apache 2.0 |
 
 #### Modèles développés à partir d'VLM non-japonais
@@ -140,3 +154,15 @@ def test_a_family_named_without_a_size_is_told_apart_by_the_childs_size(
     assert _objects(mapped, iri, str(PROV.wasDerivedFrom)) == {parent}
     (node,) = _objects(mapped, iri, str(PROV.qualifiedDerivation))
     assert _objects(mapped, node, str(JLLM.method)) == {str(JLLM.ParentToldApartBySize)}
+
+
+def test_a_component_no_size_decides_is_an_ambiguous_parent_000_l404() -> None:
+    # "Sarashina2 + Qwen2-VL + 2-layer MLP" for sarashina2-vision-8b / -14b: Sarashina2 has
+    # 7b, 13b and 70b checkpoints and the children's sizes are none of them; every one is a
+    # candidate (audit S4: no edge at all before)
+    mapped = _map()
+    candidates = {hf_model_iri(f"sbintuitions/sarashina2-{size}") for size in ("7b", "13b", "70b")}
+    for child in ("sbintuitions/sarashina2-vision-8b", "sbintuitions/sarashina2-vision-14b"):
+        (node,) = _objects(mapped, hf_model_iri(child), str(JLLM.ambiguousDerivation))
+        assert _objects(mapped, node, str(JLLM.candidate)) == candidates
+        assert _objects(mapped, hf_model_iri(child), str(PROV.wasDerivedFrom)) == set()

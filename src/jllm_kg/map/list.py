@@ -699,8 +699,13 @@ class ListMapper:
             nodes = sized
         elif len({frozenset(size_tokens(n.name)) for n in nodes}) > 1:
             child_sizes = size_tokens(child.name)
-            nodes = [n for n in nodes if size_tokens(n.name) & child_sizes]
-            by_size = True
+            matching = [n for n in nodes if size_tokens(n.name) & child_sizes]
+            by_size = bool(matching)
+            # no size of the child's either ("Sarashina2" for sarashina2-vision-8b): every
+            # base checkpoint is a candidate, none is picked
+            nodes = matching or [n for n in nodes if not stages_of(n.name)]
+            if not matching:
+                return _choice(nodes)
         # the child's own name extends a tuned checkpoint's whole name
         # (llm-jp-3-3.7b-instruct-EZO-Humanities from llm-jp-3-3.7b-instruct, 000 L67)
         child_words = set(name_tokens(child.name))
