@@ -19,7 +19,13 @@ from rdflib.namespace import OWL, RDFS
 from jllm_kg.curated import load_curated, load_table
 from jllm_kg.curated.schemas import SharedNamesFile
 from jllm_kg.ingest.decode import decode_source
-from jllm_kg.normalize.base_models import foreign_family_catalogue, resolve_foreign_model
+from jllm_kg.map.identity import hf_model_iri
+from jllm_kg.normalize.base_models import (
+    foreign_family_catalogue,
+    foreign_model_catalogue,
+    resolve_foreign_model,
+    tuned_variant_named_by,
+)
 from jllm_kg.normalize.datasets import find_parent_models
 from jllm_kg.normalize.labels import is_description
 from jllm_kg.normalize.text import match_key
@@ -231,6 +237,33 @@ def test_a_multimodal_models_size_is_stated_not_read_from_its_name(kg) -> None:
     assert unstated == []
     # the query sees multimodal models with a stated size (KARAKURI VL "**32b**-instruct-2507")
     assert rows
+
+
+def test_a_foreign_parent_is_the_tuned_variant_the_childs_name_extends(kg) -> None:
+    """A base cell naming a family and size ("Qwen 2.5 (32b)") for a child whose own name
+    extends a curated tuned variant's name (EZO-Qwen2.5-32B-Instruct) means that variant
+    (Qwen2.5-32B-Instruct), as "Llama 2 (70b)" means Llama-2-70b-chat for a "-chat-" child
+    (audit S4: the Qwen children went to the base)."""
+    by_iri = {(hf_model_iri(m.hf_id) if m.hf_id else f"{kg.MODEL}{m.key}"): m
+              for m in foreign_model_catalogue().values()}
+    rows = kg.select("""
+        SELECT DISTINCT ?child ?name ?parent WHERE {
+            GRAPH ?g { ?child prov:wasDerivedFrom ?parent ; jllm:huggingFaceId ?name }
+            ?parent jllm:foreignModel true .
+        }""")
+    assert len(rows) > 50
+    passed_over = []
+    for row in rows:
+        parent = by_iri.get(row["parent"].value)  # type: ignore[union-attr]
+        variant = tuned_variant_named_by(parent, row["name"].value) if parent else None  # type: ignore[union-attr]
+        if variant is not None:
+            passed_over.append((row["name"].value, variant.key))  # type: ignore[union-attr]
+    assert passed_over == []
+    # 000: "Qwen 2.5 (32b)" / "(72b)" for AXCXEPT's EZO-…-Instruct children
+    for child, parent in (("AXCXEPT/EZO-Qwen2.5-32B-Instruct", "Qwen/Qwen2.5-32B-Instruct"),
+                          ("AXCXEPT/EZO-Qwen2.5-72B-Instruct", "Qwen/Qwen2.5-72B-Instruct")):
+        assert kg.model_values(child, "prov:wasDerivedFrom", kg.GRAPH_000) == {
+            hf_model_iri(parent)}
 
 
 # -- §4: contradictions that are real ------------------------------------------------------------
