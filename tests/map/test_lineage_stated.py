@@ -1,6 +1,6 @@
 """Lineage the text states, kept whole and not bent (issue 12 §3).
 
-The rows are copied from the seeds (000, the French list: L134, L141, L172, L216, mojibake repaired
+The rows are copied from the seeds (000, the French list: L134, L141, L172, L216, L241, mojibake repaired
 as the ingest does); the expected parents are what a reader of the row would say.
 """
 
@@ -42,6 +42,7 @@ LIST_000 = """<a id="generative"></a>
 
 |    | Base du Model  |  Données d'entraînement  |  Développeur  |  Licence / Conditions d'utilisation  |
 |:---|:---:|:---:|:---:|:---:|
+| [Sparticle/llama-2-7b-chat-japanese-lora](https://huggingface.co/Sparticle/llama-2-7b-chat-japanese-lora) | Llama 2 (**7b**) || Sparticle |  ？  |
 | [doshisha-mil/llama-2-70b-chat-4bit-japanese-v1](https://huggingface.co/doshisha-mil/llama-2-70b-chat-4bit-japanese-v1) | Llama 2 (**70b**) || Université de Doshisha Media Informatics Lab | ？ |
 """
 
@@ -113,3 +114,12 @@ def test_trained_from_in_a_merge_table_is_no_merge_000_l430() -> None:
     found = {(p, o) for graph in mapped.sink.graphs() for s, p, o in mapped.sink.triples(graph)
              if s == child and p in (f"<{JLLM.fineTunedFrom}>", f"<{JLLM.mergedFrom}>")}
     assert found == {(f"<{JLLM.fineTunedFrom}>", f"<{hf_model_iri('SakanaAI/Llama-3-EvoVLM-JP-v2')}>")}
+
+
+def test_a_checkpoint_named_an_adapter_is_an_adapter_of_its_base_000_l241() -> None:
+    # "Llama 2 (7b)" for Sparticle/llama-2-7b-chat-japanese-lora: a LoRA adapter of the chat
+    # model its name extends, not a fine-tuned model (audit S4 minor)
+    child = "Sparticle/llama-2-7b-chat-japanese-lora"
+    chat = hf_model_iri("meta-llama/Llama-2-7b-chat-hf")
+    assert _parents(child, str(JLLM.adapterOf)) == _parents(child) == {chat}
+    assert _parents(child, str(JLLM.fineTunedFrom)) == set()

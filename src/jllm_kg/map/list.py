@@ -584,11 +584,14 @@ class ListMapper:
         for index in roots:
             if index in mentioned_roots:
                 continue
+            # a checkpoint whose own name says it is an adapter (llama-7b-japanese-lora-v0-5ep)
+            # is one of the model the cell names, whatever the section
+            adapter = any(stage.derivation == "Adapter" for stage in stages_of(models[index].name))
             for reference in assigned.get(index, ()):
                 choice = self._resolve_parent(ctx, reference.label, models[index],
                                               size=reference.size)
-                self._derive(ctx, models[index], choice, kind, base_cell.text,
-                             "StatedInBaseModelCell")
+                self._derive(ctx, models[index], choice, "Adapter" if adapter else kind,
+                             base_cell.text, "StatedInBaseModelCell")
 
     @staticmethod
     def _stated_per_checkpoint(ctx: _RowContext) -> set[int]:
