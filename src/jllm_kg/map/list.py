@@ -53,7 +53,7 @@ from jllm_kg.normalize.labels import (
     version_tokens,
 )
 from jllm_kg.normalize.sizes import without_trailing_size
-from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri, slugify
+from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri
 
 APPROACH_CONCEPTS = {
     "scratch": JLLM.FromScratch,
@@ -370,15 +370,10 @@ class ListMapper:
         for index, model in enumerate(ctx.models):
             for statement in assigned.get(index, ()):
                 license_iri = self.catalog.license(statement.license, ctx.graph, ctx.lang)
-                self._add(ctx, model.iri, str(JLLM.license), license_iri)
-                if statement.uncertain:
-                    node = f"{model.iri}#license-{_fragment(license_iri)}"
-                    self._add(ctx, model.iri, str(JLLM.qualifiedLicense), node)
-                    self._add(ctx, node, RDF_TYPE, str(JLLM.LicenseStatement))
-                    self._add(ctx, node, str(JLLM.license), license_iri)
-                    self._add(ctx, node, str(JLLM.uncertain), boolean(True))
-                    self._add(ctx, node, str(JLLM.evidence), text(statement.text))
-                    self._add(ctx, node, str(JLLM.sourceLocation), ctx.location())
+                self.catalog.model_licences.add(
+                    ctx.graph, model.iri, license_iri, statement.license,
+                    uncertain=statement.uncertain, evidence=statement.text,
+                    location=ctx.location() if statement.uncertain else None)
 
     def _map_architecture(self, ctx: _RowContext) -> None:
         cell = ctx.cell("architecture")
@@ -788,10 +783,6 @@ def _link_words(node: ModelNode) -> set[str]:
     if node.checkpoint is None:
         return set()
     return {word for word in re.split(r"[\s,、()（）]+", node.checkpoint.label.lower()) if word}
-
-
-def _fragment(iri: str) -> str:
-    return slugify(iri.rsplit("/", 1)[-1])
 
 
 def map_lists(docs: Sequence[ListDocument], sink: QuadSink, catalog: Catalog) -> ListMapper:
