@@ -247,7 +247,6 @@ class ModelLicences:
         # model → the licences any source states for it, by key
         self._stated: dict[str, dict[str, LicenseFact]] = {}
         self._generic: list[_GenericLicence] = []
-        self.unnamed_statements = 0  # generic statements written as jllm:unnamedLicense
 
     def add(self, graph: str, model: str, licence: str, fact: LicenseFact, *,
             uncertain: bool = False, evidence: str = "", location: str | None = None) -> None:
@@ -288,7 +287,6 @@ class ModelLicences:
                 # the model has: the statement is only the unnamed kind
                 self.sink.add(statement.graph, statement.model, str(JLLM.unnamedLicense),
                               statement.licence)
-                self.unnamed_statements += 1
             else:
                 self._write(statement.graph, statement.model, statement.licence,
                             statement.uncertain, statement.evidence, statement.location)

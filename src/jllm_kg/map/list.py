@@ -786,7 +786,10 @@ def _link_words(node: ModelNode) -> set[str]:
 
 
 def map_lists(docs: Sequence[ListDocument], sink: QuadSink, catalog: Catalog) -> ListMapper:
-    """Map every list source into ``sink``; returns the mapper (for its diagnostics)."""
+    """Map every list source into ``sink``; returns the mapper (for its diagnostics).
+
+    Generic licence statements wait in ``catalog.model_licences`` until the caller has mapped
+    every source and calls its ``finish()`` (:func:`jllm_kg.map.build.map_documents` does)."""
     index = ModelIndex.build(docs)
     mapper = ListMapper(index, sink, catalog)
     for doc in docs:
