@@ -97,6 +97,31 @@ def test_a_model_whose_only_statement_is_custom_keeps_it() -> None:
     assert _objects(mapped, INSTRUCTBLIP, str(JLLM.unnamedLicense)) == set()
 
 
+@pytest.mark.parametrize("with_003", [False, True])
+def test_an_uncertain_generic_licence_is_qualified_only_where_it_is_the_models(
+        with_003: bool) -> None:
+    """"独自のライセンス (?)": alone, the model's licence, qualified as uncertain with the
+    cell's words; beside a named licence, only the unnamed kind (nothing left to qualify)."""
+    uncertain = LIST_002.replace("/blob/main/LICENSE) |", "/blob/main/LICENSE) (?) |")
+    assert uncertain != LIST_002
+    documents = [_document(uncertain, "en", "list-002")]
+    if with_003:
+        documents.append(_document(LIST_003, "ja", "list-003"))
+    mapped = map_documents(documents)
+    g002 = source_graph("list-002")
+    statements = _objects(mapped, INSTRUCTBLIP, str(JLLM.qualifiedLicense), g002)
+    if with_003:
+        assert _objects(mapped, INSTRUCTBLIP, str(JLLM.unnamedLicense), g002) == {CUSTOM}
+        assert statements == set()
+    else:
+        assert _objects(mapped, INSTRUCTBLIP, str(JLLM.license), g002) == {CUSTOM}
+        (statement,) = statements
+        assert _objects(mapped, statement, str(JLLM.license), g002) == {CUSTOM}
+        (evidence,) = (o for s, p, o in mapped.sink.triples(g002)
+                       if s == f"<{statement}>" and p == f"<{JLLM.evidence}>")
+        assert evidence.startswith('"独自のライセンス (?)')
+
+
 def test_a_generic_licence_stays_a_curated_generic_node() -> None:
     """The node the unnamed statement points to is the curated generic licence, so that
     queries can still tell which sources left the licence unnamed."""
