@@ -53,7 +53,7 @@ from jllm_kg.normalize.labels import (
     version_tokens,
 )
 from jllm_kg.normalize.sizes import without_trailing_size
-from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri, slugify
+from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri
 
 APPROACH_CONCEPTS = {
     "scratch": JLLM.FromScratch,
@@ -374,15 +374,10 @@ class ListMapper:
         for index, model in enumerate(ctx.models):
             for statement in assigned.get(index, ()):
                 license_iri = self.catalog.license(statement.license, ctx.graph, ctx.lang)
-                self._add(ctx, model.iri, str(JLLM.license), license_iri)
-                if statement.uncertain:
-                    node = f"{model.iri}#license-{_fragment(license_iri)}"
-                    self._add(ctx, model.iri, str(JLLM.qualifiedLicense), node)
-                    self._add(ctx, node, RDF_TYPE, str(JLLM.LicenseStatement))
-                    self._add(ctx, node, str(JLLM.license), license_iri)
-                    self._add(ctx, node, str(JLLM.uncertain), boolean(True))
-                    self._add(ctx, node, str(JLLM.evidence), text(statement.text))
-                    self._add(ctx, node, str(JLLM.sourceLocation), ctx.location())
+                self.catalog.model_licences.add(
+                    ctx.graph, model.iri, license_iri, statement.license,
+                    uncertain=statement.uncertain, evidence=statement.text,
+                    location=ctx.location() if statement.uncertain else None)
 
     def _map_architecture(self, ctx: _RowContext) -> None:
         cell = ctx.cell("architecture")
@@ -794,12 +789,11 @@ def _link_words(node: ModelNode) -> set[str]:
     return {word for word in re.split(r"[\s,、()（）]+", node.checkpoint.label.lower()) if word}
 
 
-def _fragment(iri: str) -> str:
-    return slugify(iri.rsplit("/", 1)[-1])
-
-
 def map_lists(docs: Sequence[ListDocument], sink: QuadSink, catalog: Catalog) -> ListMapper:
-    """Map every list source into ``sink``; returns the mapper (for its diagnostics)."""
+    """Map every list source into ``sink``; returns the mapper (for its diagnostics).
+
+    Generic licence statements wait in ``catalog.model_licences`` until the caller has mapped
+    every source and calls its ``finish()`` (:func:`jllm_kg.map.build.map_documents` does)."""
     index = ModelIndex.build(docs)
     mapper = ListMapper(index, sink, catalog)
     for doc in docs:
