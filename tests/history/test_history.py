@@ -344,3 +344,25 @@ def test_a_cache_that_cannot_be_used_is_a_clear_error(
     (cache / f"history-{code_stamp()}.sqlite").write_bytes(b"not a database" * 100)
     with pytest.raises(HistoryError, match=r"cache cannot be used .*--no-cache"):
         build_history(repo[0], out_dir=tmp_path / "out", cache_dir=cache)
+
+
+def test_a_licence_the_row_did_not_name_is_tracked_like_any_other(tmp_path: Path) -> None:
+    """"独自のライセンス" (a generic licence, written by the map stage only once a version's
+    rows are all mapped) is a value before and after like a named one."""
+    repo = tmp_path / "awesome-japanese-llm"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    commit(repo, {"README.md": ja(LLM_JP.format(license="独自のライセンス"))}, "custom",
+           "2024-01-10T10:00:00+09:00")
+    named = commit(repo, {"README.md": ja(LLM_JP.format(license="MIT"))}, "MIT",
+                   "2024-01-12T10:00:00+09:00")
+    summary = build_history(repo, out_dir=tmp_path / "out", cache_dir=None)
+    store = ox.Store()
+    store.load(path=str(summary.files[0]), format=ox.RdfFormat.N_QUADS)
+    events = {quad.subject.value for quad in store.quads_for_pattern(
+        None, ox.NamedNode(JLLM + "changedProperty"), ox.NamedNode(JLLM + "license"))}
+    assert len(events) == 2  # the row's two checkpoints
+    for event in events:
+        assert values(store, event, JLLM + "valueBefore") == {f"{ID}license/custom"}
+        assert values(store, event, JLLM + "valueAfter") == {f"{ID}license/mit"}
+        assert values(store, event, JLLM + "changedIn") == {version("ja", named)}

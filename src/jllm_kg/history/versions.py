@@ -255,8 +255,10 @@ def _read_rows(
                             benchmark_bullets=(), references=())
     sink = QuadSink()
     index = ModelIndex.build([document])
-    mapper = ListMapper(index, sink, Catalog(sink))
+    catalog = Catalog(sink)
+    mapper = ListMapper(index, sink, catalog)
     mapper.map_document(document, rows=lambda row: id(row) in new_rows)
+    catalog.model_licences.finish()  # generic licences wait until every row is mapped
     by_subject: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for subject, predicate, value in sink.triples(source_graph(source.slug)):
         by_subject[subject].append((predicate, value))
