@@ -101,19 +101,35 @@ JOIN_THROUGH_THE_BLANK_NODE = (
     "GRAPH ?g { ?d <http://www.w3.org/ns/prov#entity> <urn:x:parent> } }")
 
 
+# One graph only, whose literal looks like the end of a quad (the graph name is cut off
+# each line as text), and a triple file whose blank node must join its merge copy too.
+ONE_GRAPH = (
+    '<urn:x:n> <urn:x:q> _:e <urn:x:fr> .\n'
+    '_:e <urn:x:r> "a line end: <urn:x:fr> .\\n and a quote \\" ." <urn:x:fr> .\n'
+)
+TRIPLE_FILE = '<urn:x:m> <urn:x:note> [ <urn:x:says> "a triple file .\\n" ] .\n'
+JOIN_ONE_GRAPH = "SELECT ?g WHERE { <urn:x:n> <urn:x:q> ?e . GRAPH ?g { ?e <urn:x:r> ?t } }"
+JOIN_TRIPLE_FILE = ("SELECT ?t WHERE { <urn:x:m> <urn:x:note> ?b . "
+                    "GRAPH <https://w3id.org/jllm-kg/id/source/extra> { ?b <urn:x:says> ?t } }")
+
+
+@pytest.mark.parametrize("default_graph", [True, False], ids=["default-graph", "named-only"])
 @pytest.mark.parametrize("blank", [True, False], ids=["blank-node", "iris-only"])
 def test_disk_snapshot_dump_and_merge_equal_those_of_the_memory_snapshot(
-        tmp_path: Path, blank: bool) -> None:
-    """The disk build writes the dump and the merge in one pass over per-graph N-Triples; the
-    result must be the dataset the in-memory build (a store dump, an INSERT) makes."""
+        tmp_path: Path, blank: bool, default_graph: bool) -> None:
+    """The disk build writes the dump and the merge from the parsed quads, the merge copies
+    re-parsed from N-Quads text whose graph names are cut off (one graph: a plain replace;
+    several: a pattern; a default-graph triple among them: term by term). The result must be
+    the dataset the in-memory build (a store dump, an INSERT) makes, blank nodes included."""
     data = TWO_GRAPHS_WITH_A_BLANK_NODE if blank else TWO_GRAPHS_WITH_A_BLANK_NODE.replace(
         "_:d", "<urn:x:d>")
+    if default_graph:
+        data += '<urn:x:m> <urn:x:said> "in the default graph, with \\" ." .\n'
     inputs = tmp_path / "in"
     inputs.mkdir()
-    (inputs / "two.nq").write_text(
-        data + '<urn:x:m> <urn:x:said> "in the default graph, with \\" ." .\n', encoding="utf-8")
-    (inputs / "extra.ttl").write_text('<urn:x:m> <urn:x:note> "a triple file" .\n',
-                                      encoding="utf-8")
+    (inputs / "two.nq").write_text(data, encoding="utf-8")
+    (inputs / "one.nq").write_text(ONE_GRAPH, encoding="utf-8")
+    (inputs / "extra.ttl").write_text(TRIPLE_FILE, encoding="utf-8")
     memory = build_memory_snapshot([inputs])
     disk = open_disk_snapshot([inputs], tmp_path / "store")
     try:
@@ -130,6 +146,8 @@ def test_disk_snapshot_dump_and_merge_equal_those_of_the_memory_snapshot(
         assert canonical(on_disk) == canonical(in_memory)
         assert len(on_disk) == len(in_memory)
         assert [s["g"].value for s in on_disk.query(JOIN_THROUGH_THE_BLANK_NODE)] == ["urn:x:ja"]
+        assert [s["g"].value for s in on_disk.query(JOIN_ONE_GRAPH)] == ["urn:x:fr"]
+        assert [s["t"].value for s in on_disk.query(JOIN_TRIPLE_FILE)] == ["a triple file .\n"]
         assert sorted(f.name for f in (tmp_path / "store").iterdir()) == [
             "jllm-kg.nq.gz", "oxigraph", "snapshot.json"]
     finally:
