@@ -101,3 +101,25 @@ def test_persistent_store_is_built_once_then_reused(tmp_path: Path) -> None:
         assert requests.get(f"{server.url}/dumps/jllm-kg.nq.gz", timeout=10).status_code == 200
     finally:
         stop_server(server)
+
+
+def test_sighup_reopens_an_unchanged_store_and_rebuilds_a_changed_one(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+    store = tmp_path / "store"
+    server = start_server(tmp_path, "--store", str(store), data=data)
+    try:
+        assert count(server.url) == 1
+        built = (store / "snapshot.json").stat().st_mtime_ns
+        os.kill(server.process.pid, signal.SIGHUP)
+        assert wait_for(lambda: "the inputs are unchanged" in server.log_text())
+        assert (store / "snapshot.json").stat().st_mtime_ns == built  # not rebuilt
+        assert wait_for(lambda: count(server.url) == 1)
+        (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n"
+                                   "<urn:x:b> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+        os.kill(server.process.pid, signal.SIGHUP)
+        assert wait_for(lambda: count(server.url) == 2)
+        assert (store / "snapshot.json").stat().st_mtime_ns != built
+    finally:
+        stop_server(server)
