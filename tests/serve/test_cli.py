@@ -123,3 +123,45 @@ def test_sighup_reopens_an_unchanged_store_and_rebuilds_a_changed_one(tmp_path: 
         assert (store / "snapshot.json").stat().st_mtime_ns != built
     finally:
         stop_server(server)
+
+
+def _children() -> dict[int, list[int]]:
+    """Child process ids by parent, from /proc."""
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            tree.setdefault(parent, []).append(int(entry.name))
+    return tree
+
+
+def _fork_servers(master: int) -> dict[int, list[int]]:
+    """The master's multiprocessing fork servers, with their children (query workers)."""
+    tree = _children()
+    servers = [pid for pid in tree.get(master, [])
+               if b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return {pid: tree.get(pid, []) for pid in servers}
+
+
+def test_one_fork_server_holds_the_graph_for_all_http_workers(tmp_path: Path) -> None:
+    """In memory mode the graph is loaded once per server: every query worker of every HTTP
+    worker is a fork of one fork server started by the master. A reload starts another for
+    the new graph; the one before it ends once no HTTP worker uses it."""
+    server = start_server(tmp_path, "--http-workers", "2", "--workers", "2")
+    master = server.process.pid
+    try:
+        assert wait_for(lambda: [len(w) for w in _fork_servers(master).values()] == [4])
+        first = next(iter(_fork_servers(master)))
+        for reloads in (1, 2):
+            os.kill(master, signal.SIGHUP)
+            assert wait_for(lambda n=reloads: server.log_text().count("reloaded the graph") >= n)
+        assert wait_for(lambda: first not in _fork_servers(master), timeout=30)
+        assert wait_for(lambda: len(_fork_servers(master)) <= 2 and sum(
+            len(w) for w in _fork_servers(master).values()) == 4, timeout=30)
+        assert requests.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                            timeout=10).json()["boolean"] is True
+    finally:
+        stop_server(server)

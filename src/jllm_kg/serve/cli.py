@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jllm_kg.serve.config import ServeConfig, default_memory_budget, worker_share
+from jllm_kg.serve.pool import SharedForkServer
 from jllm_kg.serve.snapshot import (
     Snapshot,
     StoreDamagedError,
@@ -225,6 +226,7 @@ def run_serve(args: argparse.Namespace) -> int:
         # gunicorn workers are forks of this process and unwind through here when they exit:
         # only the master may remove the snapshots that the workers serve.
         if os.getpid() == master:
+            server.fork_servers.close()
             for old in server.snapshots:
                 discard_snapshot(old)
     return EXIT_OK
@@ -244,6 +246,7 @@ class _GunicornServer(BaseApplication):
         self.serve_config = config
         self.snapshot = snapshot
         self.snapshots: list[Snapshot] = [snapshot]
+        self.fork_servers = _ForkServers(snapshot)
         super().__init__()
 
     def load_config(self) -> None:
@@ -275,7 +278,8 @@ class _GunicornServer(BaseApplication):
     def load(self) -> Any:
         from jllm_kg.serve.app import create_app
 
-        return create_app(self.snapshot, config=self.serve_config)
+        return create_app(self.snapshot, config=self.serve_config,
+                          fork_server=self.fork_servers.in_worker(self.snapshot))
 
     def reload(self) -> None:
         """``SIGHUP``: rebuild the snapshot; if that fails, keep serving the previous one."""
@@ -284,6 +288,7 @@ class _GunicornServer(BaseApplication):
         except (StoreLoadError, OSError) as error:
             log.error("reload failed, still serving the previous graph: %s", error)
         else:
+            self.fork_servers.serve(fresh)
             self.snapshot = fresh
             self.snapshots.append(fresh)
             # Snapshots older than the previous one have no worker left once this reload ends.
@@ -305,13 +310,15 @@ class _AppLoader:
         self.config = config
         self.snapshot = snapshot
         self.snapshots: list[Snapshot] = [snapshot]
+        self.fork_servers = _ForkServers(snapshot)
 
     def __call__(self) -> Any:
         import atexit
 
         from jllm_kg.serve.app import create_app
 
-        app = create_app(self.snapshot, config=self.config)
+        app = create_app(self.snapshot, config=self.config,
+                         fork_server=self.fork_servers.in_worker(self.snapshot))
         atexit.register(app.extensions["jllm_kg"].close)
         return app
 
@@ -322,11 +329,43 @@ class _AppLoader:
         except (StoreLoadError, OSError) as error:
             log.error("reload failed, still serving the previous graph: %s", error)
             return
+        self.fork_servers.serve(fresh)
         self.snapshot = fresh
         self.snapshots.append(fresh)
         # Snapshots older than the previous one have no worker left once this reload ends.
         while len(self.snapshots) > 2:
             discard_snapshot(self.snapshots.pop(0))
+
+
+class _ForkServers:
+    """The master's shared fork servers (:class:`~jllm_kg.serve.pool.SharedForkServer`), one per
+    snapshot still served: the one of the latest (re)load, and the previous one while HTTP
+    workers forked before the reload may still start query workers from it."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.servers: list[SharedForkServer] = [SharedForkServer(snapshot)]
+
+    def serve(self, snapshot: Snapshot) -> None:
+        """After a reload: a server for ``snapshot`` (the same one if the snapshot is), and
+        the one before last dropped."""
+        if snapshot != self.servers[-1].snapshot:
+            self.servers.append(SharedForkServer(snapshot))
+        while len(self.servers) > 2:
+            self.servers.pop(0).release()
+
+    def in_worker(self, snapshot: Snapshot) -> SharedForkServer:
+        """In an HTTP worker just forked: the server of ``snapshot``; the worker lets go of the
+        others so that they can end when the workers using them do."""
+        current = self.servers[-1]
+        for server in self.servers[:-1]:
+            if server is not current:
+                server.release()
+        assert current.snapshot == snapshot
+        return current
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.release()
 
 
 def _run_granian(args: argparse.Namespace, config: ServeConfig, snapshot: Snapshot) -> int:
@@ -358,6 +397,7 @@ def _run_granian(args: argparse.Namespace, config: ServeConfig, snapshot: Snapsh
     try:
         server.serve(target_loader=loader, wrap_loader=False)
     finally:
+        loader.fork_servers.close()
         for old in loader.snapshots:
             discard_snapshot(old)
     return EXIT_OK
