@@ -24,9 +24,12 @@ import contextlib
 import hashlib
 import io
 import logging
+import math
 import multiprocessing as mp
 import os
+import pickle
 import queue
+import select
 import signal
 import threading
 import time
@@ -130,6 +133,17 @@ class _Worker:
     conn: Connection
     generation: int
     started: float = field(default_factory=time.monotonic)
+    answered: select.poll = field(init=False)
+    """Polls the pipe for the reply: made once, where ``Connection.poll`` builds a selector
+    per call."""
+
+    def __post_init__(self) -> None:
+        self.answered = select.poll()
+        self.answered.register(self.conn.fileno(), select.POLLIN)
+
+    def wait(self, seconds: float) -> bool:
+        """Whether the reply (or the pipe's end) came within ``seconds``."""
+        return bool(self.answered.poll(max(0, math.ceil(seconds * 1000))))
 
 
 _CONTEXT_LOCK = threading.Lock()
@@ -424,17 +438,21 @@ class QueryPool:
                 raise QueryStopped(
                     f"the server is busy: no query worker became free within {timeout:g} s"
                 ) from None
-            if worker.generation == self._generation and worker.process.is_alive():
+            if worker.generation != self._generation:
+                self._kill(worker)  # left over from before a reload
+                continue
+            try:
+                # A worker that died while idle has closed its end: the send fails at once
+                # (EPIPE), which is cheaper to learn than asking before every query.
+                worker.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))
                 break
-            code = worker.process.exitcode
-            self._kill(worker)  # left over from before a reload, or dead
-            if worker.generation == self._generation:
+            except OSError:
+                worker.process.join(1)
                 log.error("query worker %s died while idle (%s)", worker.process.pid,
-                          exit_cause(code))
+                          exit_cause(worker.process.exitcode))
                 self._replace(worker)
         try:
-            worker.conn.send(request)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            if not worker.wait(deadline - time.monotonic()):
                 self._replace(worker)
                 raise QueryStopped(
                     f"the query was stopped after the time limit of {timeout:g} s"
