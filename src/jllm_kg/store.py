@@ -129,16 +129,28 @@ literal's line breaks escaped, so ``" .\n"`` only ends lines)."""
 
 @dataclass(frozen=True)
 class ParsedBatch:
-    """Some quads of one RDF file, each in the graph :func:`load_file` puts it in."""
+    """Some quads of one RDF file, each in the graph :func:`load_file` puts it in, and their
+    merge copies: the triple of each quad of a named graph, in the default graph. Loaded with
+    the quads (a store is a set: a triple stated in several graphs is held once), the copies
+    make the default graph the RDF merge of all graphs without reading the store back (see
+    :func:`merge_into_default_graph`)."""
 
     nquads: bytes
     """The quads as N-Quads."""
-    quads: Iterable[ox.Quad]
-    merge: Iterable[ox.Quad]
-    """The triple of each quad of a named graph, in the default graph. Loaded with the quads
-    into a store (a set: a triple stated in several graphs is held once), they make the default
-    graph the RDF merge of all graphs, without reading the store back (see
-    :func:`merge_into_default_graph`)."""
+    merge_nquads: bytes
+    """The merge copies as N-Quads (default-graph lines: N-Triples), blank nodes labelled as in
+    :attr:`nquads`, so that a file holding both keeps each blank node one node."""
+    parsed: list[ox.Quad] | None = None
+    parsed_merge: list[ox.Quad] | None = None
+
+    def quads(self) -> Iterable[ox.Quad]:
+        """The quads, as parsed or re-read from :attr:`nquads`."""
+        return self.parsed if self.parsed is not None else _reparsed(self.nquads)
+
+    def merge(self) -> Iterable[ox.Quad]:
+        """The merge copies, as made or re-read from :attr:`merge_nquads`."""
+        return (self.parsed_merge if self.parsed_merge is not None
+                else _reparsed(self.merge_nquads))
 
 
 def parse_batches(path: Path, size: int) -> Iterator[ParsedBatch]:
@@ -146,8 +158,8 @@ def parse_batches(path: Path, size: int) -> Iterator[ParsedBatch]:
     copies; blank nodes renamed apart from every other file's (as the store's loaders do).
 
     A Python object per term and quad costs more than Oxigraph's parser and serializer: the
-    copies are therefore re-parsed from text (the graph name cut off each line, or added, with
-    the blank nodes' labels kept), not made term by term.
+    copies are therefore made as text (the graph name cut off each line, or added), not term by
+    term.
 
     Raises :class:`StoreLoadError` naming the file, while iterating.
     """
@@ -159,21 +171,21 @@ def parse_batches(path: Path, size: int) -> Iterator[ParsedBatch]:
         while batch := list(itertools.islice(parsed, size)):
             text = _nquads(batch)
             if graph is not None:  # a triple file: the parsed triples are the merge copies
-                text = text.replace(b" .\n", f" {graph} .\n".encode())
-                yield ParsedBatch(text, _reparsed(text, ox.RdfFormat.N_QUADS), batch)
+                named = text.replace(b" .\n", f" {graph} .\n".encode())
+                yield ParsedBatch(named, text, parsed_merge=batch)
                 continue
             graphs = set(map(_GRAPH_NAME, batch))
             if ox.DefaultGraph() in graphs:
                 # three-term lines: the graph cannot be cut off by text; rare, so term by term
-                yield ParsedBatch(text, batch, [
-                    ox.Quad(q.subject, q.predicate, q.object) for q in batch
-                    if not isinstance(q.graph_name, ox.DefaultGraph)])
+                copies = [ox.Quad(q.subject, q.predicate, q.object) for q in batch
+                          if not isinstance(q.graph_name, ox.DefaultGraph)]
+                yield ParsedBatch(text, _nquads(copies), batch, copies)
                 continue
             if len(graphs) == 1:  # the usual case, and a plain replace is 6 times the regex's speed
                 triples = text.replace(f" {graphs.pop()} .\n".encode(), b" .\n")
             else:
                 triples = _GRAPH_AT_LINE_END.sub(b" .\n", text)
-            yield ParsedBatch(text, batch, _reparsed(triples, ox.RdfFormat.N_TRIPLES))
+            yield ParsedBatch(text, triples, batch)
     except SyntaxError as error:
         raise StoreLoadError(f"{path}: {rdf_format.name} syntax error: {error}") from error
     except (OSError, ValueError) as error:
@@ -189,10 +201,10 @@ def _nquads(quads: list[ox.Quad]) -> bytes:
     return text
 
 
-def _reparsed(text: bytes, rdf_format: ox.RdfFormat) -> Iterator[ox.Quad]:
+def _reparsed(text: bytes) -> Iterator[ox.Quad]:
     # written by Oxigraph from parsed terms: nothing to re-validate; labels kept so that a
     # blank node stays the same node in the named graph and in the merge
-    return ox.parse(text, format=rdf_format, lenient=True)
+    return ox.parse(text, format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
 def build_store(

@@ -52,7 +52,6 @@ import pyoxigraph as ox
 
 from jllm_kg.store import (
     StoreLoadError,
-    build_store,
     iter_input_files,
     merge_into_default_graph,
     parse_batches,
@@ -151,8 +150,8 @@ def _loaded_quads(files: Sequence[Path], zipped: gzip.GzipFile) -> Iterator[Iter
     for file in files:
         for batch in parse_batches(file, _BATCH):
             zipped.write(batch.nquads)
-            yield batch.quads
-            yield batch.merge
+            yield batch.quads()
+            yield batch.merge()
 
 
 def _load_merge_and_dump(files: Sequence[Path], location: Path, dump: Path) -> None:
@@ -187,15 +186,34 @@ def build_memory_snapshot(
 ) -> Snapshot:
     """Parse the inputs once and write the N-Quads snapshot and dump into a fresh folder.
 
+    No store is built here: the snapshot file is the quads' N-Quads text followed, batch by
+    batch, by their merge copies' (:class:`~jllm_kg.store.ParsedBatch`); the store that loads
+    it, a set, holds each triple of the merge once.
+
     Raises :class:`~jllm_kg.store.StoreLoadError` naming a malformed file.
     """
     files = list(iter_input_files(data_paths))
-    store = build_store(data_paths=data_paths)
-    return _memory_snapshot(store, work_dir, _modified(files), tuple(str(f) for f in files))
+    folder = Path(tempfile.mkdtemp(prefix="jllm-kg-snapshot-", dir=work_dir))
+    dump, nquads = folder / DUMP_NAME, folder / "graph.nq"
+    try:
+        with open(nquads, "wb") as graph, open(dump, "wb") as sink, gzip.GzipFile(
+                filename=dump.name.removesuffix(".gz"), mode="wb", fileobj=sink,
+                compresslevel=_DUMP_LEVEL) as zipped:
+            for file in files:
+                for batch in parse_batches(file, _BATCH):
+                    zipped.write(batch.nquads)
+                    graph.write(batch.nquads)
+                    graph.write(batch.merge_nquads)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return Snapshot(kind="memory", path=nquads, dump=dump, modified=_modified(files),
+                    sources=tuple(str(f) for f in files), merged_default_graph=True)
 
 
 def _memory_snapshot(store: ox.Store, work_dir: Path | None, modified: str,
                      sources: tuple[str, ...]) -> Snapshot:
+    """A memory snapshot of a store built elsewhere (:func:`snapshot_from_store`)."""
     folder = Path(tempfile.mkdtemp(prefix="jllm-kg-snapshot-", dir=work_dir))
     dump = folder / DUMP_NAME
     _write_dump(store, dump)  # before the merge: the dump is the data as stated
