@@ -8,8 +8,9 @@ opens the snapshot without re-validating it.
 Two kinds:
 
 - ``memory`` (the default): the graph is written as one N-Quads file, loaded into memory once
-  per HTTP process by the fork server of its query workers, which share it (see
-  :mod:`jllm_kg.serve.preload`); nothing on disk but the file.
+  per server by the fork server of all its query workers, which share it (see
+  :mod:`jllm_kg.serve.preload` and :class:`jllm_kg.serve.pool.SharedForkServer`); nothing on
+  disk but the file.
 - ``disk`` (``--store DIR``): an on-disk Oxigraph store built once with the bulk loader; later
   start-ups reuse it when the input files are unchanged (same paths, sizes and modification
   times) and the store's files are those recorded when it was built (:func:`verify_store`),
