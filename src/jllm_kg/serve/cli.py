@@ -338,34 +338,31 @@ class _AppLoader:
 
 
 class _ForkServers:
-    """The master's shared fork servers (:class:`~jllm_kg.serve.pool.SharedForkServer`), one per
-    snapshot still served: the one of the latest (re)load, and the previous one while HTTP
-    workers forked before the reload may still start query workers from it."""
+    """The master's shared fork server (:class:`~jllm_kg.serve.pool.SharedForkServer`) for the
+    snapshot of the latest (re)load.
+
+    On a reload the master lets go of the previous server at once: the HTTP workers forked
+    before hold it still (they inherited its "alive" pipe), so it can replace their query
+    workers until they are gone, and then ends — with the old graph — instead of waiting for
+    the next reload; the HTTP workers forked after never hold it.
+    """
 
     def __init__(self, snapshot: Snapshot) -> None:
-        self.servers: list[SharedForkServer] = [SharedForkServer(snapshot)]
+        self.current = SharedForkServer(snapshot)
 
     def serve(self, snapshot: Snapshot) -> None:
-        """After a reload: a server for ``snapshot`` (the same one if the snapshot is), and
-        the one before last dropped."""
-        if snapshot != self.servers[-1].snapshot:
-            self.servers.append(SharedForkServer(snapshot))
-        while len(self.servers) > 2:
-            self.servers.pop(0).release()
+        """After a reload: a server for ``snapshot`` (the same one if the snapshot is)."""
+        if snapshot != self.current.snapshot:
+            previous, self.current = self.current, SharedForkServer(snapshot)
+            previous.release()
 
     def in_worker(self, snapshot: Snapshot) -> SharedForkServer:
-        """In an HTTP worker just forked: the server of ``snapshot``; the worker lets go of the
-        others so that they can end when the workers using them do."""
-        current = self.servers[-1]
-        for server in self.servers[:-1]:
-            if server is not current:
-                server.release()
-        assert current.snapshot == snapshot
-        return current
+        """In an HTTP worker just forked: the server of ``snapshot``."""
+        assert self.current.snapshot == snapshot
+        return self.current
 
     def close(self) -> None:
-        for server in self.servers:
-            server.release()
+        self.current.release()
 
 
 def _run_granian(args: argparse.Namespace, config: ServeConfig, snapshot: Snapshot) -> int:
