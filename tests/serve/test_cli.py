@@ -151,12 +151,16 @@ def test_one_fork_server_holds_the_graph_for_all_http_workers(tmp_path: Path) ->
     worker is a fork of one fork server started by the master. A reload starts another for
     the new graph; the one before it ends (with its copy of the graph) once the HTTP workers
     that used it are gone."""
-    server = start_server(tmp_path, "--http-workers", "2", "--workers", "2")
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    server = start_server(tmp_path, "--http-workers", "2", "--workers", "2", data=data)
     master = server.process.pid
     try:
         assert wait_for(lambda: [len(w) for w in _fork_servers(master).values()] == [4])
         first = next(iter(_fork_servers(master)))
         for reloads in (1, 2):
+            (data / f"more-{reloads}.nt").write_text("<urn:x:a> <urn:x:p> <urn:x:o> .\n",
+                                                     encoding="utf-8")  # a changed input
             os.kill(master, signal.SIGHUP)
             assert wait_for(lambda n=reloads: server.log_text().count("reloaded the graph") >= n)
             assert wait_for(lambda: len(_fork_servers(master)) == 1, timeout=30)
@@ -164,5 +168,28 @@ def test_one_fork_server_holds_the_graph_for_all_http_workers(tmp_path: Path) ->
         assert wait_for(lambda: [len(w) for w in _fork_servers(master).values()] == [4])
         assert requests.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"},
                             timeout=10).json()["boolean"] is True
+    finally:
+        stop_server(server)
+
+
+def test_sighup_keeps_the_graph_in_memory_when_no_input_changed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+    server = start_server(tmp_path, data=data)
+    master = server.process.pid
+    try:
+        assert count(server.url) == 1
+        assert wait_for(lambda: len(_fork_servers(master)) == 1)
+        loaded = next(iter(_fork_servers(master)))
+        os.kill(master, signal.SIGHUP)
+        assert wait_for(lambda: "the graph in memory is kept" in server.log_text())
+        assert wait_for(lambda: count(server.url) == 1)
+        assert list(_fork_servers(master)) == [loaded]  # no new fork server, no new load
+        (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n"
+                                   "<urn:x:b> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+        os.kill(master, signal.SIGHUP)
+        assert wait_for(lambda: count(server.url) == 2)
+        assert wait_for(lambda: loaded not in _fork_servers(master), timeout=30)
     finally:
         stop_server(server)

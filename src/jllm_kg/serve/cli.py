@@ -30,6 +30,7 @@ from jllm_kg.serve.snapshot import (
     StoreDamagedError,
     build_in_subprocess,
     discard_snapshot,
+    inputs_unchanged,
 )
 from jllm_kg.store import StoreLoadError
 
@@ -180,7 +181,13 @@ def reload_snapshot(args: argparse.Namespace, current: Snapshot) -> Snapshot:
     and whose files are intact is only reopened (checking it costs a ``stat`` per file; a
     rebuild at millions of quads, minutes); a changed input rebuilds it, and so does a damaged
     store (the operator asked for the graph again, and the inputs are at hand). Raises
-    ``StoreLoadError`` naming a bad file: the caller keeps serving ``current``."""
+    ``StoreLoadError`` naming a bad file: the caller keeps serving ``current``.
+
+    In memory mode a snapshot whose inputs are unchanged is kept as it is (``current`` is
+    returned): its fork server holds the graph already."""
+    if args.store is None and inputs_unchanged(current, list(args.data) if args.data else None):
+        log.info("reloaded the graph: the inputs are unchanged, the graph in memory is kept")
+        return current
     try:
         fresh = make_snapshot(args)
     except StoreDamagedError as error:
@@ -289,8 +296,9 @@ class _GunicornServer(BaseApplication):
             log.error("reload failed, still serving the previous graph: %s", error)
         else:
             self.fork_servers.serve(fresh)
-            self.snapshot = fresh
-            self.snapshots.append(fresh)
+            if fresh != self.snapshot:
+                self.snapshot = fresh
+                self.snapshots.append(fresh)
             # Snapshots older than the previous one have no worker left once this reload ends.
             while len(self.snapshots) > 2:
                 discard_snapshot(self.snapshots.pop(0))
@@ -330,6 +338,8 @@ class _AppLoader:
             log.error("reload failed, still serving the previous graph: %s", error)
             return
         self.fork_servers.serve(fresh)
+        if fresh == self.snapshot:
+            return  # unchanged: the same snapshot (and fork server) for the new HTTP workers
         self.snapshot = fresh
         self.snapshots.append(fresh)
         # Snapshots older than the previous one have no worker left once this reload ends.

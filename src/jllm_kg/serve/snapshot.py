@@ -47,7 +47,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 import pyoxigraph as ox
 
@@ -87,12 +87,16 @@ class Snapshot:
     merged_default_graph: bool = False
     """Whether the store's default graph holds the merge of all graphs (see the module doc); if
     not, queries use Oxigraph's union of all graphs (a bag) instead."""
+    inputs: tuple[tuple[str, int, int], ...] = ()
+    """Path, size and modification time (ns) of each input file as the build found them (see
+    :func:`inputs_unchanged`)."""
 
     def to_json(self) -> dict[str, object]:
         """The snapshot as JSON values (to name it to another process)."""
         return {"kind": self.kind, "path": str(self.path), "dump": str(self.dump),
                 "modified": self.modified, "sources": list(self.sources),
-                "merged_default_graph": self.merged_default_graph}
+                "merged_default_graph": self.merged_default_graph,
+                "inputs": [list(entry) for entry in self.inputs]}
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> Snapshot:
@@ -103,7 +107,9 @@ class Snapshot:
         return cls(kind=cast(Literal["memory", "disk"], kind), path=Path(str(data["path"])),
                    dump=Path(str(data["dump"])), modified=str(data["modified"]),
                    sources=tuple(str(s) for s in cast(list[object], data["sources"])),
-                   merged_default_graph=bool(data["merged_default_graph"]))
+                   merged_default_graph=bool(data["merged_default_graph"]),
+                   inputs=tuple((str(path), int(size), int(mtime)) for path, size, mtime
+                                in cast(list[list[Any]], data.get("inputs", []))))
 
     def open(self) -> ox.Store:
         """A store with the graph: loaded into memory, or the on-disk store opened read-only."""
@@ -121,6 +127,21 @@ def _fingerprint(files: Sequence[Path]) -> list[list[object]]:
         stat = file.stat()
         out.append([str(file.resolve()), stat.st_size, stat.st_mtime_ns])
     return out
+
+
+def _inputs(files: Sequence[Path]) -> tuple[tuple[str, int, int], ...]:
+    stats = [(file, file.stat()) for file in files]
+    return tuple((str(file.resolve()), stat.st_size, stat.st_mtime_ns) for file, stat in stats)
+
+
+def inputs_unchanged(snapshot: Snapshot, data_paths: Sequence[Path] | None) -> bool:
+    """Whether the input files are those ``snapshot`` was built from: the same paths, sizes
+    and modification times (a stat per file; ``False`` if one cannot be read)."""
+    try:
+        return bool(snapshot.inputs) and _inputs(list(iter_input_files(data_paths))) == (
+            snapshot.inputs)
+    except (OSError, StoreLoadError):
+        return False
 
 
 def _modified(files: Sequence[Path]) -> str:
@@ -194,6 +215,7 @@ def build_memory_snapshot(
     Raises :class:`~jllm_kg.store.StoreLoadError` naming a malformed file.
     """
     files = list(iter_input_files(data_paths))
+    inputs = _inputs(files)  # before parsing: a file changed meanwhile shows at the next reload
     folder = Path(tempfile.mkdtemp(prefix="jllm-kg-snapshot-", dir=work_dir))
     dump, nquads = folder / DUMP_NAME, folder / "graph.nq"
     try:
@@ -209,7 +231,8 @@ def build_memory_snapshot(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return Snapshot(kind="memory", path=nquads, dump=dump, modified=_modified(files),
-                    sources=tuple(str(f) for f in files), merged_default_graph=True)
+                    sources=tuple(str(f) for f in files), merged_default_graph=True,
+                    inputs=inputs)
 
 
 def _memory_snapshot(store: ox.Store, work_dir: Path | None, modified: str,
