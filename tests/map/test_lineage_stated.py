@@ -123,3 +123,24 @@ def test_a_checkpoint_named_an_adapter_is_an_adapter_of_its_base_000_l241() -> N
     chat = hf_model_iri("meta-llama/Llama-2-7b-chat-hf")
     assert _parents(child, str(JLLM.adapterOf)) == _parents(child) == {chat}
     assert _parents(child, str(JLLM.fineTunedFrom)) == set()
+
+
+SHISA_ROW = next(line for line in LIST_000.splitlines() if line.startswith("| [Shisa 7B]"))
+
+
+def test_an_edge_two_rows_of_one_source_state_keeps_each_rows_evidence() -> None:
+    # A model listed twice (a new version of the list may repeat a row in another table, or
+    # a row may be copied with a changed cell): each statement of the edge is its own qualified
+    # derivation with exactly one evidence and location, as the shapes require.
+    changed = SHISA_ROW.replace("Mistral-7B-v0.1 (**7b**)", "Mistral-7B-v0.1 (**7b**), etc.")
+    twice = LIST_000.replace(SHISA_ROW, SHISA_ROW + "\n" + changed)
+    mapped = map_documents([parse_list(twice, SOURCE)])
+    child = f"<{hf_model_iri('augmxnt/shisa-base-7b-v1')}>"
+    nodes = {o for graph in mapped.sink.graphs() for s, p, o in mapped.sink.triples(graph)
+             if s == child and p == f"<{PROV.qualifiedDerivation}>"}
+    assert len(nodes) >= 2
+    for node in nodes:
+        for prop in (JLLM.evidence, JLLM.sourceLocation, JLLM.method):
+            values = {o for graph in mapped.sink.graphs()
+                      for s, p, o in mapped.sink.triples(graph) if s == node and p == f"<{prop}>"}
+            assert len(values) == 1, (node, prop, values)

@@ -150,6 +150,8 @@ class Derivations:
         self.count = 0
         # (child, parent) → the qualified derivation nodes stating that edge, in any source
         self.stated: dict[tuple[str, str], list[str]] = {}
+        # node → what it was written with (type, evidence, location, method)
+        self._written: dict[str, tuple[str, str, str, str]] = {}
 
     @staticmethod
     def _check(kind: str, method: str) -> None:
@@ -166,6 +168,16 @@ class Derivations:
         add(graph, node, str(JLLM.method), str(JLLM[method]))
         add(graph, node, str(JLLM.sourceLocation), location)
 
+    def _unique(self, node: str, statement: tuple[str, str, str, str]) -> str:
+        """``node``, or when it already qualifies another statement of the same edge (the
+        child in two rows of one source, in other words), a node named after this statement's
+        location too: each qualified derivation keeps exactly one evidence and location."""
+        written = self._written.setdefault(node, statement)
+        if written == statement:
+            return node
+        location = statement[2]
+        return self._unique(f"{node}-{slugify(location.rsplit('#', 1)[-1])}", statement)
+
     def add(self, graph: str, child: str, parent: str, kind: str, evidence: str,
             location: str, method: str) -> str:
         """Write one derivation; returns its qualified node."""
@@ -174,7 +186,9 @@ class Derivations:
         add(graph, child, str(DERIVATION_PROPERTIES[kind]), parent)
         add(graph, child, str(PROV.wasDerivedFrom), parent)
         source_slug = graph.rsplit("/", 1)[-1]
-        node = f"{child}#derivation-{slugify(parent.rsplit('/', 1)[-1])}-{kind}-{source_slug}"
+        node = self._unique(
+            f"{child}#derivation-{slugify(parent.rsplit('/', 1)[-1])}-{kind}-{source_slug}",
+            (kind, evidence, location, method))
         add(graph, child, str(PROV.qualifiedDerivation), node)
         add(graph, node, RDF_TYPE, str(PROV.Derivation))
         add(graph, node, str(PROV.entity), parent)
@@ -195,7 +209,8 @@ class Derivations:
         add = self.sink.add
         source_slug = graph.rsplit("/", 1)[-1]
         first = slugify(candidates[0].rsplit("/", 1)[-1])
-        node = f"{child}#ambiguous-derivation-{first}-{kind}-{source_slug}"
+        node = self._unique(f"{child}#ambiguous-derivation-{first}-{kind}-{source_slug}",
+                            (kind, evidence, location, method))
         add(graph, child, str(JLLM.ambiguousDerivation), node)
         add(graph, node, RDF_TYPE, str(JLLM.AmbiguousDerivation))
         for candidate in candidates:
