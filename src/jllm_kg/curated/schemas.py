@@ -297,6 +297,8 @@ class UpstreamList(Strict):
     repository: Url  # the web page of the repository; blob URLs are built from it
     # The path of each language's list, newest name first (files were renamed over time).
     paths: dict[Language, Annotated[list[RepoPath], Field(min_length=1)]]
+    # The licence of the list's text (its repository's LICENSE), as an IRI; None when unknown.
+    license: Url | None = None
 
 
 class SourcesFile(Table):
