@@ -1,0 +1,111 @@
+"""The README's rebuild command works from a clone of the upstream repository alone.
+
+It is read from README.md (the line ``.venv/bin/jllm-kg ingest CLONE --rev … --keep
+data/graph``) and run on a clone of ``../shared/upstream/*.bundle``, with no seed: the lists at
+941b11f are read from the clone, the two seeds that are plain upstream versions (ja 9dd3297, en
+8e94365) are read again from it at their commits, and the sources not in the repository (the
+paper, seed 000) are kept from the committed graph. The result is the committed graph, each
+difference named here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jllm_kg.paths import data_dir
+
+PROJECT = Path(__file__).resolve().parents[1]
+BUNDLE = PROJECT.parent / "shared" / "upstream" / "awesome-japanese-llm-2025-12-26.bundle"
+CONSOLE_SCRIPT = Path(sys.executable).with_name("jllm-kg")
+COMMITTED = data_dir() / "graph"
+SOURCE = "https://w3id.org/jllm-kg/id/source/"
+READ_AGAIN = {  # file → (path in the repository, the commit's date-time)
+    "awesome-japanese-llm-ja-9dd329788972.nq": ("README.md", "2024-07-20T23:52:20+09:00"),
+    "awesome-japanese-llm-en-8e943653fa29.nq": ("README_en.md", "2023-10-21T18:18:47+09:00"),
+}
+KEPT = ("arxiv-2404.01657-sha256-727dcca608f6.nq", "awesome-japanese-llm-fr-sha256-a15407da2212.nq")
+
+
+def readme_rebuild_command() -> list[str]:
+    """The README's rebuild command, as words (its first argument is the clone)."""
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    (line,) = re.findall(r"^\.venv/bin/jllm-kg ingest .*--keep data/graph.*$", readme, re.M)
+    return shlex.split(line)
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not BUNDLE.is_file():
+        message = f"upstream bundle not found at {BUNDLE}"
+        if os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    target = tmp_path_factory.mktemp("rebuild") / "awesome-japanese-llm"
+    subprocess.run(["git", "clone", "--quiet", str(BUNDLE), str(target)], check=True,
+                   timeout=300)
+    return target
+
+
+def _self_description(graph: str, path: str, date: str, datatype: str) -> tuple[str, str]:
+    return (f'<{graph}> <https://w3id.org/jllm-kg/ontology#fileName> "{path}" <{graph}> .',
+            f'<{graph}> <http://purl.org/dc/terms/date> "{date}"^^'
+            f'<http://www.w3.org/2001/XMLSchema#{datatype}> <{graph}> .')
+
+
+def test_the_readme_rebuild_command_gives_the_committed_graph(clone: Path, tmp_path: Path
+                                                              ) -> None:
+    words = readme_rebuild_command()
+    assert words[:3] == [".venv/bin/jllm-kg", "ingest", "../awesome-japanese-llm"]
+    out = tmp_path / "out"
+    # run from the project (data/graph is the committed graph) on the clone, into out/
+    result = subprocess.run([str(CONSOLE_SCRIPT), "ingest", str(clone), *words[3:],
+                             "--out", str(out)],
+                            cwd=PROJECT, capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout.splitlines()
+    # the run says which sources it read again and which it kept as they were
+    assert sorted(line.split(": ")[1] for line in said
+                  if line.startswith("  read again from a checkout: ")) == sorted(READ_AGAIN)
+    assert sorted(line.split(": ")[1] for line in said
+                  if line.startswith("  kept as it was (not in the checkout): ")) == list(KEPT)
+    built = out / "graph"
+    assert sorted(p.name for p in built.iterdir()) == sorted(p.name for p in COMMITTED.glob("*.nq"))
+    for path in sorted(built.iterdir()):
+        new = path.read_text(encoding="utf-8").splitlines()
+        old = (COMMITTED / path.name).read_text(encoding="utf-8").splitlines()
+        if path.name not in READ_AGAIN:
+            assert new == old, path.name
+            continue
+        # the same version read from the repository instead of the seed file: only the file's
+        # name and the date (the commit's date-time, not the seed's content date) differ
+        graph = SOURCE + path.name.removesuffix(".nq")
+        repository_path, commit_date = READ_AGAIN[path.name]
+        seed_name = next(line for line in old if "#fileName>" in line and line.startswith(
+            f"<{graph}>")).split('"')[1]
+        assert sorted(set(new) - set(old)) == sorted(
+            _self_description(graph, repository_path, commit_date, "dateTime"))
+        assert sorted(set(old) - set(new)) == sorted(
+            _self_description(graph, seed_name, commit_date[:10], "date"))
+        assert len(new) == len(old)
+
+
+@pytest.mark.parametrize(("make", "says"), [
+    (lambda folder: folder / "missing", "not a folder"),
+    (lambda folder: folder, "no source graph (*.nq) in it"),
+])
+def test_a_keep_folder_that_is_no_graph_is_one_clear_error(clone: Path, tmp_path: Path,
+                                                           make, says: str) -> None:
+    keep = make(tmp_path)
+    result = subprocess.run([str(CONSOLE_SCRIPT), "ingest", str(clone), "--rev", "941b11f",
+                             "--keep", str(keep), "--out", str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 2
+    assert result.stderr == f"jllm-kg ingest: --keep {keep}: {says}\n"
+    assert not (tmp_path / "out").exists()
