@@ -73,3 +73,17 @@ def test_void_of_the_packaged_graph_states_the_lists_licence_and_the_datas_date(
     assert isinstance(modified, rdflib.Literal)
     assert str(modified) == "2025-12-26T14:28:53+09:00"
     assert modified.datatype == rdflib.namespace.XSD.dateTime
+
+
+def test_a_list_versions_page_says_its_licence_and_what_it_supersedes() -> None:
+    """The source page of the ja list at 941b11f (packaged graph) has the licence line, and the
+    earlier version it supersedes (9dd3297) among the resources that point to it."""
+    config = ServeConfig()
+    service = GraphService(InlineExecutor(build_store()), config)
+    client = create_app(service, config=config).test_client()
+    page = client.get("/id/source/awesome-japanese-llm-ja-941b11fc283f",
+                      headers={"Accept": "text/html"}).data.decode()
+    licence = page.index(">dcterms:license</a>")
+    assert 'href="http://spdx.org/licenses/Apache-2.0"' in page[licence:licence + 300]
+    earlier = page.index("awesome-japanese-llm (ja) at 9dd3297, 2024-07-20</a>")
+    assert "superseded by" in page[earlier:earlier + 200]
