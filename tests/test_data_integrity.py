@@ -313,9 +313,12 @@ def test_tohoku_bert_licenses_per_version(kg) -> None:
 
 def test_cl_tohoku_renamed(kg) -> None:
     """H16: 002 links cl-tohoku/bert-base-japanese-v3; 003 links tohoku-nlp/… — one model,
-    002's id kept as the former id."""
-    former = kg.model_values("tohoku-nlp/bert-base-japanese-v3", "jllm:formerHuggingFaceId", G002)
+    002's id kept as the former id (and 002's graph gives no other id: issue 12 §5)."""
+    former = kg.model_values("tohoku-nlp--bert-base-japanese-v3", "jllm:formerHuggingFaceId",
+                             G002)
     assert former == {"cl-tohoku/bert-base-japanese-v3"}
+    assert kg.model_values("tohoku-nlp--bert-base-japanese-v3", "jllm:huggingFaceId",
+                           G002) == set()
     assert not kg.values(
         'SELECT ?v WHERE { ?v jllm:huggingFaceId ?h FILTER(STRSTARTS(?h, "cl-tohoku/")) }'
     )

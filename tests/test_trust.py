@@ -20,6 +20,14 @@ from rdflib.namespace import OWL, RDFS
 from jllm_kg.curated import load_curated, load_table
 from jllm_kg.curated.schemas import SharedNamesFile
 from jllm_kg.ingest.decode import decode_source
+from jllm_kg.map.identity import hf_model_iri
+from jllm_kg.normalize.base_models import (
+    foreign_family_catalogue,
+    foreign_model_catalogue,
+    resolve_foreign_model,
+    tuned_variant_named_by,
+)
+from jllm_kg.normalize.datasets import find_parent_models
 from jllm_kg.normalize.labels import is_description
 from jllm_kg.normalize.text import match_key
 from jllm_kg.paths import ontology_dir, queries_dir
@@ -45,6 +53,24 @@ def _upstream_lines(clone: Path, commit: str, path: str) -> tuple[str, ...]:
     data = subprocess.run(["git", "-C", str(clone), "show", f"{commit}:{path}"],
                           capture_output=True, check=True, timeout=60).stdout
     return tuple(decode_source(data, path=path).text.splitlines())
+
+
+def _read_lines(kg, clone: Path, graph: str, *, includes: bool = False) -> tuple[str, ...]:
+    """The lines a source graph was read from: a seed's file, or a list version's file at its
+    upstream commit in the clone (then, with ``includes``, the files it includes)."""
+    seeds = {path.name: path for path in kg.SEED_FILES}
+    rows = kg.select(f"""SELECT ?file ?commit ?path ?included WHERE {{
+        <{graph}> jllm:fileName ?file .
+        OPTIONAL {{ <{graph}> jllm:upstreamCommit ?commit ; jllm:upstreamPath ?path }}
+        OPTIONAL {{ <{graph}> jllm:includedFile ?included }} }}""")
+    if rows[0]["file"].value in seeds:  # type: ignore[union-attr]
+        return _source_lines(seeds[rows[0]["file"].value])  # type: ignore[union-attr]
+    commit = rows[0]["commit"].value  # type: ignore[union-attr]
+    lines = _upstream_lines(clone, commit, rows[0]["path"].value)  # type: ignore[union-attr]
+    if includes:
+        for included in sorted({row["included"].value for row in rows if row["included"]}):  # type: ignore[union-attr]
+            lines += _upstream_lines(clone, commit, included)
+    return lines
 
 
 def _words(text: str) -> list[str]:
@@ -178,6 +204,34 @@ def test_ambiguous_derivation_terms_are_declared_with_their_domains() -> None:
         assert ontology.value(URIRef(JLLM + name), RDFS.domain) == URIRef(domain), name
 
 
+def test_every_footnote_naming_a_chat_vector_gives_a_derivation(kg) -> None:
+    """A footnote of a model row that names the model a chat vector comes from ("[^17]: … Llama
+    3 Instruct と Llama 3 Base の差分の Chat Vector を加えている") is lineage like the cell it
+    annotates: some derivation of the source quotes it, located at the footnote's line. (Other
+    footnotes name models for other reasons: "本家の Llama に対してアーキテクチャの変更".)"""
+    expected = set()
+    for path in kg.SEED_FILES:
+        lines = _source_lines(path)
+        referenced = {ref for line in lines if line.startswith("|")
+                      for ref in re.findall(r"\[\^(\w+)\]", line)}
+        for number, line in enumerate(lines, start=1):
+            note = re.match(r"\[\^(\w+)\]:\s*(.+)", line)
+            if note and note[1] in referenced and any(
+                    mention.relation == "chat-vector"
+                    for mention in find_parent_models(note[2]).mentions):
+                expected.add((path.name, number))
+    assert len(expected) >= 4  # 000 [^11] [^17] [^20], 003 [^17]
+    rows = kg.select(f"""
+        SELECT DISTINCT ?file ?line WHERE {{
+            {QUALIFIED}
+            ?node jllm:sourceLocation ?location .
+            ?location jllm:line ?line ; dcterms:isPartOf ?source .
+            ?source jllm:fileName ?file .
+        }}""")
+    read = {(row["file"].value, int(row["line"].value)) for row in rows}  # type: ignore[union-attr]
+    assert expected - read == set()
+
+
 # Quantities a checkpoint has one value of (per source): a second value read from one source is
 # a cell's per-checkpoint value that reached the wrong checkpoint ("alpha1: 0.7T, alpha2: 1.4T"
 # on all four alpha checkpoints; "4,096 or 8,192" on both sq4096 and sq8192).
@@ -205,6 +259,59 @@ def test_no_checkpoint_has_two_values_of_a_single_valued_quantity_from_one_sourc
     # the query sees the quantities (the seeds give no active parameter count today)
     present = [name for name in SINGLE_VALUED if kg.ask(f"ASK {{ ?m jllm:{name} ?v }}")]
     assert len(present) >= 4, present
+
+
+def test_a_multimodal_models_size_is_stated_not_read_from_its_name(kg, upstream_clone: Path
+                                                                  ) -> None:
+    """A vision-language (or other multimodal) checkpoint's name carries the size of the LLM it
+    is built on ("heron-chat-blip-ja-stablelm-base-7b-v1", "bilingual-gpt-neox-4b-minigpt4"):
+    a list graph gives such a model a parameter count only where its row writes a size (bold,
+    or as a link's whole label) (audit S4: 24 counts read from names)."""
+    rows = kg.select("""
+        SELECT DISTINCT ?model ?count ?g ?line WHERE {
+            GRAPH ?g { ?model jllm:parameterCount ?count ; jllm:sourceLocation ?location ;
+                              jllm:modality ?modality }
+            VALUES ?modality { jllm:VisionLanguage jllm:MultimodalOther jllm:TextToImage
+                               jllm:TextToVideo jllm:Speech jllm:Music }
+            ?location jllm:line ?line .
+            FILTER NOT EXISTS { ?location jllm:includedFile ?included }
+            ?g jllm:sourceKind "list" .
+        }""")
+    # a bold size, or a link whose whole label is a size ("[14b](…/llm-jp-3-vila-14b)")
+    stated = re.compile(r"\*\*|\[\d+(?:\.\d+)?[bBmM]\]")
+    unstated = [(row["model"].value, row["count"].value) for row in rows  # type: ignore[union-attr]
+                if not stated.search(_read_lines(kg, upstream_clone, row["g"].value)[  # type: ignore[union-attr]
+                    int(row["line"].value) - 1])]  # type: ignore[union-attr]
+    assert unstated == []
+    # the query sees multimodal models with a stated size (KARAKURI VL "**32b**-instruct-2507")
+    assert rows
+
+
+def test_a_foreign_parent_is_the_tuned_variant_the_childs_name_extends(kg) -> None:
+    """A base cell naming a family and size ("Qwen 2.5 (32b)") for a child whose own name
+    extends a curated tuned variant's name (EZO-Qwen2.5-32B-Instruct) means that variant
+    (Qwen2.5-32B-Instruct), as "Llama 2 (70b)" means Llama-2-70b-chat for a "-chat-" child
+    (audit S4: the Qwen children went to the base)."""
+    by_iri = {(hf_model_iri(m.hf_id) if m.hf_id else f"{kg.MODEL}{m.key}"): m
+              for m in foreign_model_catalogue().values()}
+    rows = kg.select("""
+        SELECT DISTINCT ?child ?name ?parent WHERE {
+            GRAPH ?g { ?child prov:wasDerivedFrom ?parent ; jllm:huggingFaceId ?name }
+            ?parent jllm:foreignModel true .
+        }""")
+    assert len(rows) > 50
+    passed_over = []
+    for row in rows:
+        parent = by_iri.get(row["parent"].value)  # type: ignore[union-attr]
+        variant = tuned_variant_named_by(parent, row["name"].value) if parent else None  # type: ignore[union-attr]
+        if variant is not None:
+            passed_over.append((row["name"].value, variant.key))  # type: ignore[union-attr]
+    assert passed_over == []
+    # 000: "Qwen 2.5 (32b)" / "(72b)" for AXCXEPT's EZO-…-Instruct children
+    for child, parent in (("AXCXEPT/EZO-Qwen2.5-32B-Instruct", "Qwen/Qwen2.5-32B-Instruct"),
+                          ("AXCXEPT/EZO-Qwen2.5-72B-Instruct", "Qwen/Qwen2.5-72B-Instruct")):
+        assert kg.model_values(child, "prov:wasDerivedFrom", kg.GRAPH_000) == {
+            hf_model_iri(parent)}
 
 
 # -- §4: contradictions that are real ------------------------------------------------------------
@@ -317,6 +424,34 @@ def test_descriptions_stay_notes_on_the_model(kg) -> None:
         kg.model("stabilityai/japanese-stable-diffusion-xl")}
 
 
+def test_a_graph_states_only_the_repository_ids_its_source_writes(kg, upstream_clone: Path
+                                                                 ) -> None:
+    """Every Hugging Face id and page a source's graph gives a model is written in that source:
+    002 links cl-tohoku/… for ten models that 003 lists as tohoku-nlp/…; the rename is the
+    curated graph's (hf_renames.yaml), not 002's."""
+    rows = kg.select("""
+        SELECT DISTINCT ?g ?value WHERE {
+            GRAPH ?g { ?model a jllm:Model .
+                       { ?model jllm:huggingFaceId ?value } UNION
+                       { ?model jllm:formerHuggingFaceId ?value } UNION
+                       { ?model schema:url ?page
+                         FILTER(STRSTARTS(STR(?page), "https://huggingface.co/"))
+                         BIND(STRAFTER(STR(?page), "https://huggingface.co/") AS ?value) } }
+            ?g jllm:fileName ?file .
+        }""")
+    assert len(rows) > 500
+    # the ingest reads U+2011 (non-breaking hyphen) in a URL as "-" (H13)
+    texts = {graph: "\n".join(_read_lines(kg, upstream_clone, graph, includes=True)
+                              ).replace("\u2011", "-")
+             for graph in {row["g"].value for row in rows}}  # type: ignore[union-attr]
+    unwritten = [(row["g"].value, row["value"].value) for row in rows  # type: ignore[union-attr]
+                 if row["value"].value not in texts[row["g"].value]]  # type: ignore[union-attr]
+    assert unwritten == []
+    renamed = kg.values(f"""SELECT ?v WHERE {{ GRAPH <{kg.GRAPH_000.rsplit('/', 1)[0]}/curated> {{
+        ?m jllm:formerHuggingFaceId ?old ; jllm:huggingFaceId ?v }} }}""")
+    assert len(renamed) == 10 and all(v.startswith("tohoku-nlp/") for v in renamed)
+
+
 # -- §5: one thing, one node ----------------------------------------------------------------
 
 # The kinds of entity that name things (an IRI's kind segment: …/id/{kind}/{slug}).
@@ -354,6 +489,72 @@ def test_no_two_kinds_of_node_share_a_name_or_a_url(kg) -> None:
         duplicates.append((key, sorted(nodes)))
     assert duplicates == []
     assert set(shared.names) <= set(nodes_by_name)
+
+
+def test_no_foreign_family_is_a_model_node_of_a_list(kg) -> None:
+    """A family a row names without a size ("RWKV-4 World" in 002 L83, "InternVL2" in 000 L423)
+    is resolved by the child's own size or not at all: it never becomes a labelled model beside
+    the curated checkpoint (model/rwkv-4-world beside model/rwkv-4-world-7b before issue 12)."""
+    families = {match_key(name) for family in foreign_family_catalogue().values()
+                for name in (family.label, *family.aliases)}
+    labelled = kg.select(f"""
+        SELECT DISTINCT ?model ?label WHERE {{
+            GRAPH ?g {{ ?model a jllm:Model ; rdfs:label ?label }}
+            FILTER NOT EXISTS {{ ?model jllm:huggingFaceId ?id }}
+            FILTER(?g != <{kg.GRAPH_000.rsplit('/', 1)[0]}/curated>)
+        }}""")
+    assert labelled  # the query sees labelled models (LINE社内のBERT, the paper's baselines)
+    phrases = [row["model"].value for row in labelled  # type: ignore[union-attr]
+               if match_key(row["label"].value) in families]  # type: ignore[union-attr]
+    assert phrases == []
+
+
+def test_every_evaluated_model_a_curated_table_knows_is_that_node(kg) -> None:
+    """A score is about a model the rest of the graph knows whenever a curated table names it:
+    the paper's baselines "meta/llama2-7b", "meta/hubert-base" … are the curated Llama 2 7B
+    and facebook/hubert-base-ls960, not nodes of their own that no list row reaches."""
+    rows = kg.select("""
+        SELECT DISTINCT ?model ?label WHERE {
+            ?result a jllm:EvaluationResult ; jllm:model ?model .
+            ?model rdfs:label ?label .
+            FILTER NOT EXISTS { ?model jllm:huggingFaceId ?id }
+            FILTER NOT EXISTS { ?model jllm:foreignModel true }
+        }""")
+    loose = [(row["model"].value, row["label"].value) for row in rows  # type: ignore[union-attr]
+             if resolve_foreign_model(row["label"].value, None) is not None]  # type: ignore[union-attr]
+    assert loose == []
+    for written, hf_id in (("meta/llama2-7b", "meta-llama/Llama-2-7b-hf"),
+                           ("meta/llama2-7b-chat", "meta-llama/Llama-2-7b-chat-hf"),
+                           ("meta/hubert-base", "facebook/hubert-base-ls960")):
+        model = kg.model(hf_id)
+        assert kg.ask(f'ASK {{ ?r jllm:model <{model}> . <{model}> skos:altLabel "{written}" }}')
+
+
+# A word after a name that makes it another release of a series ("Nejumi LLMリーダーボード Neo",
+# "… Leaderboard4", "JMMLU v2").
+VERSION_SUFFIX = re.compile(r"^\s*(?:neo|next|v?\d+(?:\.\d+)*)$", re.IGNORECASE)
+
+
+def test_a_benchmark_release_is_not_merged_into_its_predecessor(kg) -> None:
+    """A benchmark a source names as another release of a curated one (its curated label plus
+    "Neo", "4", "v2") is a node of its own: 003's "Nejumi LLMリーダーボード Neo" was merged into
+    002's Nejumi LLM Leaderboard while 000's Leaderboard4 stood alone."""
+    curated = f"{kg.GRAPH_000.rsplit('/', 1)[0]}/curated"
+    rows = kg.select(f"""
+        SELECT DISTINCT ?benchmark ?label ?name WHERE {{
+            GRAPH ?g {{ ?benchmark a jllm:Benchmark ; rdfs:label ?label }}
+            FILTER(?g != <{curated}>)
+            GRAPH <{curated}> {{ ?benchmark rdfs:label ?name }}
+        }}""")
+    assert len(rows) > 20
+    merged = []
+    for row in rows:
+        label, name = row["label"].value, row["name"].value  # type: ignore[union-attr]
+        written, known = match_key(label), match_key(name)
+        if written != known and written.startswith(known) and VERSION_SUFFIX.match(
+                written[len(known):]):
+            merged.append((row["benchmark"].value, label))  # type: ignore[union-attr]
+    assert merged == []
 
 
 def test_a_benchmark_that_is_a_dataset_is_one_node(kg) -> None:

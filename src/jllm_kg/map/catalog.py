@@ -236,6 +236,21 @@ class Catalog:
             add(CURATED_GRAPH, CURATED_GRAPH, str(DCTERMS.language), text(language))
         add(CURATED_GRAPH, CURATED_GRAPH, str(JLLM.sourceKind), text("curated"))
 
+    def renamed_repository(self, iri: str, hf_id: str, listed_hf_id: str) -> None:
+        """A model a source lists under a Hugging Face id that was renamed since
+        (``data/curated/hf_renames.yaml``: cl-tohoku/… → tohoku-nlp/…): its current id and page
+        go to the curated graph, which knows of the rename, next to the old id; the source's
+        graph keeps the id it lists."""
+        if not self._once(CURATED_GRAPH, f"{iri}#renamed-{listed_hf_id}"):
+            return
+        add = self.sink.add
+        page = f"https://huggingface.co/{hf_id}"
+        add(CURATED_GRAPH, iri, RDF_TYPE, str(JLLM.Model))
+        add(CURATED_GRAPH, iri, str(JLLM.huggingFaceId), text(hf_id))
+        add(CURATED_GRAPH, iri, str(SCHEMA.url), page)
+        add(CURATED_GRAPH, iri, str(DCAT.landingPage), page)
+        add(CURATED_GRAPH, iri, str(JLLM.formerHuggingFaceId), text(listed_hf_id))
+
     def _once(self, graph: str, iri: str) -> bool:
         key = (graph, iri)
         if key in self._done:
