@@ -25,7 +25,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import settings
 
-from jllm_kg.paths import default_seeds_dir
+from jllm_kg.paths import default_seeds_dir, history_dir
 from jllm_kg.pipeline import GENERATED_SUBDIR, IngestSummary, ingest_sources
 from jllm_kg.store import build_store
 
@@ -179,11 +179,12 @@ def built_graph(ingested: IngestSummary) -> Path:
 
 @pytest.fixture(scope="session")
 def store(built_graph: Path) -> ox.Store:
-    """The freshly built graph and the ontology in one in-memory store for the whole session.
+    """The freshly built graph, the committed history (``data/history/``, beside the graph
+    in the packaged data) and the ontology in one in-memory store for the whole session.
 
     Every graph-level test shares this one instance and must not modify it.
     """
-    return build_store(data_paths=[built_graph])
+    return build_store(data_paths=[built_graph, history_dir()])
 
 
 @pytest.fixture(scope="session")

@@ -105,3 +105,23 @@ def test_a_keep_folder_that_is_no_graph_is_one_clear_error(clone: Path, tmp_path
     assert result.returncode == 2
     assert result.stderr == f"jllm-kg ingest: --keep {keep}: {says}\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_the_readme_history_command_gives_the_committed_history(clone: Path, tmp_path: Path
+                                                                ) -> None:
+    """The recipe's second command, ``jllm-kg history CLONE --rev 941b11f``, rebuilds
+    ``data/history/`` byte for byte (its row cache in a temporary folder)."""
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    (line,) = re.findall(r"^\.venv/bin/jllm-kg history \.\./awesome-japanese-llm .*$", readme,
+                         re.M)
+    words = shlex.split(line.split("#", 1)[0])
+    out = tmp_path / "out"
+    result = subprocess.run([str(CONSOLE_SCRIPT), "history", str(clone), *words[3:],
+                             "--out", str(out), "--cache", str(tmp_path / "cache")],
+                            cwd=PROJECT, capture_output=True, text=True, timeout=900, check=False)
+    assert result.returncode == 0, result.stderr
+    committed = data_dir() / "history"
+    assert sorted(p.name for p in (out / "history").iterdir()) == sorted(
+        p.name for p in committed.iterdir())
+    for path in (out / "history").iterdir():
+        assert path.read_bytes() == (committed / path.name).read_bytes(), path.name

@@ -186,6 +186,8 @@ class LicenseEntry(Strict):
     allows_commercial_use: bool | None = None
     url: Url | None = None
     generic: bool = False
+    # generic kinds this generic kind says more than ("research only" narrows "custom")
+    narrows: list[Slug] = []
     aliases: Aliases = []
 
 
@@ -201,6 +203,15 @@ class LicensesFile(Table):
         repeated = sorted(i for i, n in spdx.items() if n > 1)
         if repeated:
             raise ValueError(f"SPDX id(s) used by two licences: {', '.join(repeated)}")
+        generic = {entry.key for entry in entries if entry.generic}
+        for entry in entries:
+            if entry.narrows and not entry.generic:
+                raise ValueError(f"licence {entry.key!r}: only a generic licence narrows "
+                                 "another (a named licence always wins over a generic one)")
+            wrong = sorted(set(entry.narrows) - generic)
+            if wrong:
+                raise ValueError(f"licence {entry.key!r} narrows {', '.join(wrong)}: "
+                                 "not the key of a generic licence")
         return entries
 
 

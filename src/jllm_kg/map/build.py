@@ -49,6 +49,8 @@ def map_documents(
                 families.setdefault(node.iri, set()).add(entry.family)
         for paper in papers:
             map_paper(paper, sink, catalog, families)
+    # a generic licence is the model's licence only if no source names a specific one
+    catalog.model_licences.finish()
     file_names = {CURATED_GRAPH: "curated.nq"}
     sources: list[ListDocument | PaperDocument] = [*lists, *papers]
     versions = list(other_versions)

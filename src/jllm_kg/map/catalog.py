@@ -9,6 +9,7 @@ names it, in that source's graph, with the label as written — nothing is lost,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import TypeVar
@@ -215,12 +216,90 @@ class Derivations:
         return parents
 
 
+@dataclass(frozen=True)
+class _GenericLicence:
+    """A generic licence a source states for a model, held until every source is mapped."""
+
+    graph: str
+    model: str
+    licence: str  # the generic licence's IRI
+    fact: LicenseFact
+    uncertain: bool
+    evidence: str
+    location: str | None
+
+
+class ModelLicences:
+    """Writes the licences the sources state for models (``jllm:license``).
+
+    A generic licence ("独自のライセンス", "research only": ``generic`` in ``licenses.yaml``)
+    only says that the source did not name the licence. It is the model's ``jllm:license``
+    unless a source of the ingest names a specific one for the same model, or a generic kind
+    that ``narrows`` it ("research only" against "custom"); then that one is the model's
+    licence and the source that said less says ``jllm:unnamedLicense`` instead, in its own
+    graph. Each graph keeps what its source says, and the merge answers
+    ``?model jllm:license ?licence`` with the most precise licence known. So generic
+    statements wait for :meth:`finish`, called once every source is mapped.
+    """
+
+    def __init__(self, sink: QuadSink) -> None:
+        self.sink = sink
+        # model → the licences any source states for it, by key
+        self._stated: dict[str, dict[str, LicenseFact]] = {}
+        self._generic: list[_GenericLicence] = []
+
+    def add(self, graph: str, model: str, licence: str, fact: LicenseFact, *,
+            uncertain: bool = False, evidence: str = "", location: str | None = None) -> None:
+        """``graph`` states that ``model`` is released under ``licence`` (the IRI of
+        ``fact``); ``uncertain`` ("(?)") qualifies it with the ``evidence`` text."""
+        self._stated.setdefault(model, {})[fact.key] = fact
+        if fact.generic:
+            self._generic.append(
+                _GenericLicence(graph, model, licence, fact, uncertain, evidence, location))
+        else:
+            self._write(graph, model, licence, uncertain, evidence, location)
+
+    def _write(self, graph: str, model: str, licence: str, uncertain: bool, evidence: str,
+               location: str | None) -> None:
+        add = self.sink.add
+        add(graph, model, str(JLLM.license), licence)
+        if not uncertain:
+            return
+        node = f"{model}#license-{slugify(licence.rsplit('/', 1)[-1])}"
+        add(graph, model, str(JLLM.qualifiedLicense), node)
+        add(graph, node, RDF_TYPE, str(JLLM.LicenseStatement))
+        add(graph, node, str(JLLM.license), licence)
+        add(graph, node, str(JLLM.uncertain), boolean(True))
+        add(graph, node, str(JLLM.evidence), text(evidence))
+        if location is not None:
+            add(graph, node, str(JLLM.sourceLocation), location)
+
+    def _said_better(self, statement: _GenericLicence) -> bool:
+        """Whether some source states a licence of the model more precisely."""
+        return any(not other.generic or statement.fact.key in other.narrows
+                   for other in self._stated.get(statement.model, {}).values())
+
+    def finish(self) -> None:
+        """Write the generic statements held so far (call once every source is mapped)."""
+        for statement in self._generic:
+            if self._said_better(statement):
+                # an uncertainty mark on a licence the source did not name qualifies nothing
+                # the model has: the statement is only the unnamed kind
+                self.sink.add(statement.graph, statement.model, str(JLLM.unnamedLicense),
+                              statement.licence)
+            else:
+                self._write(statement.graph, statement.model, statement.licence,
+                            statement.uncertain, statement.evidence, statement.location)
+        self._generic.clear()
+
+
 class Catalog:
     """Emits shared entities once and returns their IRIs."""
 
     def __init__(self, sink: QuadSink) -> None:
         self.sink = sink
         self._done: set[tuple[str, str]] = set()
+        self.model_licences = ModelLicences(sink)
         self._describe_curated_graph()
 
     def _describe_curated_graph(self) -> None:

@@ -12,7 +12,7 @@ several checkpoints equally well becomes an ambiguous derivation listing every c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,7 +53,7 @@ from jllm_kg.normalize.labels import (
     version_tokens,
 )
 from jllm_kg.normalize.sizes import without_trailing_size
-from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri, slugify
+from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri
 
 APPROACH_CONCEPTS = {
     "scratch": JLLM.FromScratch,
@@ -216,14 +216,18 @@ class ListMapper:
 
     # -- documents --------------------------------------------------------------------------
 
-    def map_document(self, doc: ListDocument) -> None:
-        """Map every row of ``doc``; a row whose mapping fails is skipped and reported in
-        ``problems`` (one bad cell never stops a version)."""
+    def map_document(
+        self, doc: ListDocument, *, rows: Callable[[ModelRow], bool] | None = None
+    ) -> None:
+        """Map every row of ``doc`` (only those ``rows`` accepts, when given: the history maps
+        the rows a version changed, against the index of the whole version); a row whose
+        mapping fails is skipped and reported in ``problems`` (one bad cell never stops a
+        version)."""
         graph = source_graph(doc.source.slug)
         lang = doc.source.language
         self.catalog.source_document(doc.source, graph)
         for entry in self.index.entries:
-            if entry.doc is doc:
+            if entry.doc is doc and (rows is None or rows(entry.row)):
                 with self._row_problems(doc, entry.row.row):
                     self._map_row(_RowContext(entry, graph, lang, self.sink))
         for benchmark in doc.benchmarks:
@@ -370,15 +374,10 @@ class ListMapper:
         for index, model in enumerate(ctx.models):
             for statement in assigned.get(index, ()):
                 license_iri = self.catalog.license(statement.license, ctx.graph, ctx.lang)
-                self._add(ctx, model.iri, str(JLLM.license), license_iri)
-                if statement.uncertain:
-                    node = f"{model.iri}#license-{_fragment(license_iri)}"
-                    self._add(ctx, model.iri, str(JLLM.qualifiedLicense), node)
-                    self._add(ctx, node, RDF_TYPE, str(JLLM.LicenseStatement))
-                    self._add(ctx, node, str(JLLM.license), license_iri)
-                    self._add(ctx, node, str(JLLM.uncertain), boolean(True))
-                    self._add(ctx, node, str(JLLM.evidence), text(statement.text))
-                    self._add(ctx, node, str(JLLM.sourceLocation), ctx.location())
+                self.catalog.model_licences.add(
+                    ctx.graph, model.iri, license_iri, statement.license,
+                    uncertain=statement.uncertain, evidence=statement.text,
+                    location=ctx.location() if statement.uncertain else None)
 
     def _map_architecture(self, ctx: _RowContext) -> None:
         cell = ctx.cell("architecture")
@@ -790,12 +789,11 @@ def _link_words(node: ModelNode) -> set[str]:
     return {word for word in re.split(r"[\s,、()（）]+", node.checkpoint.label.lower()) if word}
 
 
-def _fragment(iri: str) -> str:
-    return slugify(iri.rsplit("/", 1)[-1])
-
-
 def map_lists(docs: Sequence[ListDocument], sink: QuadSink, catalog: Catalog) -> ListMapper:
-    """Map every list source into ``sink``; returns the mapper (for its diagnostics)."""
+    """Map every list source into ``sink``; returns the mapper (for its diagnostics).
+
+    Generic licence statements wait in ``catalog.model_licences`` until the caller has mapped
+    every source and calls its ``finish()`` (:func:`jllm_kg.map.build.map_documents` does)."""
     index = ModelIndex.build(docs)
     mapper = ListMapper(index, sink, catalog)
     for doc in docs:

@@ -305,7 +305,8 @@ class PaperMapper:
         if fact.license:
             licence = resolve_license(fact.license)
             if licence is not None:
-                self.add(iri, JLLM.license, self.catalog.license(licence, self.graph, self.lang))
+                self.catalog.model_licences.add(
+                    self.graph, iri, self.catalog.license(licence, self.graph, self.lang), licence)
         if fact.release_date:
             month = parse_month_year(fact.release_date)
             if month is None:
@@ -392,16 +393,20 @@ def map_paper(doc: PaperDocument, sink: QuadSink | None = None,
     """Add the paper's facts to ``sink`` (a new one when None) in the paper's source graph.
 
     ``catalog`` shares licence, developer and dataset nodes with the list mapper (it must write
-    to the same sink); a fresh one is made when None. ``families`` (model IRI → the IRIs of the
+    to the same sink; whoever made it calls ``catalog.model_licences.finish()`` once every
+    source is mapped); a fresh one is made when None. ``families`` (model IRI → the IRIs of the
     list families it belongs to) lets the paper's ``jllm:paper`` link reach the families of the
     checkpoints it releases.
     """
     sink = sink if sink is not None else (catalog.sink if catalog is not None else QuadSink())
+    alone = catalog is None
     if catalog is None:
         catalog = Catalog(sink)
     elif catalog.sink is not sink:
         raise ValueError("map_paper: the catalog writes to another sink")
     PaperMapper(doc, sink, catalog, families or {}).map()
+    if alone:  # no other source will be mapped with this catalog: its licences stand
+        catalog.model_licences.finish()
     return sink
 
 
