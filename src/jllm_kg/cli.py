@@ -47,7 +47,8 @@ def _ingest(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         summary = ingest_sources(
-            [Path(p) for p in args.paths], out_dir=args.out, rev=args.rev, strict=args.strict
+            [Path(p) for p in args.paths], out_dir=args.out, rev=args.rev, strict=args.strict,
+            keep=args.keep,
         )
     except IngestError as error:
         print(f"jllm-kg ingest: {error}", file=sys.stderr)
@@ -254,6 +255,12 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--rev", metavar="REV",
         help="read this version of each checkout straight from git (commit, tag, branch)",
+    )  # fmt: skip
+    ingest.add_argument(
+        "--keep", type=Path, metavar="DIR",
+        help="keep the sources of a previous graph folder (data/graph) that the inputs do not "
+             "give: a list version a checkout has is read again at its commit, any other "
+             "(the paper, seed 000) is copied as it was; the run lists which",
     )  # fmt: skip
     ingest.add_argument(
         "--report", type=Path, metavar="FILE",

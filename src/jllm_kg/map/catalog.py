@@ -412,6 +412,11 @@ class Catalog:
         add(graph, series, RDFS_LABEL, text(identity.series_label, "en"))
         if identity.repository is not None:
             add(graph, series, str(SCHEMA.url), identity.repository)
+        upstream = load_table("sources.yaml", SourcesFile).upstream
+        if identity.kind == "list" and identity.series == upstream.series and upstream.license:
+            # the list's licence covers every version of it, each language, a copy (a seed)
+            add(graph, graph, str(DCTERMS.license), upstream.license)
+            add(graph, series, str(DCTERMS.license), upstream.license)
         if identity.path is not None:
             add(graph, graph, str(JLLM.upstreamPath), text(identity.path))
         if identity.commit is not None:
