@@ -404,3 +404,60 @@ def test_a_parenthesis_saying_where_data_comes_from_lists_no_members_000_l130() 
     [stmt, *_] = parse("Pre-training: Corpus parallèle de graphes de connaissances (synthétisé à "
                        "partir de SHINRA2020, Wikipedia, etc.) 2.1B tokens")
     assert "wikipedia" not in keys(stmt)
+
+
+# -- prose training cells of the ja list at 941b11f (issue 12 §1) ----------------------------
+
+
+@pytest.mark.parametrize(("line", "phase", "method", "dataset"), [
+    ("TinySwallow-1.5B-Instruct に対して kunishou/OpenMathInstruct-1-1.8m-ja でGRPO学習",
+     "preference-tuning", "GRPO", "kunishou-openmathinstruct-1-1.8m-ja"),  # ja L174
+    ("TinySwallow-1.5B-Instruct に対して EQUES/japanese_ultrachat_6.6k でTAID蒸留",
+     "distillation", "TAID", "eques-japanese-ultrachat-6.6k"),  # ja L175
+    ("TinySwallow-1.5B-Instruct に対して Bespoke-Stratos-35k で推論能力強化",
+     "instruction-tuning", None, "bespoke-stratos-35k"),  # ja L176
+])
+def test_the_verb_after_the_data_is_no_part_of_its_name(line: str, phase: str,
+                                                        method: str | None,
+                                                        dataset: str) -> None:
+    [statement] = parse(line, approach="post-training")
+    assert (statement.phase, statement.method, keys(statement)) == (phase, method, [dataset])
+    assert [(m.label, m.relation) for m in statement.models] == [
+        ("TinySwallow-1.5B-Instruct", "fine-tune")]
+
+
+def test_a_japanese_chat_vector_is_lineage_as_the_french_one_ja_l133() -> None:
+    """ja L133 "+ QwQ-32BのChat Vector" says what 000 L141 "+ Chat Vector (de QwQ-32B)" says."""
+    ja = parse("継続事前学習: llm-jp-corpus v3から約**4B**トークン", "+ QwQ-32BのChat Vector",
+               approach="continual")
+    fr = parse("Pré-entraînement continu : ~**4B** tokens de llm-jp-corpus v3",
+               "+ Chat Vector (de QwQ-32B)", approach="continual")
+    for [statement] in (ja, fr):
+        assert keys(statement) == ["llm-jp-corpus-v3"]
+        assert statement.method == "Chat Vector"
+        assert [(m.label, m.relation) for m in statement.models] == [("QwQ-32B", "chat-vector")]
+
+
+def test_sentences_are_no_dataset_list_ja_l214() -> None:
+    """ja L214: a cell of sentences names no dataset and no parent (the clause before
+    "に対して" is no model name)."""
+    [statement] = parse("Precise-tuning: 日本語の知識・推論・言語回路をピンポイント特定し、"
+                        "パラメータの5%のみに対して調整を実施。3つの専門モデルを作成後、"
+                        "ピンポイントマージで統合", approach="post-training")
+    assert (statement.datasets, statement.models) == ((), ())
+    [en] = parse("Precise-tuning: Pinpointing Japanese knowledge, reasoning, and language "
+                 "circuits to apply adjustments to only 5% of parameters. Created 3 specialized "
+                 "models, then integrated through pinpoint merging", approach="post-training")
+    assert en.datasets == ()
+
+
+def test_continual_pretraining_onto_a_named_parent_ja_l100() -> None:
+    [ja] = parse("医療系コーパス (**44.2B** トークン) で LLM-jp-3 MoE (8x13b) に追加事前学習、"
+                 "その後 Instruction Tuning", approach="continual")
+    [en] = parse("Pre-trained on a medical corpus (**44.2B** tokens) added to LLM-jp-3 MoE "
+                 "(8x13b), followed by Instruction Tuning", approach="continual")
+    for statement in (ja, en):
+        assert [(m.label, m.relation) for m in statement.models] == [
+            ("LLM-jp-3 MoE (8x13b)", "continual")]
+        assert statement.datasets == ()
+        assert [a.tokens for a in statement.amounts] == [Decimal("44.2") * B]  # type: ignore[union-attr]

@@ -473,8 +473,12 @@ class ListMapper:
                     tokens_by_phase.setdefault(statement.phase, []).extend(
                         tokens[id(statement)].get(index, ()))
                 for mention in statement.models:
+                    # a parent named on a later line of the statement ("+ QwQ-32BのChat
+                    # Vector") is quoted from that line
+                    evidence = (statement.text if mention.label in statement.text
+                                else mention.text)
                     mentions.append(cells.ParentMention(index, mention.label, mention.relation,
-                                                        statement.text))
+                                                        evidence))
             # jllm:trainingTokens is the pre-training count: a row that gives it and a
             # continual pre-training count after it (LLM-jp-3.1: 2.5T, then 90B) has the former.
             # A section that does not say how its models were trained (the encoders) states

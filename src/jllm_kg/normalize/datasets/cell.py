@@ -153,8 +153,11 @@ class _CellReader:
         extra: list[StatementBuilder] = []
         if found.matched or prefix is not None:
             target.models.extend(found.mentions)
-            if prefix is not None and prefix.method:
-                target.method = ", ".join(filter(None, (target.method, prefix.method)))
+            # the method is the phase word ("Chat Vector (de QwQ-32B)") or the pattern's
+            # ("QwQ-32BのChat Vector")
+            method = prefix.method if prefix is not None else found.method
+            if method:
+                target.method = ", ".join(filter(None, (target.method, method)))
         else:
             read_items(rest, target, self.links, extra)
         self.statements.extend(extra)
