@@ -47,6 +47,20 @@ def test_ampersand_inside_a_known_name_is_not_a_separator() -> None:
     assert _keys("早大河原研 & ヤフー") == ["waseda-kawahara-lab", "yahoo-japan"]
 
 
+def test_and_separates_only_known_names() -> None:
+    """en L379 at 941b11f (JGLUE): "Waseda University Kawahara Lab and Yahoo" is two known
+    developers; " and " inside a longer name (000 L55's "Research and Development Center for
+    Large Language Models", "Nippon Telegraph and Telephone") or beside an unknown name
+    separates nothing (data/curated/developers.yaml conjunctions)."""
+    assert _keys("Waseda University Kawahara Lab and Yahoo") == ["waseda-kawahara-lab",
+                                                               "yahoo-japan"]
+    assert _keys("Research and Development Center for Large Language Models") == ["nii-llmc"]
+    assert _keys("Nippon Telegraph and Telephone") == ["ntt"]
+    [unknown] = parse_developer_cell("Kawahara Lab and Friends")
+    assert (unknown.developer.key, unknown.text) == ("kawahara-lab-and-friends",
+                                                     "Kawahara Lab and Friends")
+
+
 def test_consortium() -> None:
     # 003 L81 (Fugaku-LLM)
     assert _keys(

@@ -173,6 +173,7 @@ class DeveloperEntry(Strict):
 
 class DevelopersFile(Table):
     cell_separators: list[str]
+    conjunctions: list[str] = []
     individual_words: list[Text]
     developers: Annotated[list[DeveloperEntry], _unique_keys("developer")]
 

@@ -81,6 +81,7 @@ class _Tables:
     hf_orgs: Mapping[str, str]
     separators: tuple[str, ...]
     individual: re.Pattern[str]  # "個人 (names)"
+    conjunctions: tuple[str, ...]  # separate two known names only ("X and Y")
 
 
 def _load() -> _Tables:
@@ -118,6 +119,7 @@ def _load() -> _Tables:
         MappingProxyType(hf_orgs),
         tuple(table.cell_separators),
         re.compile(rf"^(?:{words})\s*[(（](?P<names>.+)[)）]$", re.IGNORECASE),
+        tuple(table.conjunctions),
     )
 
 
@@ -171,7 +173,24 @@ def _resolve_piece(piece: str) -> list[DeveloperRef]:
         inner = lookup_developer(parenthesised["inner"])
         if outer and inner:
             return [DeveloperRef(outer, label, inner if inner.key != outer.key else None)]
+    joined = _known_names_joined(label)
+    if joined:
+        return joined
     return [DeveloperRef(_ad_hoc(label, "org"), label)]
+
+
+def _known_names_joined(label: str) -> list[DeveloperRef]:
+    """``Waseda University Kawahara Lab and Yahoo``: names joined by a conjunction, read as
+    several developers only when every part is a known name (" and " is inside longer names:
+    "Research and Development Center for Large Language Models")."""
+    parts = [strip_label(part) for part in split_top_level(label, _tables().conjunctions)]
+    if len(parts) < 2:
+        return []
+    found = [lookup_developer(part) for part in parts]
+    if not all(found):
+        return []
+    return [DeveloperRef(developer, part) for developer, part in zip(found, parts, strict=True)
+            if developer is not None]
 
 
 def parse_developer_cell(cell: str | Sequence[str]) -> list[DeveloperRef]:
