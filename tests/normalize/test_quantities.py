@@ -145,6 +145,15 @@ def test_per_variant_token_counts() -> None:
     assert len(model_token_totals(amounts)) == 2
 
 
+def test_per_variant_token_counts_with_a_total_word_ja_l44() -> None:
+    """The ja list at 941b11f writes "計" (total) before each variant's count."""
+    amounts = parse_training_amounts("(alpha1: 計 **0.7T** トークン, alpha2: 計 **1.4T** トークン)")
+    assert [(a.selector, a.tokens, a.total) for a in amounts if isinstance(a, TokenCount)] == [
+        (("alpha1",), Decimal("0.7") * T, True),
+        (("alpha2",), Decimal("1.4") * T, True),
+    ]
+
+
 def test_phase_prefix_is_not_a_selector() -> None:
     [amount] = parse_training_amounts("Pre-training: **1.5T** tokens")
     assert isinstance(amount, TokenCount)

@@ -138,10 +138,12 @@ def _vocabulary() -> _Vocabulary:
             rf"(?:{_alternatives(table.total_words)})\s*(?:{approximate})?\s*$"
         ),
         # "(alpha1: 0.7T tokens, alpha2: 1.4T tokens)": a selector right after "(" or "," /
-        # "、". Not at the start of the text, where the phrase before ":" is a training phase
-        # ("Pre-training: 1.5T tokens"): phases are read by jllm_kg.normalize.datasets.
+        # "、", maybe with a total word ("alpha1: 計 0.7T トークン"). Not at the start of the
+        # text, where the phrase before ":" is a training phase ("Pre-training: 1.5T tokens"):
+        # phases are read by jllm_kg.normalize.datasets.
         selector_before=re.compile(
-            rf"[(,、;]\s*(?P<sel>[^():,、;]{{1,40}}?)\s*:\s*(?:{approximate})?\s*$"
+            rf"[(,、;]\s*(?P<sel>[^():,、;]{{1,40}}?)\s*:\s*"
+            rf"(?:(?:{_alternatives(table.total_words)})\s*)?(?:{approximate})?\s*$"
         ),
         context_connectors=frozenset(table.context_connectors),
         context_bound_words=tuple(table.context_bound_words),
