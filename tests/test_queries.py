@@ -185,7 +185,9 @@ def test_source_contradictions_has_waseda_gpt_size(store: ox.Store) -> None:
         and r["property"].endswith("#architecture")
     ]
     assert waseda == []
-    assert any(r["property"].endswith("#architecture") for r in rows)
+    # the query sees differences (no architecture one is left since "PLaMo 3ベース" is read
+    # as a parent, issue 12; tests/test_trust.py pins their classes)
+    assert rows
 
 
 # --- no duplicates: Oxigraph's union default graph is a bag ----------------------------------

@@ -166,3 +166,43 @@ def test_a_component_no_size_decides_is_an_ambiguous_parent_000_l404() -> None:
         (node,) = _objects(mapped, hf_model_iri(child), str(JLLM.ambiguousDerivation))
         assert _objects(mapped, node, str(JLLM.candidate)) == candidates
         assert _objects(mapped, hf_model_iri(child), str(PROV.wasDerivedFrom)) == set()
+
+
+# ja L53-54 at 941b11f (the list's header lines 27-39, then the two PLaMo 3 rows)
+LIST_JA_PLAMO3 = """<a id="generative"></a>
+## テキスト生成に主に使うモデル
+
+*画像を含むテキスト生成モデルは[こちら](#multimodal-text-generation)*
+
+<a id="full-scratch-models"></a>
+### フルスクラッチ学習モデル
+
+<a id="generative-scratch-general"></a>
+#### 汎用
+
+|    | 公開年 |  アーキテクチャ  |  入出力で扱える<br>トークン数  |  学習テキスト  |  開発元  | ライセンス / 利用規約 |
+|:---|:---:|:---:|:---:|:---:|:---:|:---:|
+| [PLaMo 3](https://tech.preferred.jp/ja/blog/plamo_3_8b_31b/) | **2025** | Gemma ベースのアーキテクチャ<br>([**2b**-base](https://huggingface.co/pfnet/plamo-3-nict-2b-base), [**8b**-base](https://huggingface.co/pfnet/plamo-3-nict-8b-base), [**31b**-base](https://huggingface.co/pfnet/plamo-3-nict-31b-base)) | 4,096 | 事前学習: 英語、日本語、コード、多言語<br>(2b: **200B** トークン, 8b: **1T** トークン, 31b: **3T** トークン) | Preferred Networks | PLaMo community license |
+| [Way-PLaMo-3-8b-chat](https://huggingface.co/WayBob/Way-sft-plamo-3-8b-chat) | **2025** | PLaMo 3ベース ([**8b**-chat](https://huggingface.co/WayBob/Way-sft-plamo-3-8b-chat)) | 4,096 | Instruction Following SFT: [Alpaca](https://huggingface.co/datasets/yahma/alpaca-cleaned) (51.7K), [Dolly-15k-ja](https://huggingface.co/datasets/kunishou/databricks-dolly-15k-ja) (15K) | 個人 (WayBob) | PLaMo community license |
+"""
+
+
+def test_a_model_an_architecture_cell_is_based_on_is_a_parent_ja_l54() -> None:
+    """"PLaMo 3ベース ([**8b**-chat](…))": the checkpoint link on the cell's first line is no
+    part of the architecture, and "PLaMo 3ベース" names the model the row's is built on (the 8b
+    PLaMo 3 of L53, told apart by size), not an architecture (three false contradictions
+    between the ja, en and fr spellings before)."""
+    mapped = map_documents([parse_list(LIST_JA_PLAMO3, _source("ja"))])
+    child = hf_model_iri("WayBob/Way-sft-plamo-3-8b-chat")
+    assert _objects(mapped, child, str(PROV.wasDerivedFrom)) == {
+        hf_model_iri("pfnet/plamo-3-nict-8b-base")}
+    assert _objects(mapped, child, str(JLLM.architecture)) == set()
+    # the PLaMo 3 row's own cell ("Gemma ベースのアーキテクチャ<br>(links)") is Gemma
+    assert _objects(mapped, hf_model_iri("pfnet/plamo-3-nict-8b-base"),
+                    str(JLLM.architecture)) == {resource_iri("architecture", "gemma")}
+
+
+@pytest.mark.parametrize("cell", ["PLaMo 3ベース", "PLaMo 3-based", "Basé sur PLaMo 3"])
+def test_a_lineage_phrase_around_a_name_makes_it_a_parent(cell: str) -> None:
+    [ref] = parse_architecture_cell(cell)
+    assert (ref.parent, ref.architecture.curated) == ("PLaMo 3", False)

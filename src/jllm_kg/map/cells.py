@@ -7,6 +7,7 @@ that the mapper itself never parses text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -34,6 +35,7 @@ from jllm_kg.normalize.labels import (
 from jllm_kg.normalize.licenses import LicenseStatement, parse_license_cell
 from jllm_kg.normalize.quantities import ContextStatement, ParameterSize
 from jllm_kg.normalize.selectors import CheckpointName, Selector, assign_by_selector, parse_selector
+from jllm_kg.normalize.text import match_key
 from jllm_kg.vocab import JLLM
 
 
@@ -370,7 +372,18 @@ def licenses(cell: Cell) -> list[LicenseStatement]:
 
 
 def architectures(cell: Cell) -> list[ArchitectureRef]:
-    return list(parse_architecture_cell(cell.lines[0].text if cell.lines else ""))
+    """The architectures of the cell's first line, without the checkpoint links a row may
+    write on that line ("PLaMo 3ベース ([**8b**-chat](…))", ja L54 at 941b11f)."""
+    if not cell.lines:
+        return []
+    line = cell.lines[0]
+    text = line.text
+    listed = re.match(r"^(?P<name>.+?)\s*\((?P<items>[^()]+)\)\s*$", text)
+    labels = {match_key(link.text) for link in line.links}
+    if listed and labels and all(match_key(item) in labels for item in
+                                 re.split(r"\s*[,、]\s*", listed["items"].strip())):
+        text = listed["name"]
+    return list(parse_architecture_cell(text))
 
 def _size(text: str) -> ParameterSize | None:
     """A parameter size, or None when the text is not a size notation (a link label)."""

@@ -390,8 +390,9 @@ class ListMapper:
                       if model.hf_id else references)
             for architecture in chosen:
                 components = architecture.components
-                # "microsoft/phi-4 + …siglip…" names components, not an architecture
-                if architecture.architecture.curated or not components:
+                # "microsoft/phi-4 + …siglip…" names components, not an architecture, and
+                # "PLaMo 3ベース" a parent model whose architecture the graph may not know
+                if architecture.architecture.curated or not (components or architecture.parent):
                     iri = self.catalog.architecture(architecture, ctx.graph, ctx.lang)
                     self._add(ctx, model.iri, str(JLLM.architecture), iri)
                 # a VLM built from named models ("LLaVA (Llama-3.1-Swallow-70B-Instruct-v0.3

@@ -174,6 +174,12 @@ def _resolve(text: str, alternative: bool) -> ArchitectureRef:
         if architecture:
             return ArchitectureRef(architecture, label, detail, alternative, parent)
     ad_hoc = Architecture(key=slugify(label), label=label, curated=False)
+    named = strip_lineage_phrase(label)
+    if named and named != label:
+        # "PLaMo 3ベース", "PLaMo 3-based", "Basé sur PLaMo 3": the cell names the model the
+        # row's is built on, whose architecture it has (the mapper states the parent's)
+        return ArchitectureRef(_parent_architecture(named) or ad_hoc, label, None, alternative,
+                               named)
     return ArchitectureRef(ad_hoc, label, None, alternative)
 
 
