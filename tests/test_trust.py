@@ -14,6 +14,7 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDFS
 
@@ -565,3 +566,21 @@ def test_a_benchmark_that_is_a_dataset_is_one_node(kg) -> None:
     assert csj == {"https://w3id.org/jllm-kg/id/dataset/csj"}
     assert kg.ask("ASK { ?result jllm:benchmark <https://w3id.org/jllm-kg/id/dataset/csj> }")
     assert kg.ask("ASK { ?model jllm:trainedOn <https://w3id.org/jllm-kg/id/dataset/csj> }")
+
+
+# -- audit S4b (main at d85346a): the rows whose edges were missing -----------------------------
+
+
+@pytest.mark.parametrize(("child", "parents"), [
+    # ja L431's header "マージ元のLLM・VLM（太字は日本語LLM）" is a merge table (list_headers.yaml)
+    ("SakanaAI/EvoVLM-JP-v1-7B", {"augmxnt/shisa-gamma-7b-v1", "liuhaotian/llava-v1.6-mistral-7b"}),
+    # L434 "- (trained from Llama-3-EvoVLM-JP-v2)": the dash does not empty the cell
+    ("AXCXEPT/Llama-3-EZO-VLM-1", {"SakanaAI/Llama-3-EvoVLM-JP-v2"}),
+    # en/fr L174 "GRPO training on TinySwallow-1.5B-Instruct with …" (ja: "… に対して …")
+    ("EQUES/OpenRS3-GRPO-ja", {"SakanaAI/TinySwallow-1.5B-Instruct"}),
+])
+def test_the_audited_rows_carry_their_edges_in_every_current_list(kg, child: str,
+                                                                 parents: set[str]) -> None:
+    for graph in (kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP):
+        assert kg.model_values(child, "prov:wasDerivedFrom", graph) == {
+            hf_model_iri(parent) for parent in parents}, graph

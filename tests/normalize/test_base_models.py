@@ -104,3 +104,14 @@ def test_multi_size_and_trained_from() -> None:
 def test_non_size_parenthesis_stays_in_label() -> None:
     (ref,) = parse_base_cell(["Shisa Gamma 7B (v1)"])
     assert (ref.label, ref.size) == ("Shisa Gamma 7B (v1)", None)
+
+
+@pytest.mark.parametrize("line", [
+    "- (trained from Llama-3-EvoVLM-JP-v2)",  # en L434 at 941b11f
+    "- (Llama-3-EvoVLM-JP-v2 に対して追加学習)",  # ja L434 at 941b11f
+    "(entraîné à partir de Llama-3-EvoVLM-JP-v2)",  # fr L434 at 941b11f
+])
+def test_a_dash_before_a_lineage_parenthesis_still_names_the_parent(line: str) -> None:
+    """"-" says the merge cell has no merge parents; the parenthesis after it names the model
+    trained further (audit S4b: the en and ja rows had no edge)."""
+    assert [ref.label for ref in parse_base_cell([line])] == ["Llama-3-EvoVLM-JP-v2"]

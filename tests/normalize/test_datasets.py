@@ -461,3 +461,19 @@ def test_continual_pretraining_onto_a_named_parent_ja_l100() -> None:
             ("LLM-jp-3 MoE (8x13b)", "continual")]
         assert statement.datasets == ()
         assert [a.tokens for a in statement.amounts] == [Decimal("44.2") * B]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("line", "dataset"), [
+    # en / fr L174-176 at 941b11f say what the ja rows say with "… に対して … で…"
+    ("GRPO training on TinySwallow-1.5B-Instruct with kunishou/OpenMathInstruct-1-1.8m-ja",
+     "kunishou-openmathinstruct-1-1.8m-ja"),
+    ("TAID distillation on TinySwallow-1.5B-Instruct with EQUES/japanese_ultrachat_6.6k",
+     "eques-japanese-ultrachat-6.6k"),
+    ("Amélioration du raisonnement sur TinySwallow-1.5B-Instruct avec Bespoke-Stratos-35k",
+     "bespoke-stratos-35k"),
+])
+def test_a_method_on_a_parent_with_data_names_the_parent(line: str, dataset: str) -> None:
+    [statement] = parse(line, approach="post-training")
+    assert [(m.label, m.relation) for m in statement.models] == [
+        ("TinySwallow-1.5B-Instruct", "fine-tune")]
+    assert keys(statement) == [dataset]

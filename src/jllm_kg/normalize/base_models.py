@@ -281,13 +281,21 @@ def parse_base_cell(lines: Sequence[str], bold: Sequence[str] = ()) -> list[Base
             label, size = _split_label_size(value)
             refs.append(BaseRef(label, size, selector, _is_bold(label, value, bold), line, line))
             continue
+        # "- (trained from X)": the dash says the cell has no merge parents, the parenthesis
+        # names the model trained further (en/ja L434 at 941b11f)
+        line = re.sub(r"^-\s*(?=[(（])", "", line)
         inner = line[1:-1].strip() if line[:1] in "(（" and line[-1:] in ")）" else line
         for phrase in phrases:
             if match_key(inner).startswith(match_key(phrase)):
                 value = inner[len(phrase) :].strip()
-                label, size = _split_label_size(value)
-                refs.append(BaseRef(label, size, None, _is_bold(label, value, bold), phrase, line))
-                break
+            elif inner != line and match_key(inner).endswith(match_key(phrase)):
+                # "(Llama-3-EvoVLM-JP-v2 に対して追加学習)": the phrase after the name
+                value = inner[: len(inner) - len(phrase)].strip()
+            else:
+                continue
+            label, size = _split_label_size(value)
+            refs.append(BaseRef(label, size, None, _is_bold(label, value, bold), phrase, line))
+            break
         else:
             for part in split_top_level(line, _catalogue().list_separators):
                 label, size = _split_label_size(part)
