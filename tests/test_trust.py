@@ -584,3 +584,27 @@ def test_the_audited_rows_carry_their_edges_in_every_current_list(kg, child: str
     for graph in (kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP):
         assert kg.model_values(child, "prov:wasDerivedFrom", graph) == {
             hf_model_iri(parent) for parent in parents}, graph
+
+
+def test_every_parent_is_a_checkpoint_or_a_curated_model(kg) -> None:
+    """A derivation's parent is a model with a Hugging Face id, a row of a list, or one a curated
+    table names (foreign_models.yaml): never a node made from a phrase ("Precise-tuning: …のみ",
+    "A に B の Chat Vector", "LFM2", "LINE社内のBERT" before; the ingest report listed them as
+    unresolved parents, 11 at d85346a, 0 now)."""
+    rows = kg.select("""
+        SELECT DISTINCT ?g ?parent WHERE {
+            GRAPH ?g { ?child prov:wasDerivedFrom ?parent }
+            ?g jllm:sourceKind "list" .
+            FILTER NOT EXISTS { ?parent jllm:huggingFaceId ?id }
+            FILTER NOT EXISTS { ?parent jllm:foreignModel true }
+            # a model of another row the list names without a checkpoint (Laboro BERT)
+            FILTER NOT EXISTS { ?parent jllm:sourceLocation ?location }
+        }""")
+    assert [(row["g"].value, row["parent"].value) for row in rows] == []  # type: ignore[union-attr]
+    assert kg.model_values("shisa-ai/shisa-v2.1-lfm2-1.2b", "prov:wasDerivedFrom",
+                           kg.GRAPH_JA_TIP) == {hf_model_iri("LiquidAI/LFM2-1.2B")}
+    # ja L131: "A に B の Chat Vector をマージした上で追加学習": A trained further, B's chat vector
+    assert kg.model_values("abeja/ABEJA-QwQ32b-Reasoning-Japanese-v1.0", "jllm:chatVectorFrom",
+                           kg.GRAPH_JA_TIP) == {hf_model_iri("Qwen/QwQ-32B")}
+    assert hf_model_iri("abeja/ABEJA-Qwen2.5-32b-Japanese-v0.1") in kg.model_values(
+        "abeja/ABEJA-QwQ32b-Reasoning-Japanese-v1.0", "prov:wasDerivedFrom", kg.GRAPH_JA_TIP)
