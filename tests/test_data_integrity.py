@@ -163,7 +163,10 @@ def test_no_prose_datasets(kg) -> None:
         s
         for s in slugs
         if any(k in s for k in ("で", "に対して", "の", "約", "その後", "chat-vector", "を",
-                                "entraînement", "affinement", "then-", "pinpoint"))
+                                "entraînement", "affinement", "then-", "pinpoint",
+                                # training stages and counts (audit S4b: en/ja L415)
+                                "training", "tokens", "warmup", "fine-tuning", "total-", "計-",
+                                "事前学習"))
         and s not in {"qaサイトの回答", "日本語の公開技術ブログ"}  # 003 L182 names them as data
     )
     assert prose == [], prose

@@ -477,3 +477,17 @@ def test_a_method_on_a_parent_with_data_names_the_parent(line: str, dataset: str
     assert [(m.label, m.relation) for m in statement.models] == [
         ("TinySwallow-1.5B-Instruct", "fine-tune")]
     assert keys(statement) == [dataset]
+
+
+def test_training_stages_and_counts_are_no_datasets_en_l415() -> None:
+    """en L415 at 941b11f (Sarashina2.2-Vision): the stages of a 4-stage training and the total
+    are notes, only the parenthesised data descriptions stay (audit S4b: 9 fake datasets)."""
+    statements = parse(
+        "4-stage training + Post-training: Projector warmup (English image captions), Vision "
+        "encoder pre-training (Japanese charts, OCR, captions), Full model pre-training "
+        "(interleaved image-text data), Supervised fine-tuning",
+        "Post-training: Mixed Preference Optimization",
+        "(Total: 103B Japanese + 157.1B English tokens)")
+    assert [keys(statement) for statement in statements] == [[], [], []]
+    notes = [o.label for statement in statements for o in statement.other_data]
+    assert "Vision encoder pre-training" in notes and "Total: 103B Japanese" in notes
