@@ -608,3 +608,13 @@ def test_every_parent_is_a_checkpoint_or_a_curated_model(kg) -> None:
                            kg.GRAPH_JA_TIP) == {hf_model_iri("Qwen/QwQ-32B")}
     assert hf_model_iri("abeja/ABEJA-Qwen2.5-32b-Japanese-v0.1") in kg.model_values(
         "abeja/ABEJA-QwQ32b-Reasoning-Japanese-v1.0", "prov:wasDerivedFrom", kg.GRAPH_JA_TIP)
+
+
+def test_an_upper_bound_for_a_row_is_no_checkpoints_length(kg) -> None:
+    """ja L76 at 941b11f (and 003 L93, 000 L84): "≤ 2,048" for the seven rinna GPT checkpoints
+    bounds them all; it is no checkpoint's own context length (audit S4b class 5)."""
+    for graph in (kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP, kg.GRAPH_000, kg.GRAPH_003):
+        for hf_id in ("rinna/japanese-gpt-1b", "rinna/japanese-gpt2-xsmall"):
+            assert kg.model_values(hf_id, "jllm:contextLength", graph) == set(), (graph, hf_id)
+    # a single checkpoint's stated length stays (PLaMo-13B, 003 L84)
+    assert kg.model_values("pfnet/plamo-13b", "jllm:contextLength", kg.GRAPH_003) == {"4096"}

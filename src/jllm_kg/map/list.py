@@ -426,7 +426,11 @@ class ListMapper:
         statements = cells.context_lengths(cell)
         # "4,096 or 8,192": one value per checkpoint, matched by name, never both on each
         alternatives = [statement for statement in statements if statement.alternative]
-        stated = [statement for statement in statements if not statement.alternative]
+        # "≤ 2,048" for a row of several checkpoints bounds them all: no checkpoint's own
+        # length (audit S4b: rinna GPT's seven checkpoints, ja L76)
+        stated = [statement for statement in statements if not statement.alternative
+                  and not (statement.bound == "max" and statement.selector is None
+                           and len(ctx.models) > 1)]
         for assigned in (cells.assign(stated, ctx.models),
                          cells.checkpoint_alternatives(alternatives, ctx.models)):
             for index, chosen in assigned.items():
