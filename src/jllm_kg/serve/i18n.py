@@ -123,6 +123,26 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "derived_from": {"en": "from", "ja": "派生元", "fr": "depuis"},
     "derivation_type": {"en": "type", "ja": "種類", "fr": "type"},
     "evidence": {"en": "evidence", "ja": "根拠", "fr": "justification"},
+    # the provenance of a page's facts (serve.web.provenance)
+    "source_kind_paper": {"en": "paper", "ja": "論文", "fr": "article"},
+    "source_kind_curated": {"en": "curated", "ja": "キュレーション", "fr": "curation"},
+    "earlier": {"en": "earlier", "ja": "以前", "fr": "auparavant"},
+    "source": {"en": "source", "ja": "情報源", "fr": "source"},
+    "line": {"en": "line", "ja": "行", "fr": "ligne"},
+    "reading_method": {"en": "reading method", "ja": "読み取り方", "fr": "méthode de lecture"},
+    "source_legend": {
+        "en": "Sources: the list versions are named by language and month of the version.",
+        "ja": "情報源：一覧の各版は言語と版の年月で示す。",
+        "fr": "Sources : les versions de la liste sont désignées par leur langue et le mois "
+              "de la version.",
+    },
+    "earlier_note": {
+        "en": "“earlier”: a value that an older version of a list stated and its newest "
+              "version replaced.",
+        "ja": "「以前」：一覧の古い版に書かれ、最新版で置き換えられた値。",
+        "fr": "« auparavant » : une valeur qu'une version antérieure d'une liste donnait et que "
+              "sa version la plus récente a remplacée.",
+    },
     "co_parent_note": {
         "en": "Dashed boxes: other parents of a merged descendant.",
         "ja": "破線の枠：マージされた子孫の他の親モデル。",

@@ -3,7 +3,8 @@ or as an RDF document."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
@@ -17,6 +18,7 @@ from jllm_kg.serve.page_queries import page_query
 from jllm_kg.serve.protocol import ClientError
 from jllm_kg.serve.service import Binding
 from jllm_kg.serve.web.context import (
+    Cell,
     Labels,
     answer,
     cell,
@@ -30,6 +32,13 @@ from jllm_kg.serve.web.context import (
     site,
 )
 from jllm_kg.serve.web.documents import PAGE_FORMATS
+from jllm_kg.serve.web.provenance import (
+    Source,
+    newest_first,
+    short_names,
+    sources_from_rows,
+    split_current,
+)
 from jllm_kg.serve.worker import QueryRequest
 from jllm_kg.sparql_text import sparql_iri
 from jllm_kg.vocab import JLLM_NS
@@ -41,6 +50,12 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _PROPERTY_ORDER = {RDF_TYPE: 0, RDFS_LABEL: 1}
 """Type and label first, then the properties by name."""
+QUALIFIED_DERIVATION = "http://www.w3.org/ns/prov#qualifiedDerivation"
+"""Shown as the Derivations table (each once, with its sources), not as facts."""
+WHERE_READ = f"{JLLM_NS}sourceLocation"
+"""Says where each version stated the resource, not what: a newer version supersedes none."""
+SOURCE_LINE = re.compile(r"(?P<source>[^#]+)#L(?P<line>[0-9]+)")
+"""A ``jllm:SourceLocation`` IRI: the source document's IRI with the line as fragment."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +67,48 @@ class LineageStep:
     parent: str
     types: tuple[str, ...]
     properties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FactValue:
+    """One value of a property, with the short names of the sources stating it; ``earlier``
+    when only versions of a list that a newer version superseded state it."""
+
+    cell: Cell
+    sources: list[dict[str, str]]
+    earlier: bool
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """A property of the resource with its values, current ones first."""
+
+    label: str
+    iri: str
+    href: str | None
+    entries: list[FactValue]
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One source's statement of a derivation: its words, how they were read, its line."""
+
+    source: dict[str, str] | None
+    evidence: str
+    method: str
+    method_href: str
+    line: str
+    url: str
+
+
+@dataclass(frozen=True)
+class DerivationRow:
+    """A derivation of the resource (parent and type), once, with every source stating it."""
+
+    entity: Cell | None
+    type: Cell | None
+    statements: list[Statement]
+    earlier: bool
 
 
 @resources.route("/id/<kind>/<slug>")
@@ -99,31 +156,75 @@ def resource_page(iri: str, kind: str) -> str:
     bind = {"resource": ox.NamedNode(iri)}
     facts = service.select(page_query("resource-facts"), union=False, bind=bind)
     incoming = service.select(page_query("resource-incoming"), bind=bind)
-    derivations = service.select(page_query("resource-derivations"), bind=bind)
+    derivations = service.select(page_query("resource-derivations"), union=False, bind=bind)
     edges = lineage_steps(iri)
-    found = labels(_mentioned(iri, facts, incoming, derivations, edges))
+    sources = source_index()
+    found = labels(_mentioned(iri, facts, incoming, derivations, edges) | set(sources))
     reader = languages()
 
     def name(x: str) -> str:
         return pick_label(found.get(x, []), reader, fallback=fallback_name(x))
 
+    legend = SourceLegend(sources, short_names(
+        sources.values(), reader[0], {s: name(s) for s in sources}), name)
     title = name(iri)
     is_model = any(row["p"]["value"] == RDF_TYPE and row["o"]["value"] == JLLM_NS + "Model"
                    for row in facts)
+    properties = _properties(facts, found, reader, name, legend)
+    derivation_rows = _derivations(derivations, found, reader, name, legend)
     return render_template(
         "resource.html",
         iri=iri,
         kind=kind,
         title=title,
-        properties=_properties(facts, found, reader, name),
+        properties=properties,
         incoming=[{"s": cell({"type": "uri", "value": r["s"]["value"]}, found, reader),
                    "p": name(r["p"]["value"])} for r in incoming],
-        derivations=[{k: cell(v, found, reader) for k, v in r.items() if k != "resource"}
-                     for r in derivations],
+        derivations=derivation_rows,
+        legend=legend.used(),
+        has_earlier=any(d.earlier for d in derivation_rows) or any(
+            entry.earlier for prop in properties for entry in prop.entries),
         lineage_svg=_lineage_drawing(iri, title, edges, name, reader[0]),
         is_model=is_model,
         formats=[(o.name, f"{request.path}?format={o.name}") for o in DOCUMENT_FORMATS[:4]],
     )
+
+
+def source_index() -> dict[str, Source]:
+    """Every source document's metadata (computed once per snapshot)."""
+    service = site().service
+
+    def compute() -> dict[str, Source]:
+        return sources_from_rows(service.select(page_query("sources")))
+
+    found: dict[str, Source] = service.memo("sources", compute)
+    return found
+
+
+class SourceLegend:
+    """The short names of a page's sources, and which of them the page used (its legend)."""
+
+    def __init__(self, sources: dict[str, Source], short: dict[str, str],
+                 name: Callable[[str], str]) -> None:
+        self.sources = sources
+        self.short = short
+        self.name = name
+        self._used: set[str] = set()
+
+    def links(self, iris: Iterable[str]) -> list[dict[str, str]]:
+        """The sources cell of a statement: a short, linked name per source, newest first."""
+        out = []
+        for iri in newest_first(iris, self.sources):
+            self._used.add(iri)
+            out.append({"label": self.short.get(iri) or self.name(iri), "title": self.name(iri),
+                        "href": href(iri) or ""})
+        return out
+
+    def used(self) -> list[dict[str, str]]:
+        """The legend: each source the page named, its short name and its full name."""
+        entries = [{"short": self.short.get(i) or self.name(i), "label": self.name(i),
+                    "href": href(i) or ""} for i in self._used]
+        return sorted(entries, key=lambda e: e["short"].casefold())
 
 
 def _mentioned(iri: str, facts: list[Binding], incoming: list[Binding],
@@ -146,31 +247,90 @@ def _mentioned(iri: str, facts: list[Binding], incoming: list[Binding],
 
 
 def _properties(facts: list[Binding], found: Labels, reader: list[str],
-                name: Callable[[str], str]) -> list[dict[str, object]]:
-    """The facts grouped by property, each value with the graphs (sources) stating it."""
+                name: Callable[[str], str], legend: SourceLegend) -> list[FactRow]:
+    """The facts grouped by property, each value with the sources stating it: the current
+    values first, then the ones only superseded versions of a list state (``earlier``)."""
     grouped: dict[str, dict[tuple[str, str, str, str], set[str]]] = {}
     for row in facts:
+        if row["p"]["value"] == QUALIFIED_DERIVATION:
+            continue
         o = row["o"]
         key = (o["type"], o["value"], o.get("xml:lang", ""), o.get("datatype", ""))
         graphs = grouped.setdefault(row["p"]["value"], {}).setdefault(key, set())
         if "g" in row:
             graphs.add(row["g"]["value"])
-    properties: list[dict[str, object]] = []
+    properties: list[FactRow] = []
     for prop in sorted(grouped, key=lambda p: (_PROPERTY_ORDER.get(p, 2), name(p).casefold())):
-        values = []
-        for (otype, value, olang, datatype), graphs in sorted(grouped[prop].items()):
-            term = {"type": otype, "value": value}
-            if olang:
-                term["xml:lang"] = olang
-            if datatype:
-                term["datatype"] = datatype
-            values.append({
-                "cell": cell(term, found, reader),
-                "sources": [{"label": name(gr), "href": href(gr) or ""} for gr in sorted(graphs)],
-            })
-        properties.append({"label": name(prop), "iri": prop, "href": href(prop),
-                           "entries": values})
+        stated = dict(sorted(grouped[prop].items()))
+        current, earlier = ((list(stated), []) if prop == WHERE_READ
+                            else split_current(stated, legend.sources))
+        values: list[FactValue] = []
+        for is_earlier, keys in ((False, current), (True, earlier)):
+            for otype, value, olang, datatype in keys:
+                term = {"type": otype, "value": value}
+                if olang:
+                    term["xml:lang"] = olang
+                if datatype:
+                    term["datatype"] = datatype
+                values.append(FactValue(
+                    _located(cell(term, found, reader), legend, reader[0]),
+                    legend.links(stated[(otype, value, olang, datatype)]),
+                    is_earlier,
+                ))
+        properties.append(FactRow(name(prop), prop, href(prop), values))
     return properties
+
+
+def _located(shown: Cell, legend: SourceLegend, language: str) -> Cell:
+    """``shown``, named in words when it is a line of a known source ("ja 2024-07, line 124")
+    rather than by its IRI, whose slug ends in a hash."""
+    found = SOURCE_LINE.fullmatch(shown["title"]) if shown["href"] else None
+    if not found or found["source"] not in legend.sources:
+        return shown
+    short = legend.links([found["source"]])[0]["label"]
+    return {**shown, "text": f"{short}, {ui('line', language)} {found['line']}"}
+
+
+def _derivations(rows: list[Binding], found: Labels, reader: list[str],
+                 name: Callable[[str], str], legend: SourceLegend) -> list[DerivationRow]:
+    """Each derivation once (parent and type), with every source stating it: the source's own
+    words, how they were read and the line they were read from; current ones first."""
+    stated: dict[tuple[str, str], dict[str, Statement]] = {}
+    for row in rows:
+        entity = row.get("entity", {}).get("value", "")
+        kind = row.get("type", {}).get("value", "")
+        source = row.get("g", row.get("source", {})).get("value", "")
+        statements = stated.setdefault((entity, kind), {})
+        if source in statements or (not source and statements):
+            continue
+        method = row.get("method", {}).get("value", "")
+        links = legend.links([source]) if source else []
+        statements[source] = Statement(
+            links[0] if links else None,
+            row.get("evidence", {}).get("value", ""),
+            name(method) if method else "",
+            (href(method) or "") if method else "",
+            row.get("line", {}).get("value", ""),
+            row.get("url", {}).get("value", ""),
+        )
+    # a derivation read from a named graph needs no copy of the stored default graph
+    for statements in stated.values():
+        if len(statements) > 1:
+            statements.pop("", None)
+    current, earlier = split_current(
+        {key: [s for s in statements if s] for key, statements in stated.items()},
+        legend.sources)
+    out: list[DerivationRow] = []
+    for is_earlier, keys in ((False, current), (True, earlier)):
+        for entity, kind in keys:
+            statements = stated[(entity, kind)]
+            out.append(DerivationRow(
+                cell({"type": "uri", "value": entity}, found, reader) if entity else None,
+                cell({"type": "uri", "value": kind}, found, reader) if kind else None,
+                [statements[s] for s in newest_first(statements, legend.sources)],
+                is_earlier,
+            ))
+    return out
 
 
 def _lineage_drawing(iri: str, title: str, edges: list[LineageStep],
