@@ -182,6 +182,12 @@ def test_the_newest_versions_value_comes_first_and_older_ones_are_marked_earlier
         ["7000000000", "en 2023-10, ja 2024-07"], ["7200000000", "ja 2025-12"]]
     assert [r.cells for r in rows["jllm:contextLength"]] == [["4096", "ja 2025-12, ja 2024-07"]]
     assert [r.cells for r in rows["jllm:releaseDate"]] == [["2024-05", "paper"]]
+    # a statement the newer ja version no longer makes (it reads another base model) is
+    # superseded too, though that version says nothing of this property
+    assert [r.cells for r in rows["jllm:fineTunedFrom"]] == [
+        ["earlier: Base-7B-Chat (ja 2024-07)"]]
+    assert [r.cells for r in rows["prov:wasDerivedFrom"]] == [
+        ["Base-7B", "en 2023-10, ja 2025-12"], ["earlier: Base-7B-Chat (ja 2024-07)"]]
     # where each version read the model: never superseded, named in words
     assert [r.cells for r in rows["jllm:sourceLocation"]] == [
         ["ja 2024-07, line 120", "ja 2024-07"], ["ja 2025-12, line 141", "ja 2025-12"]]

@@ -13,6 +13,8 @@ never supersede each other: where they disagree, both values stay current.
 >>> sources = {s.iri: s for s in (ja_old, ja_new, en)}
 >>> split_current({"7B": {"s:ja1"}, "8B": {"s:ja2"}, "9B": {"s:en1"}}, sources)
 (['8B', '9B'], ['7B'])
+>>> split_current({"7B": {"s:ja1"}}, sources, newest_versions(["s:ja1", "s:ja2"], sources))
+([], ['7B'])
 >>> short_names(sources.values(), "en")["s:ja1"]
 'ja 2024-07'
 """
@@ -133,12 +135,15 @@ def is_superseded(iri: str, newest: Mapping[str, str], sources: Mapping[str, Sou
                 and source.day < newest.get(source.series, ""))
 
 
-def split_current(stated: Mapping[Key, Collection[str]], sources: Mapping[str, Source]
-                  ) -> tuple[list[Key], list[Key]]:
+def split_current(stated: Mapping[Key, Collection[str]], sources: Mapping[str, Source],
+                  newest: Mapping[str, str] | None = None) -> tuple[list[Key], list[Key]]:
     """The statements of one fact (a value → the sources stating it) split into the current
     ones and the earlier ones: those that only older versions of a series state, when a newer
-    version of that series states the fact. Each list keeps the order of ``stated``."""
-    newest = newest_versions((i for iris in stated.values() for i in iris), sources)
+    version of that series states the fact (or, given ``newest``, anything about the resource:
+    a statement that the newer version no longer makes is superseded too). Each list keeps the
+    order of ``stated``."""
+    if newest is None:
+        newest = newest_versions((i for iris in stated.values() for i in iris), sources)
     current: list[Key] = []
     earlier: list[Key] = []
     for key, iris in stated.items():

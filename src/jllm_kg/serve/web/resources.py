@@ -35,6 +35,7 @@ from jllm_kg.serve.web.documents import PAGE_FORMATS
 from jllm_kg.serve.web.provenance import (
     Source,
     newest_first,
+    newest_versions,
     short_names,
     sources_from_rows,
     split_current,
@@ -165,8 +166,12 @@ def resource_page(iri: str, kind: str) -> str:
     def name(x: str) -> str:
         return pick_label(found.get(x, []), reader, fallback=fallback_name(x))
 
+    # the newest version of each list that states anything about the resource: what an older
+    # version stated and this one no longer does is superseded
+    newest = newest_versions({row["g"]["value"] for row in [*facts, *derivations] if "g" in row},
+                             sources)
     legend = SourceLegend(sources, short_names(
-        sources.values(), reader[0], {s: name(s) for s in sources}), name)
+        sources.values(), reader[0], {s: name(s) for s in sources}), name, newest)
     title = name(iri)
     is_model = any(row["p"]["value"] == RDF_TYPE and row["o"]["value"] == JLLM_NS + "Model"
                    for row in facts)
@@ -205,10 +210,12 @@ class SourceLegend:
     """The short names of a page's sources, and which of them the page used (its legend)."""
 
     def __init__(self, sources: dict[str, Source], short: dict[str, str],
-                 name: Callable[[str], str]) -> None:
+                 name: Callable[[str], str], newest: dict[str, str]) -> None:
         self.sources = sources
         self.short = short
         self.name = name
+        self.newest = newest
+        """The date of the newest version of each series speaking of the resource."""
         self._used: set[str] = set()
 
     def links(self, iris: Iterable[str]) -> list[dict[str, str]]:
@@ -263,7 +270,7 @@ def _properties(facts: list[Binding], found: Labels, reader: list[str],
     for prop in sorted(grouped, key=lambda p: (_PROPERTY_ORDER.get(p, 2), name(p).casefold())):
         stated = dict(sorted(grouped[prop].items()))
         current, earlier = ((list(stated), []) if prop == WHERE_READ
-                            else split_current(stated, legend.sources))
+                            else split_current(stated, legend.sources, legend.newest))
         values: list[FactValue] = []
         for is_earlier, keys in ((False, current), (True, earlier)):
             for otype, value, olang, datatype in keys:
@@ -319,7 +326,7 @@ def _derivations(rows: list[Binding], found: Labels, reader: list[str],
             statements.pop("", None)
     current, earlier = split_current(
         {key: [s for s in statements if s] for key, statements in stated.items()},
-        legend.sources)
+        legend.sources, legend.newest)
     out: list[DerivationRow] = []
     for is_earlier, keys in ((False, current), (True, earlier)):
         for entity, kind in keys:
