@@ -269,3 +269,10 @@ def test_a_packaged_model_page_names_its_sources_briefly_and_quotes_them(
     # no source is named by its slug anywhere on the page's text
     assert "sha256" not in "".join(tables.text)
     assert "9dd329788972" not in "".join(tables.text)
+
+
+def test_the_home_page_dates_the_data_by_its_newest_source_version(versions: FlaskClient) -> None:
+    # ja 2025-12 is dated by its commit (an xsd:dateTime), the others by day (xsd:date)
+    text = versions.get("/?lang=en", headers=HTML).get_data(as_text=True)
+    assert ('<th>data as of</th><td><time datetime="2025-12-26T10:15:00+09:00">2025-12-26</time>'
+            in text)
