@@ -160,7 +160,7 @@ def resource_page(iri: str, kind: str) -> str:
     derivations = service.select(page_query("resource-derivations"), union=False, bind=bind)
     edges = lineage_steps(iri)
     sources = source_index()
-    found = labels(_mentioned(iri, facts, incoming, derivations, edges) | set(sources))
+    found = labels(_mentioned(iri, facts, incoming, derivations, edges))
     reader = languages()
 
     def name(x: str) -> str:
@@ -170,8 +170,7 @@ def resource_page(iri: str, kind: str) -> str:
     # version stated and this one no longer does is superseded
     newest = newest_versions({row["g"]["value"] for row in [*facts, *derivations] if "g" in row},
                              sources)
-    legend = SourceLegend(sources, short_names(
-        sources.values(), reader[0], {s: name(s) for s in sources}), name, newest)
+    legend = SourceLegend(sources, source_short_names(sources, reader), name, newest)
     title = name(iri)
     is_model = any(row["p"]["value"] == RDF_TYPE and row["o"]["value"] == JLLM_NS + "Model"
                    for row in facts)
@@ -204,6 +203,18 @@ def source_index() -> dict[str, Source]:
 
     found: dict[str, Source] = service.memo("sources", compute)
     return found
+
+
+def source_short_names(sources: dict[str, Source], reader: list[str]) -> dict[str, str]:
+    """The short name of every source in the reader's language (computed once per snapshot
+    and language: distinct names need all the sources, not only those of one page)."""
+    def compute() -> dict[str, str]:
+        found = labels(sources)
+        return short_names(sources.values(), reader[0], {
+            s: pick_label(found.get(s, []), reader, fallback=fallback_name(s)) for s in sources})
+
+    names: dict[str, str] = site().service.memo("source-names:" + ",".join(reader), compute)
+    return names
 
 
 class SourceLegend:
