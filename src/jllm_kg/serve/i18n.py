@@ -131,10 +131,11 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "line": {"en": "line", "ja": "行", "fr": "ligne"},
     "reading_method": {"en": "reading method", "ja": "読み取り方", "fr": "méthode de lecture"},
     "source_legend": {
-        "en": "Sources: the list versions are named by language and month of the version.",
-        "ja": "情報源：一覧の各版は言語と版の年月で示す。",
-        "fr": "Sources : les versions de la liste sont désignées par leur langue et le mois "
-              "de la version.",
+        "en": "Sources: a version of the list is named by its language and the month of the "
+              "version, a paper or the curated tables by their kind.",
+        "ja": "情報源：一覧の各版は言語と版の年月で、論文とキュレーション表は種類で示す。",
+        "fr": "Sources : une version de la liste est désignée par sa langue et le mois de la "
+              "version, un article ou les tables du projet par leur type.",
     },
     "earlier_note": {
         "en": "“earlier”: a value that an older version of a list stated and its newest "
