@@ -276,3 +276,10 @@ def test_the_home_page_dates_the_data_by_its_newest_source_version(versions: Fla
     text = versions.get("/?lang=en", headers=HTML).get_data(as_text=True)
     assert ('<th>data as of</th><td><time datetime="2025-12-26T10:15:00+09:00">2025-12-26</time>'
             in text)
+
+
+@pytest.mark.parametrize(("lang", "kind"), [("en", "models"), ("ja", "モデル"), ("fr", "modèles")])
+def test_the_kind_above_the_title_is_in_the_readers_language(versions: FlaskClient, lang: str,
+                                                             kind: str) -> None:
+    text = versions.get(f"{EXAMPLE}?lang={lang}", headers=HTML).get_data(as_text=True)
+    assert f'<p class="kind"><a href="/id/model/">{kind}</a></p>' in text
