@@ -283,3 +283,20 @@ def test_the_kind_above_the_title_is_in_the_readers_language(versions: FlaskClie
                                                              kind: str) -> None:
     text = versions.get(f"{EXAMPLE}?lang={lang}", headers=HTML).get_data(as_text=True)
     assert f'<p class="kind"><a href="/id/model/">{kind}</a></p>' in text
+
+
+def test_an_ambiguous_derivation_is_one_row_naming_every_candidate(
+        packaged: FlaskClient) -> None:
+    # 000 L84, 002 L46, 003 L93 list "…-sft, …-sft-v2, …-ppo" in one cell: the PPO model's
+    # parent is one of the two SFT checkpoints; the paper (004 L69) names the base model
+    tables = page(packaged, "/id/model/rinna--japanese-gpt-neox-3.6b-instruction-ppo")
+    rows = [r.cells for r in tables.tables["facts derivations"][1:]]
+    assert rows[0][:3] == ["japanese-gpt-neox-3.6b", "Fine-tuning", "paper · line 69"]
+    assert rows[1][:3] == ["one of: japanese-gpt-neox-3.6b-instruction-sft, "
+                           "japanese-gpt-neox-3.6b-instruction-sft-v2", "Preference tuning",
+                           "en 2023-10 · line 46"]
+    assert [r[0] for r in rows[2:]] == ["fr 2025-10 · line 84", "ja 2024-07 · line 93"]
+    assert "paper" in tables.legend and "en 2023-10" in tables.legend
+    # the derivation nodes are the table, not facts named by their hash IRIs
+    assert "ambiguous derivation" not in facts(tables)
+    assert "#ambiguous-derivation" not in "".join(tables.text)

@@ -130,6 +130,13 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "source": {"en": "source", "ja": "情報源", "fr": "source"},
     "line": {"en": "line", "ja": "行", "fr": "ligne"},
     "reading_method": {"en": "reading method", "ja": "読み取り方", "fr": "méthode de lecture"},
+    "one_of": {"en": "one of", "ja": "次のいずれか", "fr": "l'un de"},
+    "ambiguous_note": {
+        "en": "The source's words fit each of these models: it does not say which one.",
+        "ja": "情報源の言葉はこれらのどのモデルにも当てはまり、どれかは述べていない。",
+        "fr": "Les mots de la source conviennent à chacun de ces modèles : elle ne dit pas "
+              "lequel.",
+    },
     "source_legend": {
         "en": "Sources: a version of the list is named by its language and the month of the "
               "version, a paper or the curated tables by their kind.",

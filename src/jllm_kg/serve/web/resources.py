@@ -51,7 +51,8 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _PROPERTY_ORDER = {RDF_TYPE: 0, RDFS_LABEL: 1}
 """Type and label first, then the properties by name."""
-QUALIFIED_DERIVATION = "http://www.w3.org/ns/prov#qualifiedDerivation"
+SHOWN_AS_DERIVATIONS = frozenset({"http://www.w3.org/ns/prov#qualifiedDerivation",
+                                  f"{JLLM_NS}ambiguousDerivation"})
 """Shown as the Derivations table (each once, with its sources), not as facts."""
 WHERE_READ = f"{JLLM_NS}sourceLocation"
 """Says where each version stated the resource, not what: a newer version supersedes none."""
@@ -104,12 +105,14 @@ class Statement:
 
 @dataclass(frozen=True)
 class DerivationRow:
-    """A derivation of the resource (parent and type), once, with every source stating it."""
+    """A derivation of the resource (parent and type), once, with every source stating it;
+    ``ambiguous`` when the sources' words fit each of several ``parents``."""
 
-    entity: Cell | None
+    parents: list[Cell]
     type: Cell | None
     statements: list[Statement]
     earlier: bool
+    ambiguous: bool
 
 
 @resources.route("/id/<kind>/<slug>")
@@ -270,7 +273,7 @@ def _properties(facts: list[Binding], found: Labels, reader: list[str],
     values first, then the ones only superseded versions of a list state (``earlier``)."""
     grouped: dict[str, dict[tuple[str, str, str, str], set[str]]] = {}
     for row in facts:
-        if row["p"]["value"] == QUALIFIED_DERIVATION:
+        if row["p"]["value"] in SHOWN_AS_DERIVATIONS:
             continue
         o = row["o"]
         key = (o["type"], o["value"], o.get("xml:lang", ""), o.get("datatype", ""))
@@ -311,42 +314,39 @@ def _located(shown: Cell, legend: SourceLegend, language: str) -> Cell:
 
 def _derivations(rows: list[Binding], found: Labels, reader: list[str],
                  name: Callable[[str], str], legend: SourceLegend) -> list[DerivationRow]:
-    """Each derivation once (parent and type), with every source stating it: the source's own
-    words, how they were read and the line they were read from; current ones first."""
-    stated: dict[tuple[str, str], dict[str, Statement]] = {}
+    """Each derivation once (its parent, or its candidate parents, and its type), with every
+    source stating it: the source's own words, how they were read and the line they were read
+    from; current ones first."""
+    # one qualified or ambiguous derivation node per source; an ambiguous one has a row per
+    # candidate
+    nodes: dict[tuple[str, str], dict[str, str]] = {}
+    parents: dict[tuple[str, str], set[str]] = {}
     for row in rows:
-        entity = row.get("entity", {}).get("value", "")
-        kind = row.get("type", {}).get("value", "")
-        source = row.get("g", row.get("source", {})).get("value", "")
-        statements = stated.setdefault((entity, kind), {})
-        if source in statements or (not source and statements):
-            continue
-        method = row.get("method", {}).get("value", "")
-        links = legend.links([source]) if source else []
-        statements[source] = Statement(
-            links[0] if links else None,
-            row.get("evidence", {}).get("value", ""),
-            name(method) if method else "",
-            (href(method) or "") if method else "",
-            row.get("line", {}).get("value", ""),
-            row.get("url", {}).get("value", ""),
-        )
-    # a derivation read from a named graph needs no copy of the stored default graph
-    for statements in stated.values():
-        if len(statements) > 1:
-            statements.pop("", None)
-    current, earlier = split_current(
-        {key: [s for s in statements if s] for key, statements in stated.items()},
-        legend.sources, legend.newest)
+        node = (row["g"]["value"], row["d"]["value"])
+        nodes.setdefault(node, {k: v["value"] for k, v in row.items()})
+        if "entity" in row:
+            parents.setdefault(node, set()).add(row["entity"]["value"])
+    stated: dict[tuple[bool, tuple[str, ...], str], dict[str, Statement]] = {}
+    for (source, d), values in nodes.items():
+        key = (values.get("ambiguous") == "true", tuple(sorted(parents.get((source, d), ()))),
+               values.get("type", ""))
+        method = values.get("method", "")
+        links = legend.links([source])
+        stated.setdefault(key, {})[source] = Statement(
+            links[0], values.get("evidence", ""), name(method) if method else "",
+            (href(method) or "") if method else "", values.get("line", ""),
+            values.get("url", ""))
+    current, earlier = split_current(stated, legend.sources, legend.newest)
     out: list[DerivationRow] = []
     for is_earlier, keys in ((False, current), (True, earlier)):
-        for entity, kind in keys:
-            statements = stated[(entity, kind)]
+        for ambiguous, entities, kind in keys:
+            statements = stated[(ambiguous, entities, kind)]
             out.append(DerivationRow(
-                cell({"type": "uri", "value": entity}, found, reader) if entity else None,
+                [cell({"type": "uri", "value": e}, found, reader) for e in entities],
                 cell({"type": "uri", "value": kind}, found, reader) if kind else None,
                 [statements[s] for s in newest_first(statements, legend.sources)],
                 is_earlier,
+                ambiguous,
             ))
     return out
 
