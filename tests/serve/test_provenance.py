@@ -300,3 +300,13 @@ def test_an_ambiguous_derivation_is_one_row_naming_every_candidate(
     # the derivation nodes are the table, not facts named by their hash IRIs
     assert "ambiguous derivation" not in facts(tables)
     assert "#ambiguous-derivation" not in "".join(tables.text)
+
+
+def test_what_refers_to_a_model_is_named_in_words_once(packaged: FlaskClient) -> None:
+    # the instruct model's two derivation nodes (fr, ja) name this model as their prov:entity
+    tables = page(packaged, "/id/model/tokyotech-llm--Llama-3-Swallow-70B-v0.1")
+    referrers = [r.cells for r in tables.tables["facts referrers"]]
+    assert ["Llama-3-Swallow-70B-Instruct-v0.1", "entity (parent)"] in referrers
+    assert ["Llama-3-Swallow-70B-Instruct-v0.1", "was derived from"] in referrers
+    assert len(referrers) == len({tuple(r) for r in referrers})
+    assert "#derivation-" not in "".join(tables.text)

@@ -185,8 +185,8 @@ def resource_page(iri: str, kind: str) -> str:
         kind=kind,
         title=title,
         properties=properties,
-        incoming=[{"s": cell({"type": "uri", "value": r["s"]["value"]}, found, reader),
-                   "p": name(r["p"]["value"])} for r in incoming],
+        incoming=[{"s": cell({"type": "uri", "value": s}, found, reader), "p": name(p)}
+                  for s, p in _referrers(iri, incoming)],
         derivations=derivation_rows,
         legend=legend.used(),
         has_earlier=any(d.earlier for d in derivation_rows) or any(
@@ -258,13 +258,29 @@ def _mentioned(iri: str, facts: list[Binding], incoming: list[Binding],
             wanted.add(row["o"]["value"])
         if "g" in row:
             wanted.add(row["g"]["value"])
-    for row in incoming:
-        wanted.update((row["s"]["value"], row["p"]["value"]))
+    for s, p in _referrers(iri, incoming):
+        wanted.update((s, p))
     for row in derivations:
         wanted.update(v["value"] for v in row.values() if v["type"] == "uri")
     for step in edges:
         wanted.update((step.child, step.parent, *step.types, *step.properties))
     return wanted
+
+
+def _referrers(iri: str, incoming: list[Binding]) -> list[tuple[str, str]]:
+    """What points at ``iri``, each (subject, property) once: a hash IRI of ours (a
+    derivation node ``…/model/x#derivation-…``, a line ``…/source/y#L12``) is named by its
+    document, the resource it describes, rather than by a slug ending in a source hash; the
+    parts of ``iri``'s own document are left out."""
+    found: dict[tuple[str, str], None] = {}
+    base = site().config.resource_base
+    for row in incoming:
+        subject = row["s"]["value"]
+        if subject.startswith(base) and "#" in subject:
+            subject = subject.split("#", 1)[0]
+        if subject != iri:
+            found.setdefault((subject, row["p"]["value"]), None)
+    return list(found)
 
 
 def _properties(facts: list[Binding], found: Labels, reader: list[str],
