@@ -111,6 +111,20 @@ def facts(page: Tables) -> dict[str, list[Row]]:
     return out
 
 
+def derivations(page: Tables) -> dict[str, tuple[str, list[list[str]]]]:
+    """The Derivations table by parent ("from" cell): its type and its sources' rows (source
+    and line, evidence, reading method)."""
+    out: dict[str, tuple[str, list[list[str]]]] = {}
+    parent = ""
+    for row in page.tables["facts derivations"][1:]:
+        cells = row.cells
+        if len(cells) == 5:
+            parent, cells = cells[0], cells[1:]
+            out[parent] = (cells.pop(0), [])
+        out[parent][1].append(cells)
+    return out
+
+
 def client_for(store: ox.Store) -> FlaskClient:
     config = ServeConfig()
     return create_app(GraphService(InlineExecutor(store), config), config=config).test_client()
@@ -248,16 +262,20 @@ def packaged(store: ox.Store) -> FlaskClient:
 def test_a_packaged_model_page_names_its_sources_briefly_and_quotes_them(
         packaged: FlaskClient) -> None:
     tables = page(packaged, INSTRUCT)
-    rows = tables.tables["facts derivations"][1:]
-    # one derivation (Llama-3-Swallow-70B-v0.1, instruction tuning), stated by fr and ja
-    assert len(rows) == 2
-    assert rows[0].cells[:2] == ["Llama-3-Swallow-70B-v0.1", "Instruction tuning"]
+    # the derivation from Llama-3-Swallow-70B-v0.1 (instruction tuning), once, stated by fr
+    # and ja at line 124, each with its words, reading method and a link to the line
+    kind, statements = derivations(tables)["Llama-3-Swallow-70B-v0.1"]
+    assert kind == "Instruction tuning"
     words = ("tokyotech-llm/Llama-3-Swallow-70B-v0.1, "
              "tokyotech-llm/Llama-3-Swallow-70B-Instruct-v0.1")
-    assert rows[0].cells[2:] == ["fr 2025-10 · line 124", words, "Sibling checkpoint names"]
-    assert rows[1].cells == ["ja 2024-07 · line 124", words, "Sibling checkpoint names"]
+    assert statements == [["fr 2025-10 · line 124", words, "Sibling checkpoint names"],
+                          ["ja 2024-07 · line 124", words, "Sibling checkpoint names"]]
+    links = [link for row in tables.tables["facts derivations"] for link in row.links]
     assert ("line 124", "https://github.com/llm-jp/awesome-japanese-llm/blob/"
-            "9dd329788972635bb94efc7a199b5f08e2c7435d/README.md#L124") in rows[1].links
+            "9dd329788972635bb94efc7a199b5f08e2c7435d/README.md#L124") in links
+    # every derivation of the page once: no parent and type twice
+    parents = [r.cells[0] for r in tables.tables["facts derivations"][1:] if len(r.cells) == 5]
+    assert len(parents) == len(set(parents))
     every = facts(tables)
     assert every["license"][0].cells == ["Meta Llama 3 Community License",
                                          "fr 2025-10, ja 2024-07"]
@@ -290,12 +308,14 @@ def test_an_ambiguous_derivation_is_one_row_naming_every_candidate(
     # 000 L84, 002 L46, 003 L93 list "…-sft, …-sft-v2, …-ppo" in one cell: the PPO model's
     # parent is one of the two SFT checkpoints; the paper (004 L69) names the base model
     tables = page(packaged, "/id/model/rinna--japanese-gpt-neox-3.6b-instruction-ppo")
-    rows = [r.cells for r in tables.tables["facts derivations"][1:]]
-    assert rows[0][:3] == ["japanese-gpt-neox-3.6b", "Fine-tuning", "paper · line 69"]
-    assert rows[1][:3] == ["one of: japanese-gpt-neox-3.6b-instruction-sft, "
-                           "japanese-gpt-neox-3.6b-instruction-sft-v2", "Preference tuning",
-                           "en 2023-10 · line 46"]
-    assert [r[0] for r in rows[2:]] == ["fr 2025-10 · line 84", "ja 2024-07 · line 93"]
+    found = derivations(tables)
+    assert found["japanese-gpt-neox-3.6b"][0] == "Fine-tuning"
+    assert found["japanese-gpt-neox-3.6b"][1][0][0] == "paper · line 69"
+    kind, statements = found["one of: japanese-gpt-neox-3.6b-instruction-sft, "
+                             "japanese-gpt-neox-3.6b-instruction-sft-v2"]
+    assert kind == "Preference tuning"
+    assert [s[0] for s in statements] == [
+        "en 2023-10 · line 46", "fr 2025-10 · line 84", "ja 2024-07 · line 93"]
     assert "paper" in tables.legend and "en 2023-10" in tables.legend
     # the derivation nodes are the table, not facts named by their hash IRIs
     assert "ambiguous derivation" not in facts(tables)
