@@ -26,17 +26,19 @@ def test_the_readme_numbers_are_current() -> None:
 
 
 def test_a_stale_number_is_reported_and_rewritten(tmp_path: Path) -> None:
-    text = README.read_text(encoding="utf-8")
-    models = re.search(r"^\| models \| ([0-9 ]+) \|", text, re.M)
+    readme = tmp_path / "README.md"
+    readme.write_text(README.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run("--readme", str(readme)).returncode == 0  # current, whatever the checkout's is
+    current = readme.read_text(encoding="utf-8")
+    models = re.search(r"^\| models \| ([0-9 ]+) \|", current, re.M)
     assert models, "the numbers block has no models row"
-    stale = tmp_path / "README.md"
-    stale.write_text(text.replace(models.group(0), "| models | 1 |"), encoding="utf-8")
-    done = run("--check", "--readme", str(stale))
+    readme.write_text(current.replace(models.group(0), "| models | 1 |"), encoding="utf-8")
+    done = run("--check", "--readme", str(readme))
     assert done.returncode == 1
     assert f"+| models | {models.group(1)} |" in done.stdout  # the diff shows the fix
     assert "stale" in done.stderr
-    assert run("--readme", str(stale)).returncode == 0
-    assert stale.read_text(encoding="utf-8") == text
+    assert run("--readme", str(readme)).returncode == 0
+    assert readme.read_text(encoding="utf-8") == current
 
 
 @pytest.mark.parametrize("marker", ["numbers", "numbers:developers"])
