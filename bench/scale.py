@@ -8,12 +8,13 @@ On the synthetic graph of ``bench.py --synthetic N`` (14 quads per model: ``N = 
   and peak RSS of the building process;
 - reopening the built store: the start-up check (manifest by stat, and the full SHA-256 pass
   it falls back to when a file's stat changed), ``Store.read_only`` and a first query;
-- a real server on the store (``--store``) and one in the default in-memory mode: time until
-  ``/sparql`` answers, then RSS and PSS (shared pages counted once) summed over the whole
-  process tree after a few queries.
+- a real server on the store (``--store``) and one in the default in-memory mode (with each
+  ``--http-workers`` count asked for): time until ``/sparql`` answers, then RSS and PSS (shared
+  pages counted once) summed over the whole process tree after a few queries.
 
 Everything lives in one temporary folder that is removed at the end, also on Ctrl-C/SIGTERM.
-Run: ``.venv/bin/python bench/scale.py [--synthetic 200000] [--skip-memory]``.
+Run: ``.venv/bin/python bench/scale.py [--synthetic 200000] [--skip-memory | --memory-only]
+[--http-workers 2 4]``.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def serve(work: Path, data: Path, extra: list[str], label: str) -> None:
         processes, rss, pss = tree_memory(process.pid)
         print(f"{label}: ready in {ready:.1f} s; queries (ms) {' '.join(timings)}; "
               f"{processes} processes, RSS {rss / 2**30:.2f} GiB summed, "
-              f"PSS {pss / 2**30:.2f} GiB", flush=True)
+              f"PSS {pss / 2**30:.2f} GiB; load average {os.getloadavg()[0]:.1f}", flush=True)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
@@ -149,7 +150,12 @@ def main() -> int:
     parser.add_argument("--synthetic", type=int, default=200_000, metavar="MODELS",
                         help="models of the synthetic graph (14 quads each; default: %(default)s)")
     parser.add_argument("--skip-memory", action="store_true",
-                        help="skip the in-memory server (it loads the graph in every worker)")
+                        help="skip the in-memory server")
+    parser.add_argument("--memory-only", action="store_true",
+                        help="only the in-memory server (no oxigraph load, no --store)")
+    parser.add_argument("--http-workers", type=int, nargs="+", default=[2], metavar="N",
+                        help="run the in-memory server with each of these --http-workers "
+                             "(default: %(default)s)")
     parser.add_argument("--serve-args", default="", help="extra options for jllm-kg serve")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the finally below still cleans up
@@ -162,46 +168,55 @@ def main() -> int:
               f"{data.stat().st_size / 2**20:.0f} MiB; load average "
               f"{os.getloadavg()[0]:.1f}, {os.cpu_count()} CPUs", flush=True)
 
-        oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-        ref_time, ref_cpu, ref_rss = timed_child(
-            [oxigraph, "load", "--location", str(work / "reference"), "--file", str(data)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        shutil.rmtree(work / "reference")
-        print(f"oxigraph load: {ref_time:.1f} s ({ref_cpu:.1f} s CPU), peak RSS "
-              f"{ref_rss / 2**30:.2f} GiB", flush=True)
-
-        store = work / "store"
-        build_time, build_cpu, build_rss = timed_child(python(
-            "from pathlib import Path; from jllm_kg.serve.snapshot import open_disk_snapshot; "
-            f"open_disk_snapshot([Path({str(data)!r})], Path({str(store)!r}))"))
-        size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
-        print(f"--store build: {build_time:.1f} s ({build_time / ref_time:.2f}x oxigraph load), "
-              f"{build_cpu:.1f} s CPU ({build_cpu / ref_cpu:.2f}x), peak RSS "
-              f"{build_rss / 2**30:.2f} GiB, {size / 2**30:.2f} GiB on disk", flush=True)
-
-        from jllm_kg.serve.snapshot import _manifest, open_disk_snapshot
-
-        start = time.monotonic()
-        open_disk_snapshot([data], store)
-        check = time.monotonic() - start
-        start = time.monotonic()
-        _manifest(store)
-        hashing = time.monotonic() - start
-        open_time, _, _ = timed_child(python(
-            "import pyoxigraph as ox; "
-            f"s = ox.Store.read_only({str(store / 'oxigraph')!r}); "
-            f"bool(s.query({QUERIES[1]!r}))"))
-        print(f"reopen: start-up check {check:.2f} s (stat), full SHA-256 pass {hashing:.2f} s; "
-              f"Store.read_only + first query in a fresh process {open_time:.2f} s", flush=True)
-
         extra = args.serve_args.split()
-        serve(work, data, ["--store", str(store), *extra], "server --store")
+        if not args.memory_only:
+            measure_store(work, data, extra)
         if not args.skip_memory:
-            serve(work, data, extra, "server in-memory")
+            for http_workers in args.http_workers:
+                serve(work, data, [*extra, "--http-workers", str(http_workers)],
+                      f"server in-memory, {http_workers} HTTP workers")
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not stop the cleanup
         shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def measure_store(work: Path, data: Path, extra: list[str]) -> None:
+    """``oxigraph load``, the ``--store`` build, its reopening, and a server on it."""
+    oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    ref_time, ref_cpu, ref_rss = timed_child(
+        [oxigraph, "load", "--location", str(work / "reference"), "--file", str(data)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shutil.rmtree(work / "reference")
+    print(f"oxigraph load: {ref_time:.1f} s ({ref_cpu:.1f} s CPU), peak RSS "
+          f"{ref_rss / 2**30:.2f} GiB; load average {os.getloadavg()[0]:.1f}", flush=True)
+
+    store = work / "store"
+    build_time, build_cpu, build_rss = timed_child(python(
+        "from pathlib import Path; from jllm_kg.serve.snapshot import open_disk_snapshot; "
+        f"open_disk_snapshot([Path({str(data)!r})], Path({str(store)!r}))"))
+    size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
+    print(f"--store build: {build_time:.1f} s ({build_time / ref_time:.2f}x oxigraph load), "
+          f"{build_cpu:.1f} s CPU ({build_cpu / ref_cpu:.2f}x), peak RSS "
+          f"{build_rss / 2**30:.2f} GiB, {size / 2**30:.2f} GiB on disk; load average "
+          f"{os.getloadavg()[0]:.1f}", flush=True)
+
+    from jllm_kg.serve.snapshot import _manifest, open_disk_snapshot
+
+    start = time.monotonic()
+    open_disk_snapshot([data], store)
+    check = time.monotonic() - start
+    start = time.monotonic()
+    _manifest(store)
+    hashing = time.monotonic() - start
+    open_time, _, _ = timed_child(python(
+        "import pyoxigraph as ox; "
+        f"s = ox.Store.read_only({str(store / 'oxigraph')!r}); "
+        f"bool(s.query({QUERIES[1]!r}))"))
+    print(f"reopen: start-up check {check:.2f} s (stat), full SHA-256 pass {hashing:.2f} s; "
+          f"Store.read_only + first query in a fresh process {open_time:.2f} s", flush=True)
+
+    serve(work, data, ["--store", str(store), *extra], "server --store")
 
 
 if __name__ == "__main__":

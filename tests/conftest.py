@@ -6,22 +6,26 @@ the session store holds that graph plus the ontology. A change to ``map/`` there
 the graph tests at once, without re-ingesting ``data/graph/``; that the committed graph is the
 same as the fresh build, byte for byte, is one test of its own (``test_pipeline_seeds.py``).
 
-The seed documents live beside the checkout (``../shared/seeds``). Without them the tests that
-need them (marked ``seeds``, by hand or because they use one of ``SEED_FIXTURES``) are skipped
-with the reason, except in CI (the ``CI`` environment variable set, as CI services do), where the
-seeds are always present and a missing one is a failure, not a silent skip.
+The packaged graph holds the seeds and the newest version of each list of the upstream
+repository: the session's ingest reads SEED_FILES and a clone of the upstream bundle at
+``UPSTREAM_TIP`` (``jllm-kg ingest SEEDS… CLONE --rev 941b11f``). Both live beside the checkout
+(``../shared/seeds``, ``../shared/upstream/*.bundle``). Without them the tests that need them
+(marked ``seeds``, by hand or because they use one of ``SEED_FIXTURES``) are skipped with the
+reason, except in CI (the ``CI`` environment variable set, as CI services do), where they are
+always present and a missing one is a failure, not a silent skip.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from hypothesis import settings
 
-from jllm_kg.paths import default_seeds_dir
+from jllm_kg.paths import default_seeds_dir, history_dir
 from jllm_kg.pipeline import GENERATED_SUBDIR, IngestSummary, ingest_sources
 from jllm_kg.store import build_store
 
@@ -43,10 +47,18 @@ SEED_FILES: tuple[Path, ...] = tuple(
         "004_9c6061823d69ccef.txt",
     )
 )
-"""The sources ``data/graph/`` is generated from, in the order given to ``jllm-kg ingest``."""
+"""The source files ``data/graph/`` is generated from, in the order given to ``jllm-kg ingest``."""
 
-SEED_FIXTURES = frozenset({"seeds_dir", "seed_files", "ingested", "built_graph", "store", "kg"})
-"""Fixtures that need the seed documents: a test using one of them is marked ``seeds``."""
+UPSTREAM_BUNDLE: Path = SEEDS_DIR.parent / "upstream" / "awesome-japanese-llm-2025-12-26.bundle"
+"""The list's repository (600 commits, 2023-07-09 … 2025-12-26), cloned once per session."""
+
+UPSTREAM_TIP = "941b11f"
+"""The bundle's newest commit: its ja, en and fr lists are in ``data/graph/`` beside the seeds."""
+
+SEED_FIXTURES = frozenset({"seeds_dir", "seed_files", "upstream_clone", "ingested", "built_graph",
+                           "store", "kg"})
+"""Fixtures that need the seed documents (and the upstream bundle): a test using one of them is
+marked ``seeds``."""
 
 PREFIXES = """\
 PREFIX jllm: <https://w3id.org/jllm-kg/ontology#>
@@ -65,6 +77,9 @@ GRAPH_000 = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-fr-sha256-a
 GRAPH_002 = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-en-8e943653fa29"
 GRAPH_003 = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-ja-9dd329788972"
 GRAPH_004 = "https://w3id.org/jllm-kg/id/source/arxiv-2404.01657-sha256-727dcca608f6"
+GRAPH_JA_TIP = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-ja-941b11fc283f"
+GRAPH_EN_TIP = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-en-941b11fc283f"
+GRAPH_FR_TIP = "https://w3id.org/jllm-kg/id/source/awesome-japanese-llm-fr-941b11fc283f"
 
 
 def in_ci() -> bool:
@@ -79,6 +94,8 @@ def seeds_missing_reason() -> str | None:
     missing = [path.name for path in SEED_FILES if not path.is_file()]
     if missing:
         return f"seed files missing from {SEEDS_DIR}: {', '.join(missing)}"
+    if not UPSTREAM_BUNDLE.is_file():
+        return f"upstream bundle not found at {UPSTREAM_BUNDLE}"
     return None
 
 
@@ -129,10 +146,27 @@ def seed_files(seeds_dir: Path) -> tuple[Path, ...]:
 
 
 @pytest.fixture(scope="session")
-def ingested(seed_files: tuple[Path, ...], tmp_path_factory: pytest.TempPathFactory
-             ) -> IngestSummary:
-    """The real pipeline run over SEED_FILES into a temporary folder, once per session."""
-    return ingest_sources(list(seed_files), out_dir=tmp_path_factory.mktemp("ingest"))
+def upstream_clone(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone of UPSTREAM_BUNDLE (a user's checkout of the list), once per session."""
+    target = tmp_path_factory.mktemp("upstream") / "awesome-japanese-llm"
+    subprocess.run(["git", "clone", "--quiet", str(UPSTREAM_BUNDLE), str(target)], check=True,
+                   timeout=300)
+    return target
+
+
+@pytest.fixture(scope="session")
+def upstream_tip() -> str:
+    """UPSTREAM_TIP, for tests that ingest the clone as the session does."""
+    return UPSTREAM_TIP
+
+
+@pytest.fixture(scope="session")
+def ingested(seed_files: tuple[Path, ...], upstream_clone: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> IngestSummary:
+    """The real pipeline run over SEED_FILES and the clone at UPSTREAM_TIP into a temporary
+    folder, once per session: the packaged graph's sources."""
+    return ingest_sources([*seed_files, upstream_clone], rev=UPSTREAM_TIP,
+                          out_dir=tmp_path_factory.mktemp("ingest"))
 
 
 @pytest.fixture(scope="session")
@@ -145,11 +179,12 @@ def built_graph(ingested: IngestSummary) -> Path:
 
 @pytest.fixture(scope="session")
 def store(built_graph: Path) -> ox.Store:
-    """The freshly built graph and the ontology in one in-memory store for the whole session.
+    """The freshly built graph, the committed history (``data/history/``, beside the graph
+    in the packaged data) and the ontology in one in-memory store for the whole session.
 
     Every graph-level test shares this one instance and must not modify it.
     """
-    return build_store(data_paths=[built_graph])
+    return build_store(data_paths=[built_graph, history_dir()])
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +204,9 @@ class KG:
     GRAPH_002 = GRAPH_002
     GRAPH_003 = GRAPH_003
     GRAPH_004 = GRAPH_004
+    GRAPH_JA_TIP = GRAPH_JA_TIP
+    GRAPH_EN_TIP = GRAPH_EN_TIP
+    GRAPH_FR_TIP = GRAPH_FR_TIP
     SEED_FILES = SEED_FILES
 
     def __init__(self, store: ox.Store) -> None:

@@ -58,7 +58,8 @@ def test_ingest_reproduces_committed_graph(ingested: IngestSummary, built_graph:
 
 
 def test_ingest_is_independent_of_hash_seed(
-    seed_files: tuple[Path, ...], built_graph: Path, tmp_path: Path
+    seed_files: tuple[Path, ...], upstream_clone: Path, upstream_tip: str, built_graph: Path,
+    tmp_path: Path,
 ) -> None:
     """A run under another PYTHONHASHSEED (set iteration order of str) gives the same bytes as
     the session's build (compared with the build rather than the committed graph, so that a
@@ -67,11 +68,13 @@ def test_ingest_is_independent_of_hash_seed(
         "import sys\n"
         "from pathlib import Path\n"
         "from jllm_kg.pipeline import ingest_sources\n"
-        "ingest_sources([Path(p) for p in sys.argv[2:]], out_dir=Path(sys.argv[1]))\n"
+        "ingest_sources([Path(p) for p in sys.argv[3:]], out_dir=Path(sys.argv[1]),\n"
+        "               rev=sys.argv[2])\n"
     )
     env = {**os.environ, "PYTHONHASHSEED": "123"}
     result = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path), *map(str, seed_files)],
+        [sys.executable, "-c", script, str(tmp_path), upstream_tip,
+         *map(str, seed_files), str(upstream_clone)],
         env=env,
         capture_output=True,
         text=True,

@@ -339,3 +339,19 @@ def test_commercial_use_lists_models_whose_every_license_allows_it(
         by_model.setdefault(model, set()).add(license_)
     expected = {m for m, ls in by_model.items() if ls <= allowed}
     assert set(column(run_saved(store, "commercial-use"), "model")) == expected
+
+
+def test_licence_queries_give_the_named_licence_not_the_unnamed_one(store: ox.Store) -> None:
+    """002 L41 and 000 L78 give japanese-stablelm-instruct-alpha-7b (v1) "Research only", 003
+    L87 "独自のライセンス": one licence, the one that says more, against its Apache 2.0 base.
+    No row of a licence query shows a generic licence ("Custom license") beside another."""
+    rows = [row for row in run_saved(store, "license-differs-from-ancestor")
+            if row["model"] == MODEL + "stabilityai--japanese-stablelm-instruct-alpha-7b"]
+    assert [(row["license"], row["ancestorLicense"]) for row in rows] == [
+        ("Research only", "Apache License 2.0")]
+    for name, columns in [("license-differs-from-ancestor", ("license", "ancestorLicense")),
+                          ("commercial-use", ("licenses",))]:
+        for row in run_saved(store, name):
+            for licences in (row[c].split(" & ") for c in columns):
+                assert "Custom license" not in licences or licences == ["Custom license"], (
+                    name, row)

@@ -20,6 +20,7 @@ from jllm_kg.store import (
     ONTOLOGY_GRAPH,
     StoreLoadError,
     build_store,
+    merge_into_default_graph,
     query_store,
     rdf_files,
 )
@@ -101,19 +102,37 @@ JOIN_THROUGH_THE_BLANK_NODE = (
     "GRAPH ?g { ?d <http://www.w3.org/ns/prov#entity> <urn:x:parent> } }")
 
 
+# One graph only, whose literal looks like the end of a quad (the graph name is cut off
+# each line as text), and a triple file whose blank node must join its merge copy too.
+ONE_GRAPH = (
+    '<urn:x:n> <urn:x:q> _:e <urn:x:fr> .\n'
+    '_:e <urn:x:r> "a line end: <urn:x:fr> .\\n and a quote \\" ." <urn:x:fr> .\n'
+)
+TRIPLE_FILE = '<urn:x:m> <urn:x:note> [ <urn:x:says> "a triple file .\\n" ] .\n'
+JOIN_ONE_GRAPH = "SELECT ?g WHERE { <urn:x:n> <urn:x:q> ?e . GRAPH ?g { ?e <urn:x:r> ?t } }"
+JOIN_TRIPLE_FILE = ("SELECT ?t WHERE { <urn:x:m> <urn:x:note> ?b . "
+                    "GRAPH <https://w3id.org/jllm-kg/id/source/extra> { ?b <urn:x:says> ?t } }")
+
+
+@pytest.mark.parametrize("default_graph", [True, False], ids=["default-graph", "named-only"])
 @pytest.mark.parametrize("blank", [True, False], ids=["blank-node", "iris-only"])
-def test_disk_snapshot_dump_and_merge_equal_those_of_the_memory_snapshot(
-        tmp_path: Path, blank: bool) -> None:
-    """The disk build writes the dump and the merge in one pass over per-graph N-Triples; the
-    result must be the dataset the in-memory build (a store dump, an INSERT) makes."""
+def test_snapshots_hold_the_dataset_and_merge_that_a_store_makes(
+        tmp_path: Path, blank: bool, default_graph: bool) -> None:
+    """Both snapshot builds write the dump and the merge from the parsed quads, the merge
+    copies made as N-Quads text whose graph names are cut off (one graph: a plain replace;
+    several: a pattern; a default-graph triple among them: term by term). Each must hold what
+    loading the files into a store (``build_store``) and an ``INSERT`` of the merge make, blank
+    nodes included, and dump what that store held before the merge."""
     data = TWO_GRAPHS_WITH_A_BLANK_NODE if blank else TWO_GRAPHS_WITH_A_BLANK_NODE.replace(
         "_:d", "<urn:x:d>")
+    if default_graph:
+        data += '<urn:x:m> <urn:x:said> "in the default graph, with \\" ." .\n'
     inputs = tmp_path / "in"
     inputs.mkdir()
-    (inputs / "two.nq").write_text(
-        data + '<urn:x:m> <urn:x:said> "in the default graph, with \\" ." .\n', encoding="utf-8")
-    (inputs / "extra.ttl").write_text('<urn:x:m> <urn:x:note> "a triple file" .\n',
-                                      encoding="utf-8")
+    (inputs / "two.nq").write_text(data, encoding="utf-8")
+    (inputs / "one.nq").write_text(ONE_GRAPH, encoding="utf-8")
+    (inputs / "extra.ttl").write_text(TRIPLE_FILE, encoding="utf-8")
+    reference = build_store(data_paths=[inputs])
     memory = build_memory_snapshot([inputs])
     disk = open_disk_snapshot([inputs], tmp_path / "store")
     try:
@@ -125,11 +144,18 @@ def test_disk_snapshot_dump_and_merge_equal_those_of_the_memory_snapshot(
         def canonical(store: ox.Store) -> Counter[str]:  # blank nodes differ between stores
             return Counter(re.sub(r"_:\w+", "_:b", str(q)) for q in store)
 
-        assert canonical(dumped(disk)) == canonical(dumped(memory))
-        on_disk, in_memory = disk.open(), memory.open()
-        assert canonical(on_disk) == canonical(in_memory)
-        assert len(on_disk) == len(in_memory)
-        assert [s["g"].value for s in on_disk.query(JOIN_THROUGH_THE_BLANK_NODE)] == ["urn:x:ja"]
+        as_stated = canonical(reference)
+        merge_into_default_graph(reference)
+        for snapshot in (memory, disk):
+            assert canonical(dumped(snapshot)) == as_stated
+            opened = snapshot.open()
+            assert canonical(opened) == canonical(reference)
+            assert len(opened) == len(reference)
+            assert [s["g"].value for s in opened.query(JOIN_THROUGH_THE_BLANK_NODE)] == [
+                "urn:x:ja"]
+            assert [s["g"].value for s in opened.query(JOIN_ONE_GRAPH)] == ["urn:x:fr"]
+            assert [s["t"].value for s in opened.query(JOIN_TRIPLE_FILE)] == [
+                "a triple file .\n"]
         assert sorted(f.name for f in (tmp_path / "store").iterdir()) == [
             "jllm-kg.nq.gz", "oxigraph", "snapshot.json"]
     finally:

@@ -69,7 +69,7 @@ def test_width_option_fits_the_saved_lineage_query() -> None:
     assert max(display_width(line) for line in lines) <= 80
     assert lines[2].startswith("model:")
     assert "source:" in done.stdout  # IRIs in a GROUP_CONCAT text are shortened too
-    assert lines[-1] == "(2 rows)"
+    assert lines[-1] == "(3 rows)"  # + the chat vector 003's footnote [^17] names
 
 
 def test_piped_output_and_wide_keep_whole_cells() -> None:
@@ -101,7 +101,7 @@ def test_terminal_output_fits_the_terminal() -> None:
     os.close(controller)
     assert process.wait(timeout=300) == 0
     lines = b"".join(chunks).decode("utf-8").splitlines()
-    assert lines[-1] == "(2 rows)"
+    assert lines[-1] == "(3 rows)"  # + the chat vector 003's footnote [^17] names
     assert max(display_width(line) for line in lines) <= 72
     assert any("…" in line for line in lines)
 

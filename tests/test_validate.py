@@ -650,3 +650,33 @@ def test_unknown_source_kind_is_a_violation(tmp_path: Path) -> None:
     assert any("jllm:sourceKind" in v.message for v in results_for(report, SOURCE)), (
         format_report(report)
     )
+
+
+CUSTOM = ID + "license/custom"
+# the curated generic licence a list's "独自のライセンス" points to
+CUSTOM_NODE = (f'<{CUSTOM}> a jllm:License ; rdfs:label "独自のライセンス"@ja ; '
+               "jllm:generic true .\n")
+
+
+@pytest.mark.parametrize(("case", "licences", "message"), [
+    ("generic-beside-named", f"jllm:license <{LICENSE}> , <{CUSTOM}> ;",
+     "a generic licence (custom, research only) beside a specific one"),
+    ("unnamed-without-named", f"jllm:unnamedLicense <{CUSTOM}> ;",
+     "jllm:unnamedLicense on a model no source names another licence for"),
+    ("unnamed-is-a-named-licence", f"jllm:license <{LICENSE}> ; jllm:unnamedLicense <{LICENSE}> ;",
+     "jllm:unnamedLicense must point to a generic jllm:License"),
+])
+def test_a_generic_licence_is_the_models_only_when_no_source_names_one(
+    tmp_path: Path, case: str, licences: str, message: str
+) -> None:
+    list_graph = _edited(LIST_GRAPH, "jllm:license <{LICENSE}> ;", licences) + CUSTOM_NODE
+    report = validate_text(tmp_path, dataset(list_graph=list_graph))
+    assert any(message in v.message for v in results_for(report, SWALLOW)), (
+        case, format_report(report))
+
+
+def test_an_unnamed_generic_licence_beside_the_named_one_conforms(tmp_path: Path) -> None:
+    list_graph = _edited(LIST_GRAPH, "jllm:license <{LICENSE}> ;",
+                         f"jllm:license <{LICENSE}> ; jllm:unnamedLicense <{CUSTOM}> ;")
+    report = validate_text(tmp_path, dataset(list_graph=list_graph + CUSTOM_NODE))
+    assert report.conforms, format_report(report)

@@ -390,16 +390,21 @@ def _description(graph_file: Path, model: str) -> Graph:
 
 
 def _graph_file_of(series: str) -> Path:
-    """The committed graph file of the version of ``series`` (file names carry the version,
-    which changes with each upstream commit: the file is found by what its graph says)."""
+    """The committed graph file of the current version of ``series`` (file names carry the
+    version, which changes with each upstream commit: the file is found by what its graph
+    says; an earlier version is the subject of jllm:supersededBy in a later one's graph)."""
     is_version_of = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
-    found = []
+    superseded_by = ox.NamedNode("https://w3id.org/jllm-kg/ontology#supersededBy")
+    versions: dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, Path] = {}
+    superseded = set()
     for path in sorted((data_dir() / "graph").glob("*.nq")):
         quads = ox.Store()
         quads.load(path=str(path), format=ox.RdfFormat.N_QUADS)
-        if any(quad.graph_name == quad.subject
-               for quad in quads.quads_for_pattern(None, is_version_of, ox.NamedNode(series))):
-            found.append(path)
+        for quad in quads.quads_for_pattern(None, is_version_of, ox.NamedNode(series)):
+            if quad.graph_name == quad.subject:
+                versions[quad.graph_name] = path
+        superseded |= {quad.subject for quad in quads.quads_for_pattern(None, superseded_by, None)}
+    found = [path for graph, path in versions.items() if graph not in superseded]
     assert len(found) == 1, (series, found)
     return found[0]
 

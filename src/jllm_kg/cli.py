@@ -1,4 +1,4 @@
-"""The ``jllm-kg`` command line: ingest, validate, query, queries, export, serve.
+"""The ``jllm-kg`` command line: ingest, history, validate, query, queries, export, serve.
 
 Each sub-command is a thin shell over one stage's public function; the exit code is the verdict
 (0 success, 1 a failed check such as a SHACL violation, 2 bad input).
@@ -47,7 +47,8 @@ def _ingest(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     try:
         summary = ingest_sources(
-            [Path(p) for p in args.paths], out_dir=args.out, rev=args.rev, strict=args.strict
+            [Path(p) for p in args.paths], out_dir=args.out, rev=args.rev, strict=args.strict,
+            keep=args.keep,
         )
     except IngestError as error:
         print(f"jllm-kg ingest: {error}", file=sys.stderr)
@@ -68,6 +69,34 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"jllm-kg ingest: --strict: {len(summary.problems)} problem(s); nothing written",
               file=sys.stderr)
         return EXIT_FAILED
+    return EXIT_OK
+
+
+def _default_history_cache() -> Path:
+    """``$XDG_CACHE_HOME/jllm-kg/history`` (``~/.cache/…``): outside the data folder, which
+    is committed and loaded whole."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "jllm-kg" / "history"
+
+
+def _history(args: argparse.Namespace) -> int:
+    from jllm_kg.history import HistoryError, build_history
+
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        print(f"jllm-kg history: --out {args.out} is a file, not a folder", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    cache = None if args.no_cache else (args.cache or _default_history_cache())
+    try:
+        summary = build_history(args.repository, rev=args.rev, out_dir=args.out,
+                                cache_dir=cache)
+    except HistoryError as error:
+        print(f"jllm-kg history: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        print(f"jllm-kg history: cannot write the history or its cache: "
+              f"{error.strerror or error}: {error.filename or ''}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(summary.describe())
     return EXIT_OK
 
 
@@ -228,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="read this version of each checkout straight from git (commit, tag, branch)",
     )  # fmt: skip
     ingest.add_argument(
+        "--keep", type=Path, metavar="DIR",
+        help="keep the sources of a previous graph folder (data/graph) that the inputs do not "
+             "give: a list version a checkout has is read again at its commit, any other "
+             "(the paper, seed 000) is copied as it was; the run lists which",
+    )  # fmt: skip
+    ingest.add_argument(
         "--report", type=Path, metavar="FILE",
         help="write the sources read and every problem (file, line, text, reason) as JSON",
     )  # fmt: skip
@@ -239,6 +274,26 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, help="output folder (default: the project's data/)"
     )
     ingest.set_defaults(handler=_ingest)
+
+    history = commands.add_parser(
+        "history", help="walk the list's repository and write its history graph"
+    )
+    history.add_argument("repository", type=Path, metavar="REPO",
+                         help="a clone of the list's repository")
+    history.add_argument("--rev", metavar="REV",
+                         help="walk the main line up to this commit (default: HEAD)")
+    history.add_argument(
+        "--out", type=Path, default=None,
+        help="output folder; the graph goes to its history/ (default: the project's data/)",
+    )
+    caching = history.add_mutually_exclusive_group()
+    caching.add_argument(
+        "--cache", type=Path, metavar="DIR",
+        help="keep the rows and versions read here (default: ~/.cache/jllm-kg/history)",
+    )
+    caching.add_argument("--no-cache", action="store_true",
+                         help="read every version afresh and keep nothing on disk")
+    history.set_defaults(handler=_history)
 
     validate = commands.add_parser("validate", help="SHACL-validate the graph; exit 1 on violation")
     validate.add_argument(

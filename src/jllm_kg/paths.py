@@ -54,3 +54,13 @@ def queries_dir() -> Path:
 def default_seeds_dir() -> Path:
     """``../shared/seeds`` next to a checkout (used by tests and the default ingest)."""
     return _PACKAGE_DIR.parent.parent.parent / "shared" / "seeds"
+
+
+HISTORY_SUBDIR = "history"
+"""The folder of ``data/`` (or of ``jllm-kg history --out``) holding the history graph; the
+ingest swaps ``data/graph/`` whole, so the history lives beside it, loaded with it."""
+
+
+def history_dir() -> Path:
+    """The committed history graph (``jllm-kg history``), loaded with ``data/graph/``."""
+    return data_dir() / HISTORY_SUBDIR

@@ -21,13 +21,21 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import cast
 
-from jllm_kg.ingest.records import Problem
-from jllm_kg.map.graph import QuadSink, write_graphs
-from jllm_kg.map.list import AmbiguousParent, UnresolvedParent
+import pyoxigraph as ox
+from rdflib.namespace import RDFS
+
+from jllm_kg.ingest.paper_records import PaperDocument
+from jllm_kg.ingest.records import Language, ListDocument, Problem
+from jllm_kg.map.graph import QuadSink, Term, write_graphs
+from jllm_kg.map.list import AmbiguousParent, UnresolvedParent, source_graph
+from jllm_kg.map.supersession import VersionRef
 from jllm_kg.paths import data_dir
+from jllm_kg.vocab import DCTERMS, JLLM
 
 GENERATED_SUBDIR = "graph"
+CURATED_FILE = "curated.nq"  # the curated tables' graph (map.build)
 
 
 class IngestError(ValueError):
@@ -50,12 +58,18 @@ class IngestSummary:
     problems: tuple[Problem, ...] = ()
     # inputs that named a version already read (seed 003 and a checkout at 9dd3297)
     duplicates: tuple[str, ...] = ()
+    # --keep: sources of the previous graph read again from a checkout at their commit, and
+    # those copied as they were (not in the repository: the paper, seed 000), in words
+    reread: tuple[str, ...] = ()
+    kept: tuple[str, ...] = ()
 
     def describe(self) -> str:
         lines = [f"ingested {len(self.sources)} input(s), {len(self.documents)} source(s) in "
                  f"{self.seconds:.2f} s: {self.quads} quads"]
         lines += [f"  {slug}: {label}" for slug, label in self.documents]
         lines += [f"  skipped (same version): {duplicate}" for duplicate in self.duplicates]
+        lines += [f"  read again from a checkout: {reread}" for reread in self.reread]
+        lines += [f"  kept as it was (not in the checkout): {kept}" for kept in self.kept]
         lines += [f"  wrote {path}" for path in self.files]
         lines.append(f"{len(self.problems)} problem(s)" + (":" if self.problems else ""))
         lines += [f"  {problem.describe()}" for problem in self.problems]
@@ -73,6 +87,8 @@ class IngestSummary:
             "inputs": list(self.sources),
             "sources": [{"slug": slug, "label": label} for slug, label in self.documents],
             "duplicates": list(self.duplicates),
+            "reread": list(self.reread),
+            "kept": list(self.kept),
             "files": [str(path) for path in self.files],
             "quads": self.quads,
             "seconds": round(self.seconds, 3),
@@ -88,6 +104,7 @@ def ingest_sources(
     out_dir: Path | None = None,
     rev: str | None = None,
     strict: bool = False,
+    keep: Path | None = None,
 ) -> IngestSummary:
     """Read, map and write the given sources; return what was written.
 
@@ -95,6 +112,12 @@ def ingest_sources(
     given). ``out_dir`` defaults to the project's ``data/``; generated graphs go to its
     ``graph/``. A row or cell that cannot be read or mapped is skipped and listed in the
     summary's ``problems``; with ``strict`` any problem means nothing is written.
+
+    ``keep`` is a previous run's ``graph/`` (the packaged ``data/graph``): each of its sources
+    that the inputs do not give is kept. A version of the list whose commit a checkout among
+    ``paths`` has is read again from it at that commit (mapped with the rest, as a fresh run
+    over all of them would); any other (the paper, seed 000 which differs from its commit) is
+    copied as it was, with the curated graph it was written with.
     """
     from jllm_kg.ingest.inputs import InputError, read_inputs
     from jllm_kg.map.build import map_documents
@@ -104,11 +127,34 @@ def ingest_sources(
         inputs = read_inputs(paths, rev=rev)
     except InputError as error:
         raise IngestError(str(error)) from error
+    documents: list[ListDocument | PaperDocument] = list(inputs.documents)
+    kept: list[PreviousSource] = []
+    reread: list[str] = []
+    if keep is not None:
+        checkouts = [path for path in paths if path.is_dir()]
+        read = {source_graph(document.source.slug) for document in documents}
+        for previous in previous_sources(keep):
+            if previous.graph in read:
+                continue
+            again = _read_again(previous, checkouts)
+            if again is None:
+                kept.append(previous)
+            else:
+                documents.append(again[0])
+                reread.append(f"{previous.file.name}: {previous.label} ({again[1]})")
     try:
-        mapped = map_documents(inputs.documents)
+        mapped = map_documents(documents, other_versions=[
+            VersionRef(previous.graph, previous.series, previous.date)
+            for previous in kept if previous.series is not None])
     except ValueError as error:
         raise IngestError(str(error)) from error
-    problems = (*inputs.problems, *mapped.problems)
+    if keep is not None and kept:
+        _copy_into(mapped.sink, mapped.file_names, kept, keep)
+    problems = (
+        *(problem for document in documents if isinstance(document, ListDocument)
+          for problem in document.problems),
+        *mapped.problems,
+    )
 
     final: list[Path] = []
     if not (strict and problems):
@@ -123,11 +169,112 @@ def ingest_sources(
         documents=tuple(
             (doc.source.slug,
              doc.source.identity.label if doc.source.identity else doc.source.title)
-            for doc in inputs.documents
+            for doc in documents
         ),
         problems=problems,
         duplicates=inputs.duplicates,
+        reread=tuple(reread),
+        kept=tuple(f"{previous.file.name}: {previous.label}" for previous in kept),
     )
+
+
+# -- sources kept from a previous graph (``jllm-kg ingest CHECKOUT --rev REV --keep DIR``) ----
+
+
+@dataclass(frozen=True)
+class PreviousSource:
+    """A source graph of an earlier run's ``graph/`` folder and what it says of itself."""
+
+    file: Path
+    graph: str
+    label: str
+    series: str | None = None
+    date: str | None = None
+    language: str | None = None
+    kind: str | None = None
+    commit: str | None = None
+
+
+_SELF_FACTS = {
+    str(RDFS.label): "label", str(DCTERMS.isVersionOf): "series", str(DCTERMS.date): "date",
+    str(DCTERMS.language): "language", str(JLLM.sourceKind): "kind",
+    str(JLLM.upstreamCommit): "commit",
+}
+
+
+def _quads(path: Path, folder: Path) -> list[ox.Quad]:
+    try:
+        return list(ox.parse(path=path, format=ox.RdfFormat.N_QUADS))
+    except (OSError, SyntaxError) as error:
+        raise IngestError(f"--keep {folder}: {path.name}: {error}") from error
+
+
+def previous_sources(folder: Path) -> list[PreviousSource]:
+    """The source graphs of ``folder`` (a ``graph/`` an ingest wrote), by file name; raises
+    IngestError naming the folder or file when it holds none or one cannot be read."""
+    if not folder.is_dir():
+        raise IngestError(f"--keep {folder}: not a folder")
+    found: list[PreviousSource] = []
+    for path in sorted(folder.glob("*.nq")):
+        if path.name == CURATED_FILE:
+            continue
+        facts: dict[str, str] = {}
+        graphs = {quad.graph_name for quad in _quads(path, folder)}
+        if len(graphs) != 1 or not isinstance(next(iter(graphs)), ox.NamedNode):
+            raise IngestError(f"--keep {folder}: {path.name}: not the graph of one source")
+        (graph,) = graphs
+        assert isinstance(graph, ox.NamedNode)
+        for quad in _quads(path, folder):
+            key = _SELF_FACTS.get(quad.predicate.value)
+            if key and quad.subject == graph and isinstance(quad.object, ox.NamedNode | ox.Literal):
+                facts.setdefault(key, quad.object.value)
+        found.append(PreviousSource(path, graph.value, facts.get("label", graph.value),
+                                    facts.get("series"), facts.get("date"),
+                                    facts.get("language"), facts.get("kind"),
+                                    facts.get("commit")))
+    if not found:
+        raise IngestError(f"--keep {folder}: no source graph (*.nq) in it")
+    return found
+
+
+def _read_again(previous: PreviousSource, checkouts: Sequence[Path]
+                ) -> tuple[ListDocument, str] | None:
+    """The list version ``previous`` read from a checkout at its commit, when one has it and
+    the version read is the same (same graph IRI: the file is that commit's); else None."""
+    from jllm_kg.ingest.checkout import CheckoutError, read_checkout
+
+    if previous.kind != "list" or previous.commit is None or previous.language is None:
+        return None
+    for checkout in checkouts:
+        try:
+            documents = read_checkout(checkout, rev=previous.commit,
+                                      languages=(cast(Language, previous.language),))
+        except CheckoutError:
+            continue  # that commit is not in this checkout
+        for document in documents:
+            if source_graph(document.source.slug) == previous.graph:
+                return document, f"{checkout} at {previous.commit[:7]}"
+    return None
+
+
+def _copy_into(sink: QuadSink, file_names: dict[str, str], kept: Sequence[PreviousSource],
+               folder: Path) -> None:
+    """Add the kept sources' quads, and the previous curated graph's (the descriptions of the
+    curated entities they name), to what this run writes."""
+    files = [previous.file for previous in kept]
+    if (folder / CURATED_FILE).is_file():
+        files.append(folder / CURATED_FILE)
+    for path in files:
+        for quad in _quads(path, folder):
+            subject, predicate, graph = quad.subject, quad.predicate, quad.graph_name
+            if not (isinstance(subject, ox.NamedNode) and isinstance(graph, ox.NamedNode)
+                    and isinstance(quad.object, ox.NamedNode | ox.Literal)):
+                raise IngestError(f"--keep {folder}: {path.name}: a blank node or quoted "
+                                  f"triple in {quad}")
+            value = quad.object
+            sink.add(graph.value, subject.value, predicate.value,
+                     value.value if isinstance(value, ox.NamedNode) else Term(str(value)))
+            file_names.setdefault(graph.value, path.name)
 
 
 def _write(sink: QuadSink, file_names: dict[str, str], out_dir: Path | None) -> list[Path]:

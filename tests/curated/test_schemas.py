@@ -189,3 +189,17 @@ def test_a_wrong_mapping_key_is_named(tmp_path: Path) -> None:
         r"should match pattern",
     ):
         read_curated_file(path)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("narrows: [custom]", "narrows: [mit]",
+     "licence 'research-only' narrows mit: not the key of a generic licence"),
+    ("generic: true\n    narrows: [custom]", "narrows: [custom]",
+     "licence 'research-only': only a generic licence narrows another"),
+])
+def test_a_licence_narrows_only_generic_kinds(tmp_path: Path, old: str, new: str,
+                                              message: str) -> None:
+    path = _edited_copy(tmp_path, "licenses.yaml", old, new)
+    with pytest.raises(CuratedDataError, match=re.escape(message)) as caught:
+        read_curated_file(path)
+    assert "licenses.yaml" in str(caught.value)

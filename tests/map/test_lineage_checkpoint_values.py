@@ -1,6 +1,6 @@
 """Values a cell gives per checkpoint reach only that checkpoint (issue 12 §3).
 
-The rows are copied from the seeds (000, the French list: L55, L59, L292, mojibake repaired as
+The rows are copied from the seeds (000, the French list: L55, L59, L289, L292, mojibake repaired as
 the ingest does); the expected values are what a reader of the row would say.
 """
 
@@ -43,6 +43,7 @@ LIST_000 = """<a id="generative"></a>
 
 |    |  Architecture  |  Longueur d'entrée maximale  |  Données d'entraînement  |  Développeur  | Licence | HuggingFace? [^4] |
 |:---|:---:|:---:|:---:|:---:|:---:|:---:|
+| [llm-jp-modernbert](https://llm-jp.nii.ac.jp/news/post-765/) | ModernBERT | **8,192** | Japanese subset of llm-jp-corpus-v4 (**0.69T** tokens) | Research and Development Center for Large Language Models | Apache 2.0 | [◯](https://huggingface.co/llm-jp/llm-jp-modernbert-base) |
 | [TohokuNLP BERT-alpha 500M](https://huggingface.co/tohoku-nlp/tohokunlp-bert-500m-sq8192-alpha)  | Llama-based encoder[^23] | **4,096**<br>or<br>**8,192** | Japanese subset of [llm-jp-corpus-v3](https://gitlab.llm-jp.nii.ac.jp/datasets/llm-jp-corpus-v3) | Tohoku University NLP Group | Apache 2.0 | ◯ ([sq4096-alpha](https://huggingface.co/tohoku-nlp/tohokunlp-bert-500m-sq4096-alpha), [sq8192-alpha](https://huggingface.co/tohoku-nlp/tohokunlp-bert-500m-sq8192-alpha)) |
 """
 
@@ -79,3 +80,9 @@ def test_alternative_context_lengths_by_checkpoint_name_000_l292() -> None:
     # "4,096 or 8,192" for the checkpoints sq4096-alpha and sq8192-alpha: one each
     assert _values("tohoku-nlp/tohokunlp-bert-500m-sq4096-alpha", str(JLLM.contextLength)) == {"4096"}
     assert _values("tohoku-nlp/tohokunlp-bert-500m-sq8192-alpha", str(JLLM.contextLength)) == {"8192"}
+
+
+def test_an_encoders_corpus_count_is_its_training_count_000_l289() -> None:
+    # "Japanese subset of llm-jp-corpus-v4 (0.69T tokens)" in the encoder table, whose section
+    # does not name a phase: the count is the model's
+    assert _tokens("llm-jp/llm-jp-modernbert-base") == {Decimal("0.69E12")}

@@ -174,11 +174,21 @@ def test_model_facts(store: ox.Store) -> None:
 
 
 def test_labels_and_aliases_are_not_hf_ids(store: ox.Store) -> None:
+    # "rinna/japanese-gpt-neox-3.6b-sft" is no repo id (instruction-sft or sft-v2?) and no
+    # curated model: a node labelled as written
+    node = f"{ID}model/rinna-japanese-gpt-neox-3.6b-sft"
     rows = _ask(store, f"""
         PREFIX jllm: <{JLLM}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        SELECT ?label ?id WHERE {{ <{ID}model/meta-llama2-7b> rdfs:label ?label
-          OPTIONAL {{ <{ID}model/meta-llama2-7b> jllm:huggingFaceId ?id }} }}""")
-    assert rows == [{"label": "meta/llama2-7b"}]
+        SELECT ?label ?id WHERE {{ <{node}> rdfs:label ?label
+          OPTIONAL {{ <{node}> jllm:huggingFaceId ?id }} }}""")
+    assert rows == [{"label": "rinna/japanese-gpt-neox-3.6b-sft"}]
+    # "meta/llama2-7b" is no repo id either, but the curated Llama 2 7B (foreign_models.yaml
+    # lists the paper's name as an alias): the paper's name is an alternative label of it
+    baseline = _ask(store, f"""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?alt WHERE {{ <{ID}model/meta-llama--Llama-2-7b-hf> skos:altLabel ?alt }}""")
+    assert baseline == [{"alt": "meta/llama2-7b"}]
+    assert _ask(store, f"SELECT ?p WHERE {{ <{ID}model/meta-llama2-7b> ?p ?o }}") == []
     alias = _ask(store, f"""
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         SELECT ?alt WHERE {{ <{ID}model/rinna--bilingual-gpt-neox-4b-instruction-ppo>
@@ -245,6 +255,13 @@ def test_training_data(store: ox.Store) -> None:
         SELECT ?d WHERE {{ <{ID}model/rinna--japanese-hubert-base> jllm:pretrainedOn ?d ;
           jllm:trainedOn ?d }}""")
     assert rows == [{"d": f"{ID}dataset/reazonspeech"}]  # "ReasonSpeech" (sic) is an alias
+    # the sentence stating the data is one of the model's locations, not only its table row
+    # (audit S4: CLOOB's CC12M was cited at its table rows, stated at 004 L133)
+    lines = _ask(store, f"""
+        PREFIX jllm: <{JLLM}>
+        SELECT ?line WHERE {{ <{ID}model/rinna--japanese-hubert-base> jllm:sourceLocation ?l .
+          ?l jllm:line ?line }}""")
+    assert {"line": "175"} in lines
 
 
 def test_query_instruction_vs_base(store: ox.Store) -> None:

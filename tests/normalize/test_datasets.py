@@ -91,6 +91,18 @@ def test_per_dataset_counts_stay_on_the_dataset_003_l99() -> None:
     assert stmt.amounts == ()  # no model total given
 
 
+def test_the_count_of_a_part_of_one_dataset_is_the_datasets_000_l289() -> None:
+    # "Japanese subset of llm-jp-corpus-v4 (0.69T tokens)": the count was lost with the
+    # description; it is the statement's, whose only data it is
+    [stmt] = parse("Japanese subset of llm-jp-corpus-v4 (0.69T tokens)", approach="unknown")
+    assert [(d.key, d.tokens.tokens if d.tokens else None) for d in stmt.datasets] == [
+        ("llm-jp-corpus-v4", Decimal("690") * B)]
+    assert [a.tokens for a in stmt.amounts if isinstance(a, TokenCount)] == [Decimal("690") * B]
+    # two datasets named in a description keep no count of their own
+    [stmt] = parse("data generated from MS-COCO and VisualGenome (1M tokens)", approach="unknown")
+    assert all(d.tokens is None for d in stmt.datasets)
+
+
 def test_bytes_are_sizes_not_tokens_003_l92() -> None:
     pre, sft = parse(
         "日本語 Wikipedia, Japanese CC-100, Japanese C4, Japanese OSCAR や独自データなど",
@@ -351,3 +363,44 @@ def test_section_words_from_the_table() -> None:
     # in-house data named in prose, "undisclosed" in its name: the data is undisclosed
     statement = parse("trained Llama 3 on undisclosed dataset", approach="post-training")[0]
     assert [d.label for d in statement.other_data] == ["undisclosed dataset"]
+
+
+def test_a_group_before_a_parenthesised_list_names_its_members_000_l491() -> None:
+    # French parenthesised dataset lists (issue 2's closing note): each member is a dataset,
+    # the group's own words and the uncurated members are not
+    [stmt] = parse("Corpus de dialogues de parole (J-CHAT, Japanese Callhome, CSJ, corpus de "
+                   "dialogues d'agence de voyages), corpus de dialogues textuels (Japanese "
+                   "PersonaChat, Japanese EmpatheticDialogues, RealPersonaChat)",
+                   approach="unknown")
+    assert keys(stmt) == ["j-chat", "japanese-callhome", "csj", "japanese-personachat",
+                          "japanese-empatheticdialogues", "realpersonachat"]
+
+
+def test_a_phase_before_a_parenthesised_list_is_a_statement_of_that_phase_000_l402() -> None:
+    statements = parse(
+        "Entraînement en 3 étapes: Alignement (558k paires image-texte japonaises + 595k "
+        "LLaVA-Pretrain), Pré-entraînement (MOMIJI 13M, coyo-700m 6M, mmc4-core 4M, "
+        "Wikipedia-ja, STAIR captions), Affinement supervisé (LLaVA-instruct-ja, SynthDog-ja, "
+        "AI2D)")
+    by_phase = {stmt.phase: keys(stmt) for stmt in statements if stmt.datasets}
+    # "MOMIJI 13M": the count of samples is no part of the name
+    assert by_phase["pretraining"] == ["momiji", "coyo-700m", "mmc4-core", "japanese-wikipedia",
+                                       "stair-captions"]
+    assert by_phase["instruction-tuning"][:2] == ["llava-instruct-ja", "synthdog-ja"]
+
+
+def test_counts_inside_a_listed_group_are_not_the_statements_000_l404() -> None:
+    statements = parse(
+        "Entraînement en 3 étapes: Pré-entraînement de l'encodeur de vision (CC3M, CC12M, jeu de "
+        "données synthétiques de légendes de graphiques internes 3.8B japonais + 7.7B tokens "
+        "anglais), Ajustement d'instructions visuelles (Japanese Visual Genome VQA, OCR-VQA)")
+    [pre] = [stmt for stmt in statements if stmt.phase == "pretraining" and stmt.datasets]
+    assert keys(pre) == ["cc3m", "cc12m"] and pre.amounts == ()
+    [sft] = [stmt for stmt in statements if stmt.phase == "instruction-tuning"]
+    assert keys(sft)[0] == "japanese-visual-genome-vqa"
+
+
+def test_a_parenthesis_saying_where_data_comes_from_lists_no_members_000_l130() -> None:
+    [stmt, *_] = parse("Pre-training: Corpus parallèle de graphes de connaissances (synthétisé à "
+                       "partir de SHINRA2020, Wikipedia, etc.) 2.1B tokens")
+    assert "wikipedia" not in keys(stmt)

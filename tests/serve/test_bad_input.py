@@ -126,6 +126,22 @@ def test_a_request_granian_refuses_is_a_4xx(base: str, headers: str, says: str) 
     assert 400 <= status < 500, (status, body[:200])
 
 
+# What granian's HTTP parser (hyper) answers itself, before any Python runs: a status line
+# and no body, with no hook to change it (granian's HTTP/1 settings are the header timeout,
+# keep-alive, the buffer size and pipelining). The README's "Bad input" section says so.
+GRANIAN_OWN_REFUSALS = [
+    ("GET /sparql?query=" + "a" * 70_000 + " HTTP/1.1\r\n", 414),  # a URI over 64 KiB
+    ("GET /sparql HTTP/1.1\r\nX-Long: " + "a" * 500_000 + "\r\n", 431),  # a head over 400 KiB
+]
+
+
+@pytest.mark.parametrize(("start", "status"), GRANIAN_OWN_REFUSALS, ids=["uri-64k", "head-400k"])
+def test_what_granian_refuses_itself_is_a_bare_status(base: str, start: str, status: int) -> None:
+    request = f"{start}Host: {urlsplit(base).netloc}\r\nConnection: close\r\n\r\n"
+    answer, headers, body = raw_request(base, request)
+    assert (answer, body, headers["content-length"]) == (status, b"", "0")
+
+
 @pytest.fixture(scope="module")
 def short_url_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server with a short URL limit, and a nesting limit lifted far past what crashes."""

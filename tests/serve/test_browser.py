@@ -66,6 +66,8 @@ def test_model_page_provenance_is_compact_and_fits_in_each_language(
     assert layout["rows"] == len(layout["lineLinks"]) >= 2
     assert sum(link.endswith("#L124") for link in layout["lineLinks"]) >= 2
     assert layout["tableRight"] <= layout["mainRight"] + 1
-    assert layout["legend"] == ["fr 2025-10", "ja 2024-07"] and layout["legendShown"]
-    # the short names keep every sources cell on one line (the long names took five)
-    assert layout["tallestSources"] < 1.5 * layout["lineHeight"]
+    assert layout["legend"] == ["en 2025-12", "fr 2025-10", "fr 2025-12", "ja 2024-07",
+                                "ja 2025-12"] and layout["legendShown"]
+    # the short names keep every sources cell within two lines (five versions state most
+    # facts; two long names took five lines)
+    assert layout["tallestSources"] < 2.5 * layout["lineHeight"]

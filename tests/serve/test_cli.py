@@ -101,3 +101,95 @@ def test_persistent_store_is_built_once_then_reused(tmp_path: Path) -> None:
         assert requests.get(f"{server.url}/dumps/jllm-kg.nq.gz", timeout=10).status_code == 200
     finally:
         stop_server(server)
+
+
+def test_sighup_reopens_an_unchanged_store_and_rebuilds_a_changed_one(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+    store = tmp_path / "store"
+    server = start_server(tmp_path, "--store", str(store), data=data)
+    try:
+        assert count(server.url) == 1
+        built = (store / "snapshot.json").stat().st_mtime_ns
+        os.kill(server.process.pid, signal.SIGHUP)
+        assert wait_for(lambda: "the inputs are unchanged" in server.log_text())
+        assert (store / "snapshot.json").stat().st_mtime_ns == built  # not rebuilt
+        assert wait_for(lambda: count(server.url) == 1)
+        (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n"
+                                   "<urn:x:b> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+        os.kill(server.process.pid, signal.SIGHUP)
+        assert wait_for(lambda: count(server.url) == 2)
+        assert (store / "snapshot.json").stat().st_mtime_ns != built
+    finally:
+        stop_server(server)
+
+
+def _children() -> dict[int, list[int]]:
+    """Child process ids by parent, from /proc."""
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            tree.setdefault(parent, []).append(int(entry.name))
+    return tree
+
+
+def _fork_servers(master: int) -> dict[int, list[int]]:
+    """The master's multiprocessing fork servers, with their children (query workers)."""
+    tree = _children()
+    servers = [pid for pid in tree.get(master, [])
+               if b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    return {pid: tree.get(pid, []) for pid in servers}
+
+
+def test_one_fork_server_holds_the_graph_for_all_http_workers(tmp_path: Path) -> None:
+    """In memory mode the graph is loaded once per server: every query worker of every HTTP
+    worker is a fork of one fork server started by the master. A reload starts another for
+    the new graph; the one before it ends (with its copy of the graph) once the HTTP workers
+    that used it are gone."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    server = start_server(tmp_path, "--http-workers", "2", "--workers", "2", data=data)
+    master = server.process.pid
+    try:
+        assert wait_for(lambda: [len(w) for w in _fork_servers(master).values()] == [4])
+        first = next(iter(_fork_servers(master)))
+        for reloads in (1, 2):
+            (data / f"more-{reloads}.nt").write_text("<urn:x:a> <urn:x:p> <urn:x:o> .\n",
+                                                     encoding="utf-8")  # a changed input
+            os.kill(master, signal.SIGHUP)
+            assert wait_for(lambda n=reloads: server.log_text().count("reloaded the graph") >= n)
+            assert wait_for(lambda: len(_fork_servers(master)) == 1, timeout=30)
+        assert first not in _fork_servers(master)
+        assert wait_for(lambda: [len(w) for w in _fork_servers(master).values()] == [4])
+        assert requests.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                            timeout=10).json()["boolean"] is True
+    finally:
+        stop_server(server)
+
+
+def test_sighup_keeps_the_graph_in_memory_when_no_input_changed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+    server = start_server(tmp_path, data=data)
+    master = server.process.pid
+    try:
+        assert count(server.url) == 1
+        assert wait_for(lambda: len(_fork_servers(master)) == 1)
+        loaded = next(iter(_fork_servers(master)))
+        os.kill(master, signal.SIGHUP)
+        assert wait_for(lambda: "the graph in memory is kept" in server.log_text())
+        assert wait_for(lambda: count(server.url) == 1)
+        assert list(_fork_servers(master)) == [loaded]  # no new fork server, no new load
+        (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n"
+                                   "<urn:x:b> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
+        os.kill(master, signal.SIGHUP)
+        assert wait_for(lambda: count(server.url) == 2)
+        assert wait_for(lambda: loaded not in _fork_servers(master), timeout=30)
+    finally:
+        stop_server(server)

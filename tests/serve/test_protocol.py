@@ -368,10 +368,10 @@ def test_void_description(base: str) -> None:
     ds = rdflib.URIRef("https://w3id.org/jllm-kg/")
     assert (ds, rdflib.RDF.type, void.Dataset) in graph
     assert graph.value(ds, void.sparqlEndpoint) == rdflib.URIRef(f"{base}/sparql")
-    # No license of the community list could be verified: none is asserted by default, and the
-    # terms are described as they are known (--dataset-license states one; see test_describe).
+    # No licence of the dataset as a whole is asserted by default (--dataset-license states
+    # one; see test_describe); the terms are described as they are known: the list's Apache-2.0.
     assert graph.value(ds, dct.license) is None
-    assert "No license is asserted" in str(graph.value(ds, dct.rights))
+    assert "Apache License 2.0" in str(graph.value(ds, dct.rights))
     # the sources it was read from: the fixture's source documents
     assert set(graph.objects(ds, dct.source)) == {rdflib.URIRef(LIST_JA),
                                                   rdflib.URIRef(LIST_EN)}

@@ -268,8 +268,10 @@ def test_a_packaged_model_page_names_its_sources_briefly_and_quotes_them(
     assert kind == "Instruction tuning"
     words = ("tokyotech-llm/Llama-3-Swallow-70B-v0.1, "
              "tokyotech-llm/Llama-3-Swallow-70B-Instruct-v0.1")
-    assert statements == [["fr 2025-10 · line 124", words, "Sibling checkpoint names"],
-                          ["ja 2024-07 · line 124", words, "Sibling checkpoint names"]]
+    # by series, the newest version of each first (the 2025-12 lists moved the row to L116)
+    assert statements == [[f"{where}", words, "Sibling checkpoint names"] for where in (
+        "en 2025-12 · line 116", "fr 2025-12 · line 116", "fr 2025-10 · line 124",
+        "ja 2025-12 · line 116", "ja 2024-07 · line 124")]
     links = [link for row in tables.tables["facts derivations"] for link in row.links]
     assert ("line 124", "https://github.com/llm-jp/awesome-japanese-llm/blob/"
             "9dd329788972635bb94efc7a199b5f08e2c7435d/README.md#L124") in links
@@ -277,12 +279,17 @@ def test_a_packaged_model_page_names_its_sources_briefly_and_quotes_them(
     parents = [r.cells[0] for r in tables.tables["facts derivations"][1:] if len(r.cells) == 5]
     assert len(parents) == len(set(parents))
     every = facts(tables)
-    assert every["license"][0].cells == ["Meta Llama 3 Community License",
-                                         "fr 2025-10, ja 2024-07"]
+    assert every["license"][0].cells == [
+        "Meta Llama 3 Community License",
+        "en 2025-12, fr 2025-12, fr 2025-10, ja 2025-12, ja 2024-07"]
     assert tables.legend == {
+        "en 2025-12": "awesome-japanese-llm (en) at 941b11f, 2025-12-26",
         "fr 2025-10": "awesome-japanese-llm (fr) at 69b696e, 2025-10-13, a mojibake copy "
                       "with one row differing (Fujitsu-LLM-KG, L130)",
+        "fr 2025-12": "awesome-japanese-llm (fr) at 941b11f, 2025-12-26",
         "ja 2024-07": "awesome-japanese-llm (ja) at 9dd3297, 2024-07-20",
+        "ja 2025-12": "awesome-japanese-llm (ja) at 941b11f, 2025-12-26",
+        "history": "awesome-japanese-llm: history up to 941b11f, 2025-12-26",
     }
     # no source is named by its slug anywhere on the page's text
     assert "sha256" not in "".join(tables.text)
@@ -292,8 +299,7 @@ def test_a_packaged_model_page_names_its_sources_briefly_and_quotes_them(
 def test_the_home_page_dates_the_data_by_its_newest_source_version(versions: FlaskClient) -> None:
     # ja 2025-12 is dated by its commit (an xsd:dateTime), the others by day (xsd:date)
     text = versions.get("/?lang=en", headers=HTML).get_data(as_text=True)
-    assert ('<th>data as of</th><td><time datetime="2025-12-26T10:15:00+09:00">2025-12-26</time>'
-            in text)
+    assert '<th>data as of</th><td><time datetime="2025-12-26">2025-12-26</time>' in text
 
 
 @pytest.mark.parametrize(("lang", "kind"), [("en", "models"), ("ja", "モデル"), ("fr", "modèles")])
@@ -306,16 +312,22 @@ def test_the_kind_above_the_title_is_in_the_readers_language(versions: FlaskClie
 def test_an_ambiguous_derivation_is_one_row_naming_every_candidate(
         packaged: FlaskClient) -> None:
     # 000 L84, 002 L46, 003 L93 list "…-sft, …-sft-v2, …-ppo" in one cell: the PPO model's
-    # parent is one of the two SFT checkpoints; the paper (004 L69) names the base model
+    # parent is one of the two SFT checkpoints; the lists of 941b11f (2025-12) name sft-v2
+    # alone, so the ambiguous reading is superseded in every series; the paper (004 L69)
+    # names the base model
     tables = page(packaged, "/id/model/rinna--japanese-gpt-neox-3.6b-instruction-ppo")
     found = derivations(tables)
     assert found["japanese-gpt-neox-3.6b"][0] == "Fine-tuning"
     assert found["japanese-gpt-neox-3.6b"][1][0][0] == "paper · line 69"
-    kind, statements = found["one of: japanese-gpt-neox-3.6b-instruction-sft, "
+    kind, statements = found["japanese-gpt-neox-3.6b-instruction-sft-v2"]
+    assert [s[0] for s in statements] == [
+        "en 2025-12 · line 76", "fr 2025-12 · line 76", "ja 2025-12 · line 76"]
+    kind, statements = found["earlier: one of: japanese-gpt-neox-3.6b-instruction-sft, "
                              "japanese-gpt-neox-3.6b-instruction-sft-v2"]
     assert kind == "Preference tuning"
     assert [s[0] for s in statements] == [
         "en 2023-10 · line 46", "fr 2025-10 · line 84", "ja 2024-07 · line 93"]
+    assert list(found)[-1].startswith("earlier: ")  # after the current derivations
     assert "paper" in tables.legend and "en 2023-10" in tables.legend
     # the derivation nodes are the table, not facts named by their hash IRIs
     assert "ambiguous derivation" not in facts(tables)

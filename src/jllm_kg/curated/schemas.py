@@ -186,6 +186,8 @@ class LicenseEntry(Strict):
     allows_commercial_use: bool | None = None
     url: Url | None = None
     generic: bool = False
+    # generic kinds this generic kind says more than ("research only" narrows "custom")
+    narrows: list[Slug] = []
     aliases: Aliases = []
 
 
@@ -201,6 +203,15 @@ class LicensesFile(Table):
         repeated = sorted(i for i, n in spdx.items() if n > 1)
         if repeated:
             raise ValueError(f"SPDX id(s) used by two licences: {', '.join(repeated)}")
+        generic = {entry.key for entry in entries if entry.generic}
+        for entry in entries:
+            if entry.narrows and not entry.generic:
+                raise ValueError(f"licence {entry.key!r}: only a generic licence narrows "
+                                 "another (a named licence always wins over a generic one)")
+            wrong = sorted(set(entry.narrows) - generic)
+            if wrong:
+                raise ValueError(f"licence {entry.key!r} narrows {', '.join(wrong)}: "
+                                 "not the key of a generic licence")
         return entries
 
 
@@ -277,6 +288,10 @@ class SourceEntry(Strict):
     upstream_path: Text | None = None
     upstream_commit: Annotated[str, Field(pattern=r"^[0-9a-f]{7,40}$")] | None = None
     content_date: datetime.date | None = None
+    # The commit's date-time (``git log -1 --format=%cI``) of a seed that is that commit's file
+    # (no ``differs``): its date as a checkout at that commit gives it, so both are one source.
+    commit_date: Annotated[str, Field(
+        pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:Z|[+-]\d{2}:\d{2})$")] | None = None
     url: Url | None = None
     # How the content differs from the upstream file at ``upstream_commit`` (None: the same
     # bytes). A differing copy is a version of its own, identified by its content hash.
@@ -297,6 +312,8 @@ class UpstreamList(Strict):
     repository: Url  # the web page of the repository; blob URLs are built from it
     # The path of each language's list, newest name first (files were renamed over time).
     paths: dict[Language, Annotated[list[RepoPath], Field(min_length=1)]]
+    # The licence of the list's text (its repository's LICENSE), as an IRI; None when unknown.
+    license: Url | None = None
 
 
 class SourcesFile(Table):
@@ -308,6 +325,9 @@ class SourcesFile(Table):
         for sha256, entry in self.sources.items():
             if entry.upstream_commit and not entry.upstream_path:
                 raise ValueError(f"sources.{sha256}: upstream_commit without upstream_path")
+            if entry.commit_date and (not entry.upstream_commit or entry.differs):
+                raise ValueError(f"sources.{sha256}: commit_date is for a seed that is its "
+                                 "upstream commit's file (upstream_commit, no differs)")
         return self
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -122,10 +122,13 @@ class _ReadList:
     includes: dict[str, bytes] = field(default_factory=dict)  # path → bytes, in read order
 
 
-def _find_lists(directory: Path, read: FileReader, where: str) -> list[_ReadList]:
+def _find_lists(directory: Path, read: FileReader, where: str,
+                languages: Collection[Language] | None = None) -> list[_ReadList]:
     layout = upstream_layout().upstream
     found: list[_ReadList] = []
     for language, paths in layout.paths.items():
+        if languages is not None and language not in languages:
+            continue
         for path in paths:
             data = read(path)
             if data is not None:
@@ -148,8 +151,11 @@ def _content_hash(item: _ReadList) -> str:
     return digest.hexdigest()
 
 
-def read_checkout(directory: Path, *, rev: str | None = None) -> list[ListDocument]:
-    """Every language's list of the checkout at ``directory`` (working tree, or ``rev``).
+def read_checkout(
+    directory: Path, *, rev: str | None = None, languages: Collection[Language] | None = None
+) -> list[ListDocument]:
+    """Every language's list of the checkout at ``directory`` (working tree, or ``rev``), or
+    only those of ``languages``.
 
     Raises CheckoutError naming the folder (and revision) when it holds no list or ``rev`` is
     not a commit; a list file whose content is not the list is a CheckoutError too. Rows or
@@ -168,7 +174,7 @@ def read_checkout(directory: Path, *, rev: str | None = None) -> list[ListDocume
     else:
         read = _tree_reader(directory)
         where = str(directory)
-    lists = _find_lists(directory, read, where)
+    lists = _find_lists(directory, read, where, languages)
     texts = []
     for item in lists:
         texts.append(_decode_list(item, where))

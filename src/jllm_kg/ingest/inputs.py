@@ -43,7 +43,10 @@ class Inputs:
 
 
 def read_inputs(paths: Sequence[Path], *, rev: str | None = None) -> Inputs:
-    """Read every input; raises InputError (naming the path) for one that cannot be read."""
+    """Read every input; raises InputError (naming the path) for one that cannot be read.
+
+    ``rev`` is the version of every checkout folder among ``paths``; a file is read as it is
+    (the seeds and a checkout at its newest commit in one run)."""
     documents: list[Document] = []
     duplicates: list[str] = []
     seen: dict[str, str] = {}
@@ -51,8 +54,6 @@ def read_inputs(paths: Sequence[Path], *, rev: str | None = None) -> Inputs:
         try:
             if path.is_dir():
                 read: list[Document] = list(read_checkout(path, rev=rev))
-            elif rev is not None:
-                raise InputError(f"{path}: --rev {rev!r} reads a checkout folder, not a file")
             else:
                 read = [read_source(path)]
         except InputError:

@@ -47,7 +47,8 @@ def curated_identity(
         series = table.upstream.series if kind == "list" else slugify(title or "paper")
         return SourceVersion(series, language, kind, sha256,
                              name=title if kind == "paper" and title else None)
-    date = entry.content_date.isoformat() if entry.content_date else None
+    content_date = entry.content_date.isoformat() if entry.content_date else None
+    date = entry.commit_date or content_date
     return SourceVersion(
         series=entry.series or (table.upstream.series if kind == "list" else slugify(title)),
         language=language, kind=kind, content_hash=sha256, commit=entry.upstream_commit,

@@ -9,6 +9,7 @@ names it, in that source's graph, with the label as written — nothing is lost,
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import TypeVar
@@ -149,6 +150,8 @@ class Derivations:
         self.count = 0
         # (child, parent) → the qualified derivation nodes stating that edge, in any source
         self.stated: dict[tuple[str, str], list[str]] = {}
+        # node → what it was written with (type, evidence, location, method)
+        self._written: dict[str, tuple[str, str, str, str]] = {}
 
     @staticmethod
     def _check(kind: str, method: str) -> None:
@@ -165,6 +168,16 @@ class Derivations:
         add(graph, node, str(JLLM.method), str(JLLM[method]))
         add(graph, node, str(JLLM.sourceLocation), location)
 
+    def _unique(self, node: str, statement: tuple[str, str, str, str]) -> str:
+        """``node``, or when it already qualifies another statement of the same edge (the
+        child in two rows of one source, in other words), a node named after this statement's
+        location too: each qualified derivation keeps exactly one evidence and location."""
+        written = self._written.setdefault(node, statement)
+        if written == statement:
+            return node
+        location = statement[2]
+        return self._unique(f"{node}-{slugify(location.rsplit('#', 1)[-1])}", statement)
+
     def add(self, graph: str, child: str, parent: str, kind: str, evidence: str,
             location: str, method: str) -> str:
         """Write one derivation; returns its qualified node."""
@@ -173,7 +186,9 @@ class Derivations:
         add(graph, child, str(DERIVATION_PROPERTIES[kind]), parent)
         add(graph, child, str(PROV.wasDerivedFrom), parent)
         source_slug = graph.rsplit("/", 1)[-1]
-        node = f"{child}#derivation-{slugify(parent.rsplit('/', 1)[-1])}-{kind}-{source_slug}"
+        node = self._unique(
+            f"{child}#derivation-{slugify(parent.rsplit('/', 1)[-1])}-{kind}-{source_slug}",
+            (kind, evidence, location, method))
         add(graph, child, str(PROV.qualifiedDerivation), node)
         add(graph, node, RDF_TYPE, str(PROV.Derivation))
         add(graph, node, str(PROV.entity), parent)
@@ -194,7 +209,8 @@ class Derivations:
         add = self.sink.add
         source_slug = graph.rsplit("/", 1)[-1]
         first = slugify(candidates[0].rsplit("/", 1)[-1])
-        node = f"{child}#ambiguous-derivation-{first}-{kind}-{source_slug}"
+        node = self._unique(f"{child}#ambiguous-derivation-{first}-{kind}-{source_slug}",
+                            (kind, evidence, location, method))
         add(graph, child, str(JLLM.ambiguousDerivation), node)
         add(graph, node, RDF_TYPE, str(JLLM.AmbiguousDerivation))
         for candidate in candidates:
@@ -215,12 +231,90 @@ class Derivations:
         return parents
 
 
+@dataclass(frozen=True)
+class _GenericLicence:
+    """A generic licence a source states for a model, held until every source is mapped."""
+
+    graph: str
+    model: str
+    licence: str  # the generic licence's IRI
+    fact: LicenseFact
+    uncertain: bool
+    evidence: str
+    location: str | None
+
+
+class ModelLicences:
+    """Writes the licences the sources state for models (``jllm:license``).
+
+    A generic licence ("独自のライセンス", "research only": ``generic`` in ``licenses.yaml``)
+    only says that the source did not name the licence. It is the model's ``jllm:license``
+    unless a source of the ingest names a specific one for the same model, or a generic kind
+    that ``narrows`` it ("research only" against "custom"); then that one is the model's
+    licence and the source that said less says ``jllm:unnamedLicense`` instead, in its own
+    graph. Each graph keeps what its source says, and the merge answers
+    ``?model jllm:license ?licence`` with the most precise licence known. So generic
+    statements wait for :meth:`finish`, called once every source is mapped.
+    """
+
+    def __init__(self, sink: QuadSink) -> None:
+        self.sink = sink
+        # model → the licences any source states for it, by key
+        self._stated: dict[str, dict[str, LicenseFact]] = {}
+        self._generic: list[_GenericLicence] = []
+
+    def add(self, graph: str, model: str, licence: str, fact: LicenseFact, *,
+            uncertain: bool = False, evidence: str = "", location: str | None = None) -> None:
+        """``graph`` states that ``model`` is released under ``licence`` (the IRI of
+        ``fact``); ``uncertain`` ("(?)") qualifies it with the ``evidence`` text."""
+        self._stated.setdefault(model, {})[fact.key] = fact
+        if fact.generic:
+            self._generic.append(
+                _GenericLicence(graph, model, licence, fact, uncertain, evidence, location))
+        else:
+            self._write(graph, model, licence, uncertain, evidence, location)
+
+    def _write(self, graph: str, model: str, licence: str, uncertain: bool, evidence: str,
+               location: str | None) -> None:
+        add = self.sink.add
+        add(graph, model, str(JLLM.license), licence)
+        if not uncertain:
+            return
+        node = f"{model}#license-{slugify(licence.rsplit('/', 1)[-1])}"
+        add(graph, model, str(JLLM.qualifiedLicense), node)
+        add(graph, node, RDF_TYPE, str(JLLM.LicenseStatement))
+        add(graph, node, str(JLLM.license), licence)
+        add(graph, node, str(JLLM.uncertain), boolean(True))
+        add(graph, node, str(JLLM.evidence), text(evidence))
+        if location is not None:
+            add(graph, node, str(JLLM.sourceLocation), location)
+
+    def _said_better(self, statement: _GenericLicence) -> bool:
+        """Whether some source states a licence of the model more precisely."""
+        return any(not other.generic or statement.fact.key in other.narrows
+                   for other in self._stated.get(statement.model, {}).values())
+
+    def finish(self) -> None:
+        """Write the generic statements held so far (call once every source is mapped)."""
+        for statement in self._generic:
+            if self._said_better(statement):
+                # an uncertainty mark on a licence the source did not name qualifies nothing
+                # the model has: the statement is only the unnamed kind
+                self.sink.add(statement.graph, statement.model, str(JLLM.unnamedLicense),
+                              statement.licence)
+            else:
+                self._write(statement.graph, statement.model, statement.licence,
+                            statement.uncertain, statement.evidence, statement.location)
+        self._generic.clear()
+
+
 class Catalog:
     """Emits shared entities once and returns their IRIs."""
 
     def __init__(self, sink: QuadSink) -> None:
         self.sink = sink
         self._done: set[tuple[str, str]] = set()
+        self.model_licences = ModelLicences(sink)
         self._describe_curated_graph()
 
     def _describe_curated_graph(self) -> None:
@@ -235,6 +329,21 @@ class Catalog:
         for language in ("en", "ja", "fr"):
             add(CURATED_GRAPH, CURATED_GRAPH, str(DCTERMS.language), text(language))
         add(CURATED_GRAPH, CURATED_GRAPH, str(JLLM.sourceKind), text("curated"))
+
+    def renamed_repository(self, iri: str, hf_id: str, listed_hf_id: str) -> None:
+        """A model a source lists under a Hugging Face id that was renamed since
+        (``data/curated/hf_renames.yaml``: cl-tohoku/… → tohoku-nlp/…): its current id and page
+        go to the curated graph, which knows of the rename, next to the old id; the source's
+        graph keeps the id it lists."""
+        if not self._once(CURATED_GRAPH, f"{iri}#renamed-{listed_hf_id}"):
+            return
+        add = self.sink.add
+        page = f"https://huggingface.co/{hf_id}"
+        add(CURATED_GRAPH, iri, RDF_TYPE, str(JLLM.Model))
+        add(CURATED_GRAPH, iri, str(JLLM.huggingFaceId), text(hf_id))
+        add(CURATED_GRAPH, iri, str(SCHEMA.url), page)
+        add(CURATED_GRAPH, iri, str(DCAT.landingPage), page)
+        add(CURATED_GRAPH, iri, str(JLLM.formerHuggingFaceId), text(listed_hf_id))
 
     def _once(self, graph: str, iri: str) -> bool:
         key = (graph, iri)
@@ -303,6 +412,11 @@ class Catalog:
         add(graph, series, RDFS_LABEL, text(identity.series_label, "en"))
         if identity.repository is not None:
             add(graph, series, str(SCHEMA.url), identity.repository)
+        upstream = load_table("sources.yaml", SourcesFile).upstream
+        if identity.kind == "list" and identity.series == upstream.series and upstream.license:
+            # the list's licence covers every version of it, each language, a copy (a seed)
+            add(graph, graph, str(DCTERMS.license), upstream.license)
+            add(graph, series, str(DCTERMS.license), upstream.license)
         if identity.path is not None:
             add(graph, graph, str(JLLM.upstreamPath), text(identity.path))
         if identity.commit is not None:

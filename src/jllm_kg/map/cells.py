@@ -12,12 +12,16 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
-from jllm_kg.ingest.records import Cell, Checkpoint, ColumnKey
+from jllm_kg.ingest.records import Cell, Checkpoint, ColumnKey, Footnote
 from jllm_kg.map.identity import ModelNode
 from jllm_kg.normalize import quantities
 from jllm_kg.normalize.architectures import ArchitectureRef, parse_architecture_cell
 from jllm_kg.normalize.base_models import BaseRef, parse_base_cell
-from jllm_kg.normalize.datasets import TrainingStatement, parse_training_data_cell
+from jllm_kg.normalize.datasets import (
+    TrainingStatement,
+    find_parent_models,
+    parse_training_data_cell,
+)
 from jllm_kg.normalize.developers import DeveloperRef, parse_developer_cell
 from jllm_kg.normalize.domains import domain_concepts
 from jllm_kg.normalize.labels import (
@@ -41,6 +45,7 @@ class ParentMention:
     label: str
     relation: str
     evidence: str
+    line: int | None = None  # the footnote's line, when a footnote of the cell names it
 
 
 class PerVariant(Protocol):
@@ -216,8 +221,8 @@ def _selector_of(statement: TrainingStatement) -> Selector | None:
     return _selected(statement).selector
 
 
-def model_sizes(row_cells: Mapping[ColumnKey, Cell], models: Sequence[ModelNode]
-                ) -> dict[int, ParameterSize]:
+def model_sizes(row_cells: Mapping[ColumnKey, Cell], models: Sequence[ModelNode],
+                size_in_name: bool = True) -> dict[int, ParameterSize]:
     """The parameter size of each model of a row (by index), where the row states it.
 
     In order, the first that gives a size:
@@ -236,7 +241,9 @@ def model_sizes(row_cells: Mapping[ColumnKey, Cell], models: Sequence[ModelNode]
        equal to the size token of its own name, if exactly one is;
     4. an explicit size token in billions in the checkpoint's link label or repo name
        (``1.3b-v1.0``, ``Swallow-70b-hf``); ``M`` tokens (``…-scratch-2m``) and MoE tokens
-       (``8x7b``, no total) are not sizes enough to publish.
+       (``8x7b``, no total) are not sizes enough to publish. Not when ``size_in_name`` is
+       False: a vision-language model's name carries the size of the LLM it is built on
+       (``heron-chat-blip-ja-stablelm-base-7b-v1``, ``bilingual-gpt-neox-4b-minigpt4``).
     Nothing is guessed: a checkpoint none of these covers has no size.
     """
     stated_cells = [row_cells.get(key) for key in ("architecture", "base")]
@@ -259,7 +266,7 @@ def model_sizes(row_cells: Mapping[ColumnKey, Cell], models: Sequence[ModelNode]
             matching = [s for s in stated if any(_same_size(s.value, t) for t in tokens[index]
                                                  if t.experts is None)]
             size = matching[0] if len(matching) == 1 else None
-        if size is None:
+        if size is None and size_in_name:
             plain = _distinct([t for t in tokens[index]
                                if t.experts is None and t.text.lower().endswith("b")])
             size = plain[0] if len(plain) == 1 else None
@@ -396,6 +403,26 @@ def domains(cell: Cell) -> list[str]:
 
 def training_statements(cell: Cell, approach: str) -> list[TrainingStatement]:
     return list(parse_training_data_cell(cell.lines, section_approach=approach))
+
+
+def footnote_mentions(cell: Cell, footnotes: Mapping[str, Footnote],
+                      assigned: Mapping[int, Sequence[TrainingStatement]]) -> list[ParentMention]:
+    """Parents a footnote of a training-data line names ("[^17]: Instruction Tuning を行う前に、
+    Llama 3 Instruct と Llama 3 Base の差分の Chat Vector を加えている"), for the checkpoints the
+    line's statements reach; the evidence is the footnote as written, at its line."""
+    mentions: list[ParentMention] = []
+    for line in cell.lines:
+        notes = [footnotes[ref] for ref in line.footnotes if ref in footnotes]
+        if not notes:
+            continue
+        for index, chosen in sorted(assigned.items()):
+            if not any(statement.text and statement.text in line.text for statement in chosen):
+                continue
+            for note in notes:
+                for model in find_parent_models(note.text).mentions:
+                    mentions.append(ParentMention(index, model.label, model.relation, note.text,
+                                                  note.line))
+    return mentions
 
 
 def token_totals(statement: TrainingStatement,

@@ -12,7 +12,7 @@ several checkpoints equally well becomes an ambiguous derivation listing every c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,10 +36,12 @@ from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry
 from jllm_kg.map.siblings import base_named_parents, sibling_parents
 from jllm_kg.normalize.architectures import architectures_of_checkpoint
 from jllm_kg.normalize.base_models import (
+    resolve_foreign_family,
     resolve_foreign_model,
     resolve_model_alias,
     tuned_variant_named_by,
 )
+from jllm_kg.normalize.datasets import speaks_of_pretraining
 from jllm_kg.normalize.labels import (
     is_description,
     label_core,
@@ -51,7 +53,7 @@ from jllm_kg.normalize.labels import (
     version_tokens,
 )
 from jllm_kg.normalize.sizes import without_trailing_size
-from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri, slugify
+from jllm_kg.vocab import DCAT, JLLM, SCHEMA, SKOS, XSD, resource_iri
 
 APPROACH_CONCEPTS = {
     "scratch": JLLM.FromScratch,
@@ -79,6 +81,23 @@ MENTION_DERIVATIONS = {
 # the model, a chat vector is added to the continually pre-trained base ("Pré-entraînement
 # continu … + Chat Vector (de QwQ-32B)"); the base-model cell still names what was trained.
 ADDED_TO_THE_BASE = frozenset({"distillation-teacher", "chat-vector"})
+# Parents the prose names for a checkpoint that also has a sibling parent: a chat vector added
+# before or after instruction tuning (a footnote on the "Instruction Tuning" line).
+REACHES_TUNED_SIBLINGS = frozenset({"chat-vector"})
+# Sibling derivations that copy a checkpoint (its gptq, gguf, lora versions): what the prose
+# says of the stage reaches the checkpoint trained, not its copies.
+COPY_DERIVATIONS = frozenset({"Quantization", "Adapter"})
+# Sibling derivations a base cell does not describe: the cell names what was trained, not what
+# was quantized, fitted with an adapter or merged afterwards ("…-japanese-alpha-merged").
+KEPT_OVER_THE_BASE_CELL = COPY_DERIVATIONS | {"Merge"}
+
+
+# Modalities whose checkpoint names carry the size of a model they are built from, not their
+# own: "heron-chat-blip-ja-stablelm-base-7b-v1" (a 7b LLM plus a vision encoder), "EvoVLM-JP-
+# v1-7B", "bilingual-gpt-neox-4b-minigpt4" (audit S4, P2). Their size is only what a row
+# states (a bold size).
+NAME_SIZE_IS_A_COMPONENTS = frozenset({"vision-language", "vision-other", "text-to-image",
+                                       "text-to-video", "speech", "music"})
 
 
 @dataclass(frozen=True)
@@ -197,14 +216,18 @@ class ListMapper:
 
     # -- documents --------------------------------------------------------------------------
 
-    def map_document(self, doc: ListDocument) -> None:
-        """Map every row of ``doc``; a row whose mapping fails is skipped and reported in
-        ``problems`` (one bad cell never stops a version)."""
+    def map_document(
+        self, doc: ListDocument, *, rows: Callable[[ModelRow], bool] | None = None
+    ) -> None:
+        """Map every row of ``doc`` (only those ``rows`` accepts, when given: the history maps
+        the rows a version changed, against the index of the whole version); a row whose
+        mapping fails is skipped and reported in ``problems`` (one bad cell never stops a
+        version)."""
         graph = source_graph(doc.source.slug)
         lang = doc.source.language
         self.catalog.source_document(doc.source, graph)
         for entry in self.index.entries:
-            if entry.doc is doc:
+            if entry.doc is doc and (rows is None or rows(entry.row)):
                 with self._row_problems(doc, entry.row.row):
                     self._map_row(_RowContext(entry, graph, lang, self.sink))
         for benchmark in doc.benchmarks:
@@ -285,12 +308,17 @@ class ListMapper:
         self._add(ctx, model.iri, str(JLLM.sourceLocation), ctx.location())
         if model.hf_id:
             self._add(ctx, model.iri, RDFS_LABEL, text(model.name))
-            self._add(ctx, model.iri, str(JLLM.huggingFaceId), text(model.hf_id))
-            page = f"https://huggingface.co/{model.hf_id}"
+            listed = model.listed_hf_id or model.hf_id
+            # a graph says only what its source says: a repository renamed since the source
+            # was written keeps the id the source lists; the rename is the curated graph's
+            if listed != model.hf_id:
+                self._add(ctx, model.iri, str(JLLM.formerHuggingFaceId), text(listed))
+                self.catalog.renamed_repository(model.iri, model.hf_id, listed)
+            else:
+                self._add(ctx, model.iri, str(JLLM.huggingFaceId), text(model.hf_id))
+            page = f"https://huggingface.co/{listed}"
             self._add(ctx, model.iri, str(SCHEMA.url), page)
             self._add(ctx, model.iri, str(DCAT.landingPage), page)
-            if model.listed_hf_id and model.listed_hf_id != model.hf_id:
-                self._add(ctx, model.iri, str(JLLM.formerHuggingFaceId), text(model.listed_hf_id))
         else:
             label = model.name if model.checkpoint is None else f"{ctx.row.label} {model.name}"
             self._add(ctx, model.iri, RDFS_LABEL, text(label, ctx.lang))
@@ -346,15 +374,10 @@ class ListMapper:
         for index, model in enumerate(ctx.models):
             for statement in assigned.get(index, ()):
                 license_iri = self.catalog.license(statement.license, ctx.graph, ctx.lang)
-                self._add(ctx, model.iri, str(JLLM.license), license_iri)
-                if statement.uncertain:
-                    node = f"{model.iri}#license-{_fragment(license_iri)}"
-                    self._add(ctx, model.iri, str(JLLM.qualifiedLicense), node)
-                    self._add(ctx, node, RDF_TYPE, str(JLLM.LicenseStatement))
-                    self._add(ctx, node, str(JLLM.license), license_iri)
-                    self._add(ctx, node, str(JLLM.uncertain), boolean(True))
-                    self._add(ctx, node, str(JLLM.evidence), text(statement.text))
-                    self._add(ctx, node, str(JLLM.sourceLocation), ctx.location())
+                self.catalog.model_licences.add(
+                    ctx.graph, model.iri, license_iri, statement.license,
+                    uncertain=statement.uncertain, evidence=statement.text,
+                    location=ctx.location() if statement.uncertain else None)
 
     def _map_architecture(self, ctx: _RowContext) -> None:
         cell = ctx.cell("architecture")
@@ -373,13 +396,17 @@ class ListMapper:
                     self._add(ctx, model.iri, str(JLLM.architecture), iri)
                 # a VLM built from named models ("LLaVA (Llama-3.1-Swallow-70B-Instruct-v0.3
                 # + Qwen2-VL-7B-Instruct)") is initialised from each one the graph knows
-                for component in components:
+                # "Vision-Language (based on Qwen2.5-VL-32B)", "… (Moshi)": the one model the
+                # cell says the row's model is built on
+                parents = components or ((architecture.parent,) if architecture.parent else ())
+                for component in parents:
                     choice = self._resolve_parent(ctx, component, model, unknown=False)
                     self._derive(ctx, model, choice, "Initialization", cell.text,
                                  "NamedAsArchitectureComponent")
 
     def _map_sizes(self, ctx: _RowContext) -> None:
-        sizes = cells.model_sizes(ctx.row.row.cells, ctx.models)
+        size_in_name = ctx.row.category.modality not in NAME_SIZE_IS_A_COMPONENTS
+        sizes = cells.model_sizes(ctx.row.row.cells, ctx.models, size_in_name)
         for index, model in enumerate(ctx.models):
             size = sizes.get(index)
             if size is None:
@@ -424,7 +451,8 @@ class ListMapper:
         mentions: list[cells.ParentMention] = []
         tokens = {id(statement): cells.token_totals(statement, ctx.models)
                   for statement in statements}
-        for index, chosen in cells.assign_training(statements, ctx.models).items():
+        assigned = cells.assign_training(statements, ctx.models)
+        for index, chosen in assigned.items():
             model = ctx.models[index]
             tokens_by_phase: dict[str, list[Decimal]] = {}
             for statement in chosen:
@@ -441,37 +469,48 @@ class ListMapper:
                     self._add(ctx, model.iri, str(JLLM.trainedOn), dataset_iri)
                     if phase_property is not None:
                         self._add(ctx, model.iri, str(phase_property), dataset_iri)
-                if statement.phase in ("pretraining", "continual-pretraining"):
+                if statement.phase in ("pretraining", "continual-pretraining", "unspecified"):
                     tokens_by_phase.setdefault(statement.phase, []).extend(
                         tokens[id(statement)].get(index, ()))
                 for mention in statement.models:
                     mentions.append(cells.ParentMention(index, mention.label, mention.relation,
                                                         statement.text))
             # jllm:trainingTokens is the pre-training count: a row that gives it and a
-            # continual pre-training count after it (LLM-jp-3.1: 2.5T, then 90B) has the former
+            # continual pre-training count after it (LLM-jp-3.1: 2.5T, then 90B) has the former.
+            # A section that does not say how its models were trained (the encoders) states
+            # its corpus without a phase: its count is the model's when nothing says tuning
+            # ("Japanese subset of llm-jp-corpus-v4 (0.69T tokens)")
+            tuned = any(statement.phase in ("instruction-tuning", "preference-tuning")
+                        for statement in chosen)
             pretraining = (tokens_by_phase.get("pretraining")
-                           or tokens_by_phase.get("continual-pretraining", []))
+                           or tokens_by_phase.get("continual-pretraining")
+                           or ([] if tuned else tokens_by_phase.get("unspecified", [])))
             for count in pretraining:
                 self._add(ctx, model.iri, str(JLLM.trainingTokens), decimal(count))
+        footnotes = ctx.entry.doc.footnotes
+        mentions.extend(cells.footnote_mentions(cell, footnotes, assigned))
         return mentions
 
     # -- lineage -----------------------------------------------------------------------------
 
     def _derive(self, ctx: _RowContext, child: ModelNode, choice: ParentChoice, kind: str,
-                evidence: str, method: str) -> None:
+                evidence: str, method: str, line: int | None = None) -> None:
         """Write the derivations of ``choice``: an edge per decided parent, an ambiguous
-        derivation per group of candidates the text does not decide between."""
+        derivation per group of candidates the text does not decide between. ``line``: where
+        the evidence is when it is not on the row (a footnote)."""
         if choice.by_size:
             method = "ParentToldApartBySize"
+        location = (ctx.location() if line is None
+                    else source_location(self.sink, ctx.graph, line, None))
         for group in choice.groups:
             candidates = [c for c in group if c.iri != child.iri]
             if len(candidates) == 1:
                 self.derivations.add(ctx.graph, child.iri, candidates[0].iri, kind, evidence,
-                                     ctx.location(), method)
+                                     location, method)
             elif candidates:
                 iris = [c.iri for c in candidates]
                 node = self.derivations.add_ambiguous(ctx.graph, child.iri, iris, kind,
-                                                      evidence, ctx.location(), method)
+                                                      evidence, location, method)
                 case = AmbiguousParent(ctx.entry.doc.source.path, ctx.row.row.line,
                                        child.hf_id or child.name,
                                        tuple(c.name for c in candidates))
@@ -492,9 +531,15 @@ class ListMapper:
     def _map_lineage(self, ctx: _RowContext, mentions: list[cells.ParentMention]) -> None:
         models = ctx.models
         has_sibling_parent: set[int] = set()
+        copies: set[int] = set()  # quantized or adapter copies of a sibling
         names = [model.name for model in models]
+        stated = self._stated_per_checkpoint(ctx)
         for child, siblings, derivation in [*sibling_parents(names), *base_named_parents(names)]:
+            if child in stated and derivation not in KEPT_OVER_THE_BASE_CELL:
+                continue  # the base cell names this checkpoint's own base
             has_sibling_parent.add(child)
+            if derivation in COPY_DERIVATIONS:
+                copies.add(child)
             # the names as the row writes them, in row order: what the derivation is read from
             named = sorted((child, *siblings))
             evidence = ", ".join(_written_name(models[index]) for index in named)
@@ -506,11 +551,21 @@ class ListMapper:
         mentioned_roots: set[int] = set()
         for mention in mentions:
             kind = MENTION_DERIVATIONS.get(mention.relation, "FineTuning")
-            targets = [mention.model_index] if mention.model_index in roots else []
+            if (kind == "ContinualPretrainingDerivation" and approach != "continual"
+                    and not speaks_of_pretraining(mention.evidence)):
+                # "additionally trained on LLM-jp-3 (3.7B)" outside a continual pre-training
+                # section, with no word of pre-training: trained further, how is not said
+                kind = "FineTuning"
+            # a chat vector is added to a tuned checkpoint on top of its sibling parent
+            # (Llama-3-Swallow-70B-Instruct: the base sibling, then a chat vector), not to the
+            # quantized copies of it, which take it from their sibling
+            index = mention.model_index
+            tuned = mention.relation in REACHES_TUNED_SIBLINGS and index not in copies
+            targets = [index] if tuned or index in roots else []
             for index in targets:
                 choice = self._resolve_parent(ctx, mention.label, models[index])
                 self._derive(ctx, models[index], choice, kind, mention.evidence,
-                             "StatedInTrainingDataProse")
+                             "StatedInTrainingDataProse", mention.line)
                 if choice and mention.relation not in ADDED_TO_THE_BASE:
                     mentioned_roots.add(index)
 
@@ -528,22 +583,42 @@ class ListMapper:
         for index in roots:
             if index in mentioned_roots:
                 continue
+            # a checkpoint whose own name says it is an adapter (llama-7b-japanese-lora-v0-5ep)
+            # is one of the model the cell names, whatever the section
+            adapter = any(stage.derivation == "Adapter" for stage in stages_of(models[index].name))
             for reference in assigned.get(index, ()):
                 choice = self._resolve_parent(ctx, reference.label, models[index],
                                               size=reference.size)
-                self._derive(ctx, models[index], choice, kind, base_cell.text,
-                             "StatedInBaseModelCell")
+                self._derive(ctx, models[index], choice, "Adapter" if adapter else kind,
+                             base_cell.text, "StatedInBaseModelCell")
+
+    @staticmethod
+    def _stated_per_checkpoint(ctx: _RowContext) -> set[int]:
+        """The checkpoints whose base a base cell with per-variant bases names ("Mixtral-8x7B-
+        Instruct-v0.1<br>*Instructが名前に付いていないモデルのみ Mixtral-8x7B-v0.1 がベース"): the
+        cell tells each one its base, which the sibling names then do not override."""
+        cell = ctx.cell("base")
+        if cell is None or cell.is_empty or ctx.row.category.approach == "merge":
+            return set()
+        references = cells.base_references(cell)
+        if not any(reference.selector is not None for reference in references):
+            return set()
+        return {index for index, found in cells.assign(references, ctx.models).items() if found}
 
     def _map_merge_parents(self, ctx: _RowContext, roots: list[int]) -> None:
         cell = ctx.cell("merge_parents") or ctx.cell("base")
         if cell is None or cell.is_empty:
             return
         for reference in cells.base_references(cell):
+            # "(trained from Llama-3-EvoVLM-JP-v2)" in a merge table (000 L430): the cell says
+            # the model was trained from it, whatever the table's section
+            merged = reference.note is None or reference.selector is not None
+            kind, method = (("Merge", "ListedAsMergeParent") if merged
+                            else ("FineTuning", "StatedInBaseModelCell"))
             for index in roots:
                 choice = self._resolve_parent(ctx, reference.label, ctx.models[index],
                                               size=reference.size, japanese=reference.bold)
-                self._derive(ctx, ctx.models[index], choice, "Merge", cell.text,
-                             "ListedAsMergeParent")
+                self._derive(ctx, ctx.models[index], choice, kind, cell.text, method)
 
     def _resolve_parent(self, ctx: _RowContext, label: str, child: ModelNode, *,
                         size: str | None = None, japanese: bool | None = None,
@@ -558,6 +633,13 @@ class ListMapper:
             foreign = self.catalog.foreign_model(label, size)
             if foreign is not None:
                 return ParentChoice(((Candidate(foreign, label),),))
+            # a family without a size ("RWKV-4 World" for chatntq-7b-jpntuned): the child's
+            # own size picks the family's checkpoint, as it does among a Japanese row's
+            sized = _family_member_of_childs_size(label, size, child)
+            if sized is not None:
+                foreign = self.catalog.foreign_model(label, sized)
+                if foreign is not None:
+                    return ParentChoice(((Candidate(foreign, label),),), by_size=True)
         found = self._resolve_japanese(ctx, label, size, child)
         if found:
             return found
@@ -619,10 +701,20 @@ class ListMapper:
             nodes = sized
         elif len({frozenset(size_tokens(n.name)) for n in nodes}) > 1:
             child_sizes = size_tokens(child.name)
-            nodes = [n for n in nodes if size_tokens(n.name) & child_sizes]
-            by_size = True
-        wants_tuned = bool(stages_of(label))
-        preferred = [n for n in nodes if bool(stages_of(n.name)) == wants_tuned]
+            matching = [n for n in nodes if size_tokens(n.name) & child_sizes]
+            by_size = bool(matching)
+            # no size of the child's either ("Sarashina2" for sarashina2-vision-8b): every
+            # base checkpoint is a candidate, none is picked
+            nodes = matching or [n for n in nodes if not stages_of(n.name)]
+            if not matching:
+                return _choice(nodes)
+        # the child's own name extends a tuned checkpoint's whole name
+        # (llm-jp-3-3.7b-instruct-EZO-Humanities from llm-jp-3-3.7b-instruct, 000 L67)
+        child_words = set(name_tokens(child.name))
+        extended = [n for n in nodes
+                    if stages_of(n.name) and set(name_tokens(n.name)) <= child_words]
+        wants_tuned = bool(stages_of(label)) or bool(extended)
+        preferred = extended or [n for n in nodes if bool(stages_of(n.name)) == wants_tuned]
         nodes = preferred or nodes
         wanted_versions = version_tokens(label)
         if wanted_versions:
@@ -651,6 +743,16 @@ def _tuned_variant(label: str, size: str | None, child: ModelNode) -> tuple[str,
     if variant is None or variant.hf_id is None:
         return label, size
     return variant.hf_id, None
+
+
+def _family_member_of_childs_size(label: str, size: str | None, child: ModelNode) -> str | None:
+    """The one size of the child's name that selects a curated model of the foreign family
+    ``label`` names without a size, or None (a size was given, no family, none or several)."""
+    if size or resolve_foreign_family(label) is None:
+        return None
+    fits = {token for token in size_tokens(child.name)
+            if resolve_foreign_model(label, token) is not None}
+    return fits.pop() if len(fits) == 1 else None
 
 
 def _plain(nodes: list[ModelNode]) -> list[ModelNode]:
@@ -687,12 +789,11 @@ def _link_words(node: ModelNode) -> set[str]:
     return {word for word in re.split(r"[\s,、()（）]+", node.checkpoint.label.lower()) if word}
 
 
-def _fragment(iri: str) -> str:
-    return slugify(iri.rsplit("/", 1)[-1])
-
-
 def map_lists(docs: Sequence[ListDocument], sink: QuadSink, catalog: Catalog) -> ListMapper:
-    """Map every list source into ``sink``; returns the mapper (for its diagnostics)."""
+    """Map every list source into ``sink``; returns the mapper (for its diagnostics).
+
+    Generic licence statements wait in ``catalog.model_licences`` until the caller has mapped
+    every source and calls its ``finish()`` (:func:`jllm_kg.map.build.map_documents` does)."""
     index = ModelIndex.build(docs)
     mapper = ListMapper(index, sink, catalog)
     for doc in docs:

@@ -55,6 +55,7 @@ from jllm_kg.map.graph import (
     typed,
 )
 from jllm_kg.map.identity import canonical_hf_id, hf_model_iri
+from jllm_kg.normalize.base_models import resolve_foreign_model
 from jllm_kg.normalize.benchmarks import resolve_benchmark
 from jllm_kg.normalize.datasets import DatasetMention, resolve_dataset
 from jllm_kg.normalize.dates import parse_month_year
@@ -93,9 +94,14 @@ class PaperMappingError(ValueError):
 
 
 def model_iri(ref: ModelRef) -> str:
-    """A repo id's node (after known org renames), else the node of the label as written."""
+    """A repo id's node (after known org renames), the curated model a baseline's name is an
+    alias of ("meta/llama2-7b" → meta-llama/Llama-2-7b-hf, foreign_models.yaml), else the node
+    of the label as written."""
     if ref.hf_id:
         return hf_model_iri(ref.hf_id)
+    foreign = resolve_foreign_model(ref.written, None)
+    if foreign is not None:
+        return hf_model_iri(foreign.hf_id) if foreign.hf_id else resource_iri("model", foreign.key)
     return resource_iri("model", slugify(ref.written))
 
 
@@ -258,6 +264,12 @@ class PaperMapper:
     def model(self, ref: ModelRef) -> str:
         """The node of a model reference, described once per paper."""
         iri = model_iri(ref)
+        if not ref.hf_id and self.catalog.foreign_model(ref.written, None) == iri:
+            # a baseline the paper names by a shorthand of its own ("meta/llama2-7b"): the
+            # curated model, with the paper's name for it
+            self.add(iri, RDF_TYPE, JLLM.Model)
+            self.add(iri, SKOS.altLabel, text(ref.written))
+            return iri
         if iri in self._models:
             if ref.kind == "alias":
                 self.add(iri, SKOS.altLabel, text(ref.written))
@@ -267,10 +279,13 @@ class PaperMapper:
         if ref.hf_id:
             canonical = canonical_hf_id(ref.hf_id)
             self.add(iri, RDFS_LABEL, text(canonical.partition("/")[2]))
-            self.add(iri, JLLM.huggingFaceId, text(canonical))
+            # the paper's id as written; a rename since is the curated graph's
             if canonical != ref.hf_id:
                 self.add(iri, JLLM.formerHuggingFaceId, text(ref.hf_id))
-            page = f"https://huggingface.co/{canonical}"
+                self.catalog.renamed_repository(iri, canonical, ref.hf_id)
+            else:
+                self.add(iri, JLLM.huggingFaceId, text(canonical))
+            page = f"https://huggingface.co/{ref.hf_id}"
             self.add(iri, SCHEMA.url, page)
             self.add(iri, DCAT.landingPage, page)
             if ref.kind == "alias":
@@ -290,7 +305,8 @@ class PaperMapper:
         if fact.license:
             licence = resolve_license(fact.license)
             if licence is not None:
-                self.add(iri, JLLM.license, self.catalog.license(licence, self.graph, self.lang))
+                self.catalog.model_licences.add(
+                    self.graph, iri, self.catalog.license(licence, self.graph, self.lang), licence)
         if fact.release_date:
             month = parse_month_year(fact.release_date)
             if month is None:
@@ -358,6 +374,10 @@ class PaperMapper:
 
     def map_training_data(self, statement: TrainingDataStatement) -> None:
         phase_property = PHASE_PROPERTIES.get(statement.phase)
+        # the sentence that states the data is where the model's training facts are read
+        # (004 L133 "we used CC12M …"), not only its table rows (audit S4, P2)
+        for ref in statement.models:
+            self.add(self.model(ref), JLLM.sourceLocation, self.location(statement.line))
         for label in statement.datasets:
             dataset = self.catalog.dataset(_dataset(label), self.graph, self.lang)
             for ref in statement.models:
@@ -373,16 +393,20 @@ def map_paper(doc: PaperDocument, sink: QuadSink | None = None,
     """Add the paper's facts to ``sink`` (a new one when None) in the paper's source graph.
 
     ``catalog`` shares licence, developer and dataset nodes with the list mapper (it must write
-    to the same sink); a fresh one is made when None. ``families`` (model IRI → the IRIs of the
+    to the same sink; whoever made it calls ``catalog.model_licences.finish()`` once every
+    source is mapped); a fresh one is made when None. ``families`` (model IRI → the IRIs of the
     list families it belongs to) lets the paper's ``jllm:paper`` link reach the families of the
     checkpoints it releases.
     """
     sink = sink if sink is not None else (catalog.sink if catalog is not None else QuadSink())
+    alone = catalog is None
     if catalog is None:
         catalog = Catalog(sink)
     elif catalog.sink is not sink:
         raise ValueError("map_paper: the catalog writes to another sink")
     PaperMapper(doc, sink, catalog, families or {}).map()
+    if alone:  # no other source will be mapped with this catalog: its licences stand
+        catalog.model_licences.finish()
     return sink
 
 

@@ -5,10 +5,19 @@ A cell names one architecture (``GPT-NeoX``), sometimes with a parenthesised det
 + Qwen2-VL-7B-Instruct)``), sometimes two alternatives (``GPT または GPT-NeoX``, ``GPT / GPT-NeoX``,
 ``Llama/MoE``). Later ``<br>`` lines of the cell (the checkpoint list) are not architecture.
 
+A cell may also say which model the row's model is built on (its ``parent``): a detail naming a
+curated model, with or without a lineage phrase (``Vision-Language (based on Qwen2.5-VL-32B)``,
+``Transformer-based text and speech foundation model (Moshi)``), or a detail telling how the
+named model was trained further (``Stable Diffusion (最初にテキストエンコーダのみ…追加学習…)``). The
+architecture is then the parent's (Qwen2.5-VL, not the words "Vision-Language").
+
 >>> [(r.architecture.key, r.detail) for r in parse_architecture_cell("BERT (base, large)")]
 [('bert', 'base, large')]
 >>> [r.architecture.key for r in parse_architecture_cell("GPT または GPT-NeoX")]
 ['gpt', 'gpt-neox']
+>>> [(r.architecture.key, r.parent) for r in parse_architecture_cell(
+...     "Vision-Language (based on Qwen2.5-VL-32B)")]
+[('qwen2.5-vl', 'Qwen2.5-VL-32B')]
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ from types import MappingProxyType
 
 from jllm_kg.curated import CuratedDataError, load_table
 from jllm_kg.curated.schemas import ArchitecturesFile
+from jllm_kg.normalize.base_models import resolve_foreign_model, strip_lineage_phrase
+from jllm_kg.normalize.datasets.phrases import prose_phase
 from jllm_kg.normalize.text import (
     index_names,
     is_unknown_marker,
@@ -58,6 +69,7 @@ class ArchitectureRef:
     text: str  # the part of the cell as written
     detail: str | None = None  # parenthesised detail (sizes, components, notes)
     alternative: bool = False  # one of several alternatives ("A または B")
+    parent: str | None = None  # the model the cell says this one is built on, as written
 
     @property
     def components(self) -> tuple[str, ...]:
@@ -121,6 +133,33 @@ def lookup_architecture(name: str) -> Architecture | None:
     return tables.catalogue[key] if key else None
 
 
+# Phases of a detail that say the named model itself was trained further ("追加学習"): the
+# model of the row is built on it.
+_FURTHER_TRAINING = frozenset({"continual-pretraining", "instruction-tuning"})
+
+
+def _built_on(name: str, detail: str | None) -> str | None:
+    """The model a cell ``name (detail)`` says the row's model is built on, as written: the
+    detail when it names a curated model (after a lineage phrase such as "based on"), or the
+    name when the detail tells how that model was trained further."""
+    if detail:
+        named = strip_lineage_phrase(detail)
+        if resolve_foreign_model(named, None) is not None:
+            return named
+        phase = prose_phase(detail)
+        if phase is not None and phase[0] in _FURTHER_TRAINING and resolve_foreign_model(
+                name, None) is not None:
+            return name
+    return None
+
+
+def _parent_architecture(parent: str | None) -> Architecture | None:
+    model = resolve_foreign_model(parent, None) if parent else None
+    if model is None or model.architecture is None:
+        return None
+    return _tables().catalogue.get(model.architecture)
+
+
 def _resolve(text: str, alternative: bool) -> ArchitectureRef:
     label = strip_label(text)
     whole = lookup_architecture(label)
@@ -130,8 +169,10 @@ def _resolve(text: str, alternative: bool) -> ArchitectureRef:
     if found:
         head = lookup_architecture(found["name"])
         detail = found["detail"].strip() or None
-        if head:
-            return ArchitectureRef(head, label, detail, alternative)
+        parent = _built_on(found["name"].strip(), detail)
+        architecture = _parent_architecture(parent) or head
+        if architecture:
+            return ArchitectureRef(architecture, label, detail, alternative, parent)
     ad_hoc = Architecture(key=slugify(label), label=label, curated=False)
     return ArchitectureRef(ad_hoc, label, None, alternative)
 

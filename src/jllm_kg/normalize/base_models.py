@@ -220,6 +220,25 @@ def resolve_model_alias(label: str) -> str:
     return _model_aliases().get(match_key(label), label)
 
 
+def strip_lineage_phrase(text: str) -> str:
+    """``text`` without the lineage phrase before or after the name (``based on
+    Qwen2.5-VL-32B``, ``Qwen2.5-VL-32B ベース``: ``lineage_phrases`` of ``foreign_models.yaml``),
+    or as it is.
+
+    >>> strip_lineage_phrase("basé sur Qwen2.5-VL-32B")
+    'Qwen2.5-VL-32B'
+    >>> strip_lineage_phrase("Qwen2.5-VL-32B ベース")
+    'Qwen2.5-VL-32B'
+    """
+    key = match_key(text)
+    for phrase in _catalogue().lineage_phrases:
+        if key.startswith(match_key(phrase)):
+            return text[len(phrase):].strip()
+        if key.endswith(match_key(phrase)):
+            return text[: len(text) - len(phrase)].strip()
+    return text
+
+
 def _split_label_size(text: str) -> tuple[str, str | None]:
     found = _TRAILING_PAREN.match(text)
     if found and found["label"]:

@@ -53,6 +53,7 @@ class LicenseFact:
     url: str | None = None
     curated: bool = True  # False: made up from an unknown name, only the label is known
     generic: bool = False  # a kind of licence ("custom", "research only"), not one text
+    narrows: frozenset[str] = frozenset()  # generic kinds this generic kind says more than
     aliases: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -79,6 +80,7 @@ def _load() -> tuple[dict[str, LicenseFact], dict[str, str], dict[str, str]]:
             allows_commercial_use=entry.allows_commercial_use,
             url=entry.url,
             generic=entry.generic,
+            narrows=frozenset(entry.narrows),
             aliases=tuple(entry.aliases),
         )
         catalogue[entry.key] = fact

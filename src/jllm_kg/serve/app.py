@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from flask import Flask
 
 from jllm_kg.serve.config import ServeConfig
-from jllm_kg.serve.pool import InlineExecutor, QueryExecutor, QueryPool
+from jllm_kg.serve.pool import InlineExecutor, QueryExecutor, QueryPool, SharedForkServer
 from jllm_kg.serve.protocol import (
     USE_POST,
     ClientError,
@@ -91,7 +91,8 @@ def refusing_long_urls(app: WSGIApp, limit: int) -> WSGIApp:
 
 
 def graph_service(source: GraphService | QueryExecutor | Snapshot | ox.Store,
-                  config: ServeConfig) -> GraphService:
+                  config: ServeConfig, fork_server: SharedForkServer | None = None
+                  ) -> GraphService:
     """The service answering queries over ``source`` (see :func:`create_app`)."""
     if isinstance(source, GraphService):
         return source
@@ -99,7 +100,7 @@ def graph_service(source: GraphService | QueryExecutor | Snapshot | ox.Store,
         source = snapshot_from_store(source)
     if isinstance(source, Snapshot):
         pool = QueryPool(source, size=config.workers, memory_limit=config.worker_memory,
-                         isolate_network=not config.allow_service)
+                         isolate_network=not config.allow_service, fork_server=fork_server)
         return GraphService(pool, config, source)
     return GraphService(source, config)
 
@@ -108,16 +109,18 @@ def create_app(
     source: GraphService | QueryExecutor | Snapshot | ox.Store,
     *,
     config: ServeConfig | None = None,
+    fork_server: SharedForkServer | None = None,
 ) -> Flask:
     """The WSGI app serving ``source``.
 
     ``source`` is a ready :class:`GraphService`, a query executor, a
     :class:`~jllm_kg.serve.snapshot.Snapshot` (served by a pool of killable worker processes)
     or a pyoxigraph ``Store`` (copied into a snapshot, then likewise served by a pool — use
-    ``InlineExecutor(store)`` to query it in-process, without a time limit).
+    ``InlineExecutor(store)`` to query it in-process, without a time limit). ``fork_server``:
+    the query workers are forks of this server, shared by the server's HTTP processes.
     """
     config = config or ServeConfig()
-    service = graph_service(source, config)
+    service = graph_service(source, config, fork_server)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.config["MAX_FORM_MEMORY_SIZE"] = config.max_body_bytes

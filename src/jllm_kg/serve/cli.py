@@ -3,8 +3,9 @@
 Process layout (the README's "Serve" section says why):
 
 - the master parses the RDF once into a snapshot (a malformed file stops the start-up with a
-  message naming it) and, on ``SIGHUP``, rebuilds it — keeping the previous snapshot serving if
-  the rebuild fails — then replaces its HTTP workers one by one;
+  message naming it) and, on ``SIGHUP``, rebuilds it — an on-disk store only if an input
+  changed or the store is damaged; the previous snapshot keeps serving if the rebuild fails —
+  then replaces its HTTP workers one by one;
 - ``--http-workers`` granian processes read HTTP in Rust (an open connection is a tokio task,
   not a thread) and run the WSGI app on ``--threads`` threads each;
 - each of them owns ``--workers`` query worker processes holding the store, which enforce the
@@ -23,7 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from jllm_kg.serve.config import ServeConfig, default_memory_budget, worker_share
-from jllm_kg.serve.snapshot import Snapshot, build_in_subprocess, discard_snapshot
+from jllm_kg.serve.pool import SharedForkServer
+from jllm_kg.serve.snapshot import (
+    Snapshot,
+    StoreDamagedError,
+    build_in_subprocess,
+    discard_snapshot,
+    inputs_unchanged,
+)
 from jllm_kg.store import StoreLoadError
 
 log = logging.getLogger("jllm_kg.serve")
@@ -168,6 +176,31 @@ def make_snapshot(args: argparse.Namespace, *, rebuild: bool = False) -> Snapsho
     return build_in_subprocess(data, args.store, rebuild=rebuild)
 
 
+def reload_snapshot(args: argparse.Namespace, current: Snapshot) -> Snapshot:
+    """``SIGHUP``: the graph as the inputs now are. An on-disk store whose inputs are unchanged
+    and whose files are intact is only reopened (checking it costs a ``stat`` per file; a
+    rebuild at millions of quads, minutes); a changed input rebuilds it, and so does a damaged
+    store (the operator asked for the graph again, and the inputs are at hand). Raises
+    ``StoreLoadError`` naming a bad file: the caller keeps serving ``current``.
+
+    In memory mode a snapshot whose inputs are unchanged is kept as it is (``current`` is
+    returned): its fork server holds the graph already."""
+    if args.store is None and inputs_unchanged(current, list(args.data) if args.data else None):
+        log.info("reloaded the graph: the inputs are unchanged, the graph in memory is kept")
+        return current
+    try:
+        fresh = make_snapshot(args)
+    except StoreDamagedError as error:
+        log.warning("%s: rebuilding it", error)
+        fresh = make_snapshot(args, rebuild=True)
+    if fresh == current and fresh.kind == "disk":
+        log.info("reloaded the graph: the inputs are unchanged, the store %s is reopened as it "
+                 "is", fresh.path.parent)
+    else:
+        log.info("reloaded the graph (%s)", fresh.path)
+    return fresh
+
+
 def run_serve(args: argparse.Namespace) -> int:
     """Build the snapshot and serve until interrupted (``SIGHUP`` reloads the graph)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -200,6 +233,7 @@ def run_serve(args: argparse.Namespace) -> int:
         # gunicorn workers are forks of this process and unwind through here when they exit:
         # only the master may remove the snapshots that the workers serve.
         if os.getpid() == master:
+            server.fork_servers.close()
             for old in server.snapshots:
                 discard_snapshot(old)
     return EXIT_OK
@@ -219,6 +253,7 @@ class _GunicornServer(BaseApplication):
         self.serve_config = config
         self.snapshot = snapshot
         self.snapshots: list[Snapshot] = [snapshot]
+        self.fork_servers = _ForkServers(snapshot)
         super().__init__()
 
     def load_config(self) -> None:
@@ -250,18 +285,20 @@ class _GunicornServer(BaseApplication):
     def load(self) -> Any:
         from jllm_kg.serve.app import create_app
 
-        return create_app(self.snapshot, config=self.serve_config)
+        return create_app(self.snapshot, config=self.serve_config,
+                          fork_server=self.fork_servers.in_worker(self.snapshot))
 
     def reload(self) -> None:
         """``SIGHUP``: rebuild the snapshot; if that fails, keep serving the previous one."""
         try:
-            fresh = make_snapshot(self.args, rebuild=True)
+            fresh = reload_snapshot(self.args, self.snapshot)
         except (StoreLoadError, OSError) as error:
             log.error("reload failed, still serving the previous graph: %s", error)
         else:
-            self.snapshot = fresh
-            self.snapshots.append(fresh)
-            log.info("reloaded the graph (%s)", fresh.path)
+            self.fork_servers.serve(fresh)
+            if fresh != self.snapshot:
+                self.snapshot = fresh
+                self.snapshots.append(fresh)
             # Snapshots older than the previous one have no worker left once this reload ends.
             while len(self.snapshots) > 2:
                 discard_snapshot(self.snapshots.pop(0))
@@ -281,29 +318,61 @@ class _AppLoader:
         self.config = config
         self.snapshot = snapshot
         self.snapshots: list[Snapshot] = [snapshot]
+        self.fork_servers = _ForkServers(snapshot)
 
     def __call__(self) -> Any:
         import atexit
 
         from jllm_kg.serve.app import create_app
 
-        app = create_app(self.snapshot, config=self.config)
+        app = create_app(self.snapshot, config=self.config,
+                         fork_server=self.fork_servers.in_worker(self.snapshot))
         atexit.register(app.extensions["jllm_kg"].close)
         return app
 
     def reload(self) -> None:
         """``SIGHUP`` in the master: rebuild the snapshot, or keep the previous one."""
         try:
-            fresh = make_snapshot(self.args, rebuild=True)
+            fresh = reload_snapshot(self.args, self.snapshot)
         except (StoreLoadError, OSError) as error:
             log.error("reload failed, still serving the previous graph: %s", error)
             return
+        self.fork_servers.serve(fresh)
+        if fresh == self.snapshot:
+            return  # unchanged: the same snapshot (and fork server) for the new HTTP workers
         self.snapshot = fresh
         self.snapshots.append(fresh)
-        log.info("reloaded the graph (%s)", fresh.path)
         # Snapshots older than the previous one have no worker left once this reload ends.
         while len(self.snapshots) > 2:
             discard_snapshot(self.snapshots.pop(0))
+
+
+class _ForkServers:
+    """The master's shared fork server (:class:`~jllm_kg.serve.pool.SharedForkServer`) for the
+    snapshot of the latest (re)load.
+
+    On a reload the master lets go of the previous server at once: the HTTP workers forked
+    before hold it still (they inherited its "alive" pipe), so it can replace their query
+    workers until they are gone, and then ends — with the old graph — instead of waiting for
+    the next reload; the HTTP workers forked after never hold it.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.current = SharedForkServer(snapshot)
+
+    def serve(self, snapshot: Snapshot) -> None:
+        """After a reload: a server for ``snapshot`` (the same one if the snapshot is)."""
+        if snapshot != self.current.snapshot:
+            previous, self.current = self.current, SharedForkServer(snapshot)
+            previous.release()
+
+    def in_worker(self, snapshot: Snapshot) -> SharedForkServer:
+        """In an HTTP worker just forked: the server of ``snapshot``."""
+        assert self.current.snapshot == snapshot
+        return self.current
+
+    def close(self) -> None:
+        self.current.release()
 
 
 def _run_granian(args: argparse.Namespace, config: ServeConfig, snapshot: Snapshot) -> int:
@@ -335,6 +404,7 @@ def _run_granian(args: argparse.Namespace, config: ServeConfig, snapshot: Snapsh
     try:
         server.serve(target_loader=loader, wrap_loader=False)
     finally:
+        loader.fork_servers.close()
         for old in loader.snapshots:
             discard_snapshot(old)
     return EXIT_OK

@@ -10,16 +10,17 @@ from jllm_kg import paths
 from jllm_kg.vocab import ID_BASE
 
 DATASET_RIGHTS = (
-    "No license is asserted for this dataset. Its facts are read from the community list "
-    "llm-jp/awesome-japanese-llm (https://github.com/llm-jp/awesome-japanese-llm) and from the "
-    "papers named as sources (dcterms:source); no license covering the list's text was found in "
-    "the sources or verified in its repository (only the package.json of the repository's web "
-    "site declares Apache-2.0). The licenses in the graph are those of the models and datasets "
-    "described, not of this dataset."
+    "Most facts are read from the community list llm-jp/awesome-japanese-llm "
+    "(https://github.com/llm-jp/awesome-japanese-llm), which is licensed under the Apache "
+    "License 2.0 (its LICENSE file, since the repository's first commit, 98a207e, "
+    "2023-07-09); each version of the list among the sources (dcterms:source) carries that "
+    "licence (dcterms:license). Other facts come from the papers named as sources. No licence "
+    "of this dataset as a whole is asserted unless its operator states one. The licences of "
+    "models and datasets in the graph are theirs, not this dataset's."
 )
 """The default ``dcterms:rights`` statement: what is known about the terms of the data, and no
-more (checked: the seeds state no license of the list; the upstream repository's only license
-declaration found is the ``"license": "Apache-2.0"`` field of its ``package.json``)."""
+more (the list's ``LICENSE``, Apache-2.0, is in every commit of its repository; the papers
+state no licence of their text that the importer reads)."""
 
 
 def default_memory_budget() -> int:
@@ -71,9 +72,10 @@ class ServeConfig:
     queries_dir: Path = field(default_factory=paths.queries_dir)
     """Saved queries (``*.rq`` with ``# title:`` / ``# description:`` headers)."""
     dataset_license: str | None = None
-    """IRI of the data's license, stated as ``dcterms:license`` in VoID only when the operator
-    gives one (``--dataset-license``). None is asserted by default: no license of the
-    community list's text could be verified (see :data:`DATASET_RIGHTS`)."""
+    """IRI of the dataset's own license, stated as ``dcterms:license`` of the dataset in VoID
+    only when the operator gives one (``--dataset-license``). None is asserted by default: the
+    graph is not the list (whose Apache-2.0 VoID states on each of its versions, see
+    :data:`DATASET_RIGHTS`), and its other sources state no licence."""
     dataset_rights: str = DATASET_RIGHTS
     """What VoID says, as ``dcterms:rights``, about the terms of the data."""
     dataset_title: str = "jllm-kg: the knowledge graph of the Japanese LLM ecosystem"

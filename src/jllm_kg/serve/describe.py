@@ -6,8 +6,10 @@ The VoID numbers are counted with SPARQL over the served graph (once per snapsho
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TypedDict
 from urllib.parse import quote
 
@@ -45,6 +47,48 @@ def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
+@dataclass(frozen=True)
+class SourceDate:
+    """A source document's ``dcterms:date``: its lexical form and datatype IRI."""
+
+    lexical: str
+    datatype: str
+
+
+def _date_key(date: SourceDate) -> tuple[datetime.date, datetime.datetime]:
+    """Order dates and date-times by their day, then a date-time by its instant (UTC); a bare
+    date counts as the start of its day."""
+    if "T" in date.lexical:
+        instant = datetime.datetime.fromisoformat(date.lexical)
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=datetime.UTC)
+        return instant.date(), instant.astimezone(datetime.UTC)
+    day = datetime.date.fromisoformat(date.lexical)
+    return day, datetime.datetime.combine(day, datetime.time(), datetime.UTC)
+
+
+def newest_source_date(service: GraphService) -> SourceDate | None:
+    """The date of the newest source version in the graph (the data's date), or None when no
+    source is dated. Computed once per snapshot."""
+
+    def compute() -> SourceDate | None:
+        dates = []
+        for row in service.select(page_query("data-date")):
+            term = row.get("date")
+            if term is None or term.get("type") != "literal":
+                continue
+            date = SourceDate(term["value"], term.get("datatype", XSD + "string"))
+            try:
+                _date_key(date)
+            except ValueError:
+                continue  # not an ISO date (the shapes require one): no basis to compare
+            dates.append(date)
+        return max(dates, key=_date_key, default=None)
+
+    found: SourceDate | None = service.memo("newest-source-date", compute)
+    return found
+
+
 def _count(service: GraphService, query: str,
            bind: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> int:
     rows = service.select(query, bind=bind)
@@ -60,6 +104,7 @@ class GraphStatistics(TypedDict):
     subjects: int
     objects: int
     sources: list[tuple[str, str]]
+    source_licenses: list[tuple[str, str]]
     classes: list[tuple[str, int]]
     properties: list[tuple[str, int]]
     graphs: list[tuple[str, int]]
@@ -82,11 +127,14 @@ def graph_statistics(service: GraphService) -> GraphStatistics:
         properties = pairs("stats-properties", "p")
         subjects = _count(service, page_query("stats-subjects"))
         objects = _count(service, page_query("stats-objects"))
+        source_rows = [row for row in service.select(page_query("stats-sources"))
+                       if row["d"]["type"] == "uri"]
         sources = sorted({
             (row["d"]["value"], row["u"]["value"] if "u" in row else "")
-            for row in service.select(page_query("stats-sources"))
-            if row["d"]["type"] == "uri" and row.get("u", {"type": "uri"})["type"] == "uri"
+            for row in source_rows if row.get("u", {"type": "uri"})["type"] == "uri"
         })
+        source_licenses = sorted({(row["d"]["value"], row["l"]["value"]) for row in source_rows
+                                  if row.get("l", {}).get("type") == "uri"})
         graphs = pairs("stats-graphs", "g", union=False)
         return GraphStatistics({
             "triples": triples,
@@ -94,6 +142,7 @@ def graph_statistics(service: GraphService) -> GraphStatistics:
             "subjects": subjects,
             "objects": objects,
             "sources": sources,
+            "source_licenses": source_licenses,
             "classes": classes,
             "properties": properties,
             "graphs": graphs,
@@ -154,8 +203,9 @@ def _int(value: object) -> ox.Literal:
 
 def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
     """The VoID description of the dataset: counts, class / property / graph partitions, the
-    terms of use (``dcterms:rights``; ``dcterms:license`` only when configured), sources, dump,
-    endpoint and last modification."""
+    terms of use (``dcterms:rights``; the dataset's ``dcterms:license`` only when configured),
+    sources with their licences (the list's Apache-2.0), dump, endpoint and last modification
+    (the date of the newest source version, not of the files)."""
     stats = graph_statistics(service)
     config = service.config
     ds = _n(DATASET_IRI)
@@ -190,21 +240,25 @@ def void_description(service: GraphService, base_url: str) -> list[ox.Triple]:
     ]
     if config.dataset_license:
         triples.append(ox.Triple(ds, _n(DCT + "license"), _n(config.dataset_license)))
+    # The data is as recent as its newest source version; the files' time says when the
+    # package was installed. A graph with no dated source falls back to the files' time.
+    newest = newest_source_date(service)
+    if newest is not None:
+        triples.append(ox.Triple(ds, _n(DCT + "modified"),
+                                 ox.Literal(newest.lexical, datatype=_n(newest.datatype))))
+    elif service.snapshot is not None:
+        triples.append(ox.Triple(ds, _n(DCT + "modified"), ox.Literal(
+            service.snapshot.modified, datatype=_n(XSD + "dateTime"))))
     if service.snapshot is not None:
         # the dump is a file of the snapshot; an embedded app without one has no dump to offer
-        triples += [
-            ox.Triple(
-                ds,
-                _n(DCT + "modified"),
-                ox.Literal(service.snapshot.modified, datatype=_n(XSD + "dateTime")),
-            ),
-            ox.Triple(ds, _n(VOID + "dataDump"),
-                      _n(f"{base_url}/dumps/{quote(service.snapshot.dump.name)}")),
-        ]
+        triples.append(ox.Triple(ds, _n(VOID + "dataDump"),
+                                 _n(f"{base_url}/dumps/{quote(service.snapshot.dump.name)}")))
     for document, url in stats["sources"]:
         triples.append(ox.Triple(ds, _n(DCT + "source"), _n(document)))
         if url:
             triples.append(ox.Triple(_n(document), _n(SCHEMA_URL), _n(url)))
+    for document, license_iri in stats["source_licenses"]:
+        triples.append(ox.Triple(_n(document), _n(DCT + "license"), _n(license_iri)))
     for namespace in ("http://www.w3.org/ns/prov#", "https://schema.org/", "https://w3id.org/fair4ml#"):
         triples.append(ox.Triple(ds, _n(VOID + "vocabulary"), _n(namespace)))
     for index, (cls, count) in enumerate(stats["classes"]):

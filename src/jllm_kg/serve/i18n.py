@@ -126,6 +126,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
     # the provenance of a page's facts (serve.web.provenance)
     "source_kind_paper": {"en": "paper", "ja": "論文", "fr": "article"},
     "source_kind_curated": {"en": "curated", "ja": "キュレーション", "fr": "curation"},
+    "source_kind_history": {"en": "history", "ja": "履歴", "fr": "historique"},
     "earlier": {"en": "earlier", "ja": "以前", "fr": "auparavant"},
     "source": {"en": "source", "ja": "情報源", "fr": "source"},
     "line": {"en": "line", "ja": "行", "fr": "ligne"},

@@ -22,15 +22,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import logging
+import math
 import multiprocessing as mp
+import os
+import pickle
 import queue
+import select
 import signal
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
 from multiprocessing.connection import Connection
+from multiprocessing.context import set_spawning_popen
 from typing import Any, Protocol
 
 import pyoxigraph as ox
@@ -126,17 +133,112 @@ class _Worker:
     conn: Connection
     generation: int
     started: float = field(default_factory=time.monotonic)
+    answered: select.poll = field(init=False)
+    """Polls the pipe for the reply: made once, where ``Connection.poll`` builds a selector
+    per call."""
+
+    def __post_init__(self) -> None:
+        self.answered = select.poll()
+        self.answered.register(self.conn.fileno(), select.POLLIN)
+
+    def wait(self, seconds: float) -> bool:
+        """Whether the reply (or the pipe's end) came within ``seconds``."""
+        return bool(self.answered.poll(max(0, math.ceil(seconds * 1000))))
 
 
 _CONTEXT_LOCK = threading.Lock()
+_PRELOAD_MODULES = ["pyoxigraph", "jllm_kg.serve.worker", "jllm_kg.serve.preload"]
 
 
 def _context() -> mp.context.ForkServerContext:
     with _CONTEXT_LOCK:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["pyoxigraph", "jllm_kg.serve.worker",
-                                    "jllm_kg.serve.preload"])
+        ctx.set_forkserver_preload(_PRELOAD_MODULES)
         return ctx
+
+
+class SharedForkServer(forkserver.ForkServer):
+    """One fork server for a whole ``jllm-kg serve``: started by the master for a snapshot
+    (a memory snapshot loaded into it, see :mod:`jllm_kg.serve.preload`) and inherited by the
+    HTTP worker processes the master forks, whose query workers are then all its forks. The
+    graph is in memory once per server instead of once per HTTP worker.
+
+    The server lives while a process holds its "alive" pipe: the master until it drops the
+    server (:meth:`release`), every HTTP worker forked meanwhile unless it lets go of it
+    (:meth:`release`, in a worker serving another snapshot), and the query workers.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        super().__init__()
+        self._owner = os.getpid()
+        self.set_forkserver_preload(_PRELOAD_MODULES)
+        self.snapshot = snapshot
+        with preload_for_fork_server(snapshot):
+            self.ensure_running()
+
+    @property
+    def pid(self) -> int | None:
+        """The fork server's process id (``None`` once released here)."""
+        return self._forkserver_pid
+
+    def ensure_running(self) -> None:
+        # Only the process that started the server may wait for it (it is that process's
+        # child); in a fork it is taken as running: a dead one fails the next start, logged.
+        if os.getpid() == self._owner:
+            super().ensure_running()
+
+    def release(self) -> None:
+        """Let go of the server in this process: once no process holds it, it ends (the
+        master then reaps it in a thread, since it only ends when the last user has)."""
+        with self._lock:  # type: ignore[attr-defined]
+            alive: int | None = self._forkserver_alive_fd  # type: ignore[has-type]
+            pid: int | None = self._forkserver_pid  # type: ignore[has-type]
+            self._forkserver_alive_fd = self._forkserver_pid = None
+        if alive is not None:
+            with contextlib.suppress(OSError):
+                os.close(alive)
+        if pid is not None and os.getpid() == self._owner:
+            threading.Thread(target=_reap, args=(pid,), name="jllm-kg-reap", daemon=True).start()
+
+
+def _reap(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
+class _SharedServerPopen(popen_forkserver.Popen):
+    """multiprocessing's fork-server launcher, asking :data:`_shared_server` instead of the
+    per-process default server (the code of ``popen_forkserver.Popen._launch`` otherwise)."""
+
+    def _launch(self, process_obj: Any) -> None:
+        server = _shared_server
+        if server is None:
+            raise RuntimeError("no shared fork server in this process")
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        buf = io.BytesIO()
+        set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            set_spawning_popen(None)
+        self.sentinel, w = server.connect_to_new_process(self._fds)  # type: ignore[attr-defined]
+        _parent_w = os.dup(w)
+        self.finalizer = util.Finalize(self, util.close_fds,  # type: ignore[attr-defined]
+                                       (_parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
+
+
+class _SharedServerProcess(mp.context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> Any:
+        return _SharedServerPopen(process_obj)
+
+
+_shared_server: SharedForkServer | None = None
+"""The shared fork server that the pools of this process start their workers from."""
 
 
 class QueryPool:
@@ -147,6 +249,9 @@ class QueryPool:
 
     ``isolate_network``: the workers run without network access (to be off only when the
     operator allows ``SERVICE``); :attr:`isolation` is what the latest worker reported.
+
+    ``fork_server``: start the workers from this server, shared with the other HTTP processes
+    (else from a fork server of this process's own).
     """
 
     def __init__(
@@ -158,6 +263,7 @@ class QueryPool:
         start_timeout: float = 300.0,
         on_respawn: Callable[[], None] | None = None,
         isolate_network: bool = True,
+        fork_server: SharedForkServer | None = None,
     ) -> None:
         if size < 1:
             raise ValueError(f"a query pool needs at least one worker, got size={size}")
@@ -174,6 +280,10 @@ class QueryPool:
         self._closed = False
         self._on_respawn = on_respawn
         self.kills = 0
+        self._fork_server = fork_server
+        if fork_server is not None:
+            global _shared_server
+            _shared_server = fork_server
         # the fork server starts with the first worker: it loads this snapshot for them all
         with preload_for_fork_server(snapshot):
             workers = self._start_many(snapshot, self._generation)
@@ -190,7 +300,7 @@ class QueryPool:
         """Start one worker and wait until its store is open; raises ``RuntimeError`` if not."""
         ctx = _context()
         parent, child = ctx.Pipe(duplex=True)
-        process = ctx.Process(
+        process = (ctx.Process if self._fork_server is None else _SharedServerProcess)(
             target=worker_main,
             args=(child, snapshot, self.memory_limit, self.isolate_network),
             daemon=True,
@@ -328,17 +438,21 @@ class QueryPool:
                 raise QueryStopped(
                     f"the server is busy: no query worker became free within {timeout:g} s"
                 ) from None
-            if worker.generation == self._generation and worker.process.is_alive():
+            if worker.generation != self._generation:
+                self._kill(worker)  # left over from before a reload
+                continue
+            try:
+                # A worker that died while idle has closed its end: the send fails at once
+                # (EPIPE), which is cheaper to learn than asking before every query.
+                worker.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))
                 break
-            code = worker.process.exitcode
-            self._kill(worker)  # left over from before a reload, or dead
-            if worker.generation == self._generation:
+            except OSError:
+                worker.process.join(1)
                 log.error("query worker %s died while idle (%s)", worker.process.pid,
-                          exit_cause(code))
+                          exit_cause(worker.process.exitcode))
                 self._replace(worker)
         try:
-            worker.conn.send(request)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            if not worker.wait(deadline - time.monotonic()):
                 self._replace(worker)
                 raise QueryStopped(
                     f"the query was stopped after the time limit of {timeout:g} s"

@@ -1,11 +1,12 @@
 """Imported by the query workers' fork server only: load the in-memory snapshot once there.
 
-Query workers are forks of multiprocessing's fork server (see :mod:`jllm_kg.serve.pool`). When
-the HTTP process names a ``memory`` snapshot in :data:`~jllm_kg.serve.worker.PRELOAD_VARIABLE`
-while its pool starts the fork server, this module loads that snapshot at import, in the fork
-server: every query worker forked afterwards starts with the store already in memory, in pages
-it shares copy-on-write with the fork server and its sibling workers (the store is read-only,
-so they stay shared), instead of parsing and holding its own copy. A respawned worker is then
+Query workers are forks of multiprocessing's fork server (see :mod:`jllm_kg.serve.pool`): under
+``jllm-kg serve`` one per server, started by the master (``SharedForkServer``); else one per
+process with a pool. When the process starting it names a ``memory`` snapshot in
+:data:`~jllm_kg.serve.worker.PRELOAD_VARIABLE`, this module loads that snapshot at import, in
+the fork server: every query worker forked afterwards starts with the store already in
+memory, in pages it shares copy-on-write with the fork server and its sibling workers (the
+store is read-only), instead of parsing and holding its own copy. A respawned worker is then
 ready at once.
 
 Anything going wrong here only means that the workers load their own copy: the fork server

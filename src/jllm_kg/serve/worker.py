@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import os
+import pickle
 import resource
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -195,4 +196,7 @@ def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None,
             request = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, request, merged_default_graph=snapshot.merged_default_graph))
+        reply = execute(store, request, merged_default_graph=snapshot.merged_default_graph)
+        # plain pickle: Connection.send builds a multiprocessing pickler (with its reducer
+        # table) for every message, which a reply of strings and bytes does not need
+        conn.send_bytes(pickle.dumps(reply, pickle.HIGHEST_PROTOCOL))

@@ -43,6 +43,7 @@ Decisions (documented here because the sources leave them open):
 from __future__ import annotations
 
 from jllm_kg.normalize.datasets.cell import parse_training_data_cell
+from jllm_kg.normalize.datasets.phrases import find_parent_models, speaks_of_pretraining
 from jllm_kg.normalize.datasets.records import (
     PHASES,
     RELATIONS,
@@ -70,6 +71,8 @@ __all__ = [
     "TrainingStatement",
     "dataset_catalogue",
     "find_curated_datasets",
+    "find_parent_models",
     "parse_training_data_cell",
     "resolve_dataset",
+    "speaks_of_pretraining",
 ]

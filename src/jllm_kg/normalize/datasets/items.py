@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from jllm_kg.normalize.datasets.phrases import parse_phase_expr
 from jllm_kg.normalize.datasets.records import (
     DataKind,
     DatasetMention,
@@ -261,6 +262,8 @@ def _read_item(raw_item: str, builder: StatementBuilder, links: Mapping[str, str
     name, notes = _split_note(raw_item)
     amounts: list[Amount] = []
     kept_notes: list[str] = []
+    if len(notes) == 1 and _read_listed(name, notes[0], builder, links, extra):
+        return
     for note in notes:
         note_amounts = amount_only(note)
         if note_amounts is not None:
@@ -287,6 +290,12 @@ def _read_item(raw_item: str, builder: StatementBuilder, links: Mapping[str, str
     if not _has_name(name) or tables().words.amount_residue.fullmatch(name):
         builder.amounts.extend(amounts)
         return
+    # "MOMIJI 13M", "coyo-700m 6M": a count without a unit after a name (how many samples
+    # were used) stays a note of the dataset, not part of its name
+    counted = _BARE_COUNT.match(name)
+    if counted and resolve_dataset(counted["name"]) is not None:
+        name = counted["name"]
+        kept_notes.append(counted["count"])
     # "Japanese OSCAR や独自データなど", "Japanese OSCAR and private datasets",
     # "LLaVA-Instruct-150K-JA or LLaVA-Instruct-620K-JA": split only after a curated name
     parts = tables().words.item_alternatives.split(name)
@@ -300,11 +309,47 @@ def _read_item(raw_item: str, builder: StatementBuilder, links: Mapping[str, str
     if found.kind == "description":
         # curated names inside a description ("data generated from MS-COCO and
         # VisualGenome", "CC12M traduit en japonais")
-        for label, _ in find_curated_datasets(found.label):
+        inside = [label for label, _ in find_curated_datasets(found.label)]
+        if len(inside) == 1 and amounts:
+            # "Japanese subset of llm-jp-corpus-v4 (0.69T tokens)": the part of one dataset
+            # the description names is that dataset's, and so is its count
+            _add(builder, mention(inside[0], amounts, None, links))
+            return
+        for label in inside:
             _add(builder, mention(label, [], None, links))
     if _names_undisclosed_data(found):
         builder.undisclosed = True
     _add(builder, found)
+
+
+_BARE_COUNT: Final = re.compile(r"^(?P<name>.+?)\s+(?P<count>\d+(?:\.\d+)?[kKMB])$")
+
+
+def _read_listed(name: str, note: str, builder: StatementBuilder, links: Mapping[str, str],
+                 extra: list[StatementBuilder]) -> bool:
+    """A group named before a parenthesised list of datasets: "Corpus de dialogues de parole
+    (J-CHAT, Japanese Callhome, CSJ, …)" names each of them; a phase before the list
+    ("Pré-entraînement (MOMIJI 13M, …, STAIR captions)") makes them a statement of that
+    phase. False when the parenthesis is not such a list (one item, or no curated dataset)."""
+    items = split_items(note)
+    # a parenthesis telling where the data comes from ("synthétisé à partir de SHINRA2020,
+    # Wikipedia, etc.") is a description of the group, not its members
+    if len(items) < 2 or tables().description.search(items[0]) or not any(
+            resolve_dataset(item) is not None or resolve_dataset(_label(_split_note(item)[0]))
+            is not None for item in items):
+        return False
+    target = builder
+    phase = parse_phase_expr(name)
+    if phase is not None:
+        target = StatementBuilder(list(phase.phases), f"{name} ({note})", phase.method,
+                                  phase.selector)
+        extra.append(target)
+    # a count among the listed items ("… graphiques internes 3.8B japonais + 7.7B tokens
+    # anglais") sizes a neighbouring item, not the statement
+    counted = len(target.amounts)
+    read_items(note, target, links, extra)
+    del target.amounts[counted:]
+    return True
 
 
 def _names_undisclosed_data(found: DatasetMention) -> bool:

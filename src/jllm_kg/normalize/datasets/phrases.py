@@ -21,6 +21,7 @@ __all__ = [
     "parse_phase_expr",
     "prose_phase",
     "selector_phase",
+    "speaks_of_pretraining",
 ]
 
 
@@ -89,6 +90,11 @@ def is_selector_phrase(text: str) -> bool:
                 or any(pattern.fullmatch(alt) for pattern in vocabulary.selector_patterns)):
             return False
     return True
+
+
+def speaks_of_pretraining(text: str) -> bool:
+    """Whether a line speaks of (continual) pre-training ("事前学習", "pre-train", "LEIA")."""
+    return bool(tables().words.pretraining.search(text))
 
 
 def prose_phase(text: str) -> tuple[Phase, str | None] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, abort, render_template, request
 
-from jllm_kg.serve.describe import graph_statistics
+from jllm_kg.serve.describe import graph_statistics, newest_source_date
 from jllm_kg.serve.i18n import pick_label
 from jllm_kg.serve.page_queries import page_query
 from jllm_kg.serve.web.context import (
@@ -51,12 +51,8 @@ def home() -> str:
 def data_date() -> str | None:
     """The date of the newest source document (its ``dcterms:date``): how recent the data is,
     unlike the files' modification time, which is when the package was installed."""
-    def compute() -> str | None:
-        rows = site().service.select(page_query("data-date"))
-        return rows[0]["date"]["value"] if rows and "date" in rows[0] else None
-
-    found: str | None = site().service.memo("data-date", compute)
-    return found
+    newest = newest_source_date(site().service)
+    return newest.lexical[:10] if newest else None
 
 
 def kind_counts() -> list[tuple[str, int]]:
