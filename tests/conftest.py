@@ -146,12 +146,26 @@ def seed_files(seeds_dir: Path) -> tuple[Path, ...]:
 
 
 @pytest.fixture(scope="session")
-def upstream_clone(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A clone of UPSTREAM_BUNDLE (a user's checkout of the list), once per session."""
+def upstream_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clone of UPSTREAM_BUNDLE (a user's checkout of the list), once per session, for tests
+    that need the list's repository but no seed; tests only read it. Skipped when the bundle
+    is absent, failed in CI."""
+    if not UPSTREAM_BUNDLE.is_file():
+        reason = f"upstream bundle not found at {UPSTREAM_BUNDLE}"
+        if in_ci():
+            pytest.fail(f"{reason} (CI is set: the upstream tests must run there)",
+                        pytrace=False)
+        pytest.skip(reason)
     target = tmp_path_factory.mktemp("upstream") / "awesome-japanese-llm"
     subprocess.run(["git", "clone", "--quiet", str(UPSTREAM_BUNDLE), str(target)], check=True,
                    timeout=300)
     return target
+
+
+@pytest.fixture(scope="session")
+def upstream_clone(seeds_dir: Path, upstream_repository: Path) -> Path:
+    """The clone of UPSTREAM_BUNDLE, for the session's build beside the seeds."""
+    return upstream_repository
 
 
 @pytest.fixture(scope="session")

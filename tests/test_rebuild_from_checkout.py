@@ -10,7 +10,6 @@ difference named here.
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -22,7 +21,6 @@ import pytest
 from jllm_kg.paths import data_dir
 
 PROJECT = Path(__file__).resolve().parents[1]
-BUNDLE = PROJECT.parent / "shared" / "upstream" / "awesome-japanese-llm-2025-12-26.bundle"
 CONSOLE_SCRIPT = Path(sys.executable).with_name("jllm-kg")
 COMMITTED = data_dir() / "graph"
 SOURCE = "https://w3id.org/jllm-kg/id/source/"
@@ -41,16 +39,9 @@ def readme_rebuild_command() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not BUNDLE.is_file():
-        message = f"upstream bundle not found at {BUNDLE}"
-        if os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    target = tmp_path_factory.mktemp("rebuild") / "awesome-japanese-llm"
-    subprocess.run(["git", "clone", "--quiet", str(BUNDLE), str(target)], check=True,
-                   timeout=300)
-    return target
+def clone(upstream_repository: Path) -> Path:
+    """The session's clone of the upstream bundle (tests/conftest.py)."""
+    return upstream_repository
 
 
 def _file_name(graph: str, name: str) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,10 +26,6 @@ from jllm_kg.map.build import map_documents
 from jllm_kg.map.graph import write_graphs
 from jllm_kg.validate import format_report, validate_graph
 
-BUNDLE = (
-    Path(__file__).resolve().parents[2]
-    / "shared" / "upstream" / "awesome-japanese-llm-2025-12-26.bundle"
-)  # fmt: skip
 LIST_PATHS = {
     "ja": ("README.md",),
     "en": ("en/README.md", "README_en.md"),
@@ -46,18 +41,9 @@ class Version:
 
 
 @pytest.fixture(scope="session")
-def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A clone of the upstream bundle (skipped when the bundle is absent, failed in CI)."""
-    import os
-
-    if not BUNDLE.is_file():
-        message = f"upstream bundle not found at {BUNDLE}"
-        if os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    target = tmp_path_factory.mktemp("upstream") / "awesome-japanese-llm"
-    subprocess.run(["git", "clone", "--quiet", str(BUNDLE), str(target)], check=True)
-    yield target
+def upstream(upstream_repository: Path) -> Path:
+    """The session's clone of the upstream bundle (tests/conftest.py)."""
+    return upstream_repository
 
 
 def _versions(repo: Path) -> list[Version]:

@@ -8,10 +8,8 @@ commits of the main line (up to 72bdedc, 2023-08-12: the English-based models ar
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -22,10 +20,6 @@ from jllm_kg.map.identity import canonical_hf_id
 from jllm_kg.paths import queries_dir
 from jllm_kg.validate import validate_graph
 
-BUNDLE = (
-    Path(__file__).resolve().parents[3]
-    / "shared" / "upstream" / "awesome-japanese-llm-2025-12-26.bundle"
-)  # fmt: skip
 LISTS = ("README.md", "README_en.md", "README_fr.md", "en/README.md", "fr/README.md")
 SHORT_RANGE = "72bdedc"
 ID = "https://w3id.org/jllm-kg/id/"
@@ -33,16 +27,9 @@ JLLM = "https://w3id.org/jllm-kg/ontology#"
 
 
 @pytest.fixture(scope="module")
-def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A clone of the upstream bundle (skipped when the bundle is absent, failed in CI)."""
-    if not BUNDLE.is_file():
-        message = f"upstream bundle not found at {BUNDLE}"
-        if os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}:
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    target = tmp_path_factory.mktemp("upstream") / "awesome-japanese-llm"
-    subprocess.run(["git", "clone", "--quiet", str(BUNDLE), str(target)], check=True)
-    yield target
+def upstream(upstream_repository: Path) -> Path:
+    """The session's clone of the upstream bundle (tests/conftest.py)."""
+    return upstream_repository
 
 
 def git(repo: Path, *args: str) -> str:

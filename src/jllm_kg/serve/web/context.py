@@ -40,7 +40,7 @@ _COMPACT = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 SELF_EVIDENT_DATATYPES = frozenset(_XSD + name for name in (
-    "string", "integer", "decimal", "double", "boolean", "date", "dateTime", "gYear",
+    "string", "integer", "decimal", "double", "boolean", "date", "dateTime", "gYear", "gYearMonth",
 ))
 """Datatypes a table does not name: the value reads as what it is (a count, a date), so an
 ``xsd:integer`` tag on every count would only be noise. Others (``xsd:anyURI``, ours) inform."""
