@@ -76,6 +76,22 @@ def test_the_childs_name_says_the_chat_variant_000_l216() -> None:
         hf_model_iri("meta-llama/Llama-2-70b-chat-hf")}
 
 
+def _methods(hf_id: str) -> set[str]:
+    mapped = map_documents([parse_list(LIST_000, SOURCE)])
+    triples = [t for graph in mapped.sink.graphs() for t in mapped.sink.triples(graph)]
+    child = f"<{hf_model_iri(hf_id)}>"
+    nodes = {o for s, p, o in triples if s == child and p == f"<{PROV.qualifiedDerivation}>"}
+    return {o[1:-1] for s, p, o in triples if s in nodes and p == f"<{JLLM.method}>"}
+
+
+def test_a_variant_the_childs_name_chose_is_marked_as_such_000_l216() -> None:
+    # the cell says only "Llama 2 (70b)": the chat variant is the name's choice, not the
+    # source's, and the derivation's method says so; a stated base says the cell stated it
+    assert _methods("doshisha-mil/llama-2-70b-chat-4bit-japanese-v1") == {
+        str(JLLM.ParentVariantToldByChildName)}
+    assert _methods("augmxnt/shisa-base-7b-v1") == {str(JLLM.StatedInBaseModelCell)}
+
+
 def test_a_base_cell_with_per_variant_bases_names_each_checkpoints_base_000_l134() -> None:
     # "Mixtral-8x7B-Instruct-v0.1 (46.7b)<br>*Le modèle sans "Instruct" dans son nom est basé sur
     # Mixtral-8x7B-v0.1": the Instruct checkpoints come from Mixtral-8x7B-Instruct, not from

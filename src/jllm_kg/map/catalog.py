@@ -127,6 +127,7 @@ DERIVATION_METHODS = frozenset({
     "NamedAsArchitectureComponent",
     "SiblingCheckpointNames",
     "ParentToldApartBySize",
+    "ParentVariantToldByChildName",
     "ParentByRowOrder",
     "StatedInPaperProse",
     "PaperTable",

@@ -144,10 +144,12 @@ class Candidate:
 class ParentChoice:
     """What a parent name resolves to: one group of candidates per size it names (a group of
     one is the parent; of several, the text does not decide between them), and whether the
-    child's own size told the parent apart."""
+    child's own size (or its name, for a tuned variant) told the parent apart."""
 
     groups: tuple[tuple[Candidate, ...], ...] = ()
     by_size: bool = False
+    # the name gave a family and size; the child's own name chose its tuned variant
+    by_child_name: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.groups)
@@ -509,6 +511,8 @@ class ListMapper:
         the evidence is when it is not on the row (a footnote)."""
         if choice.by_size:
             method = "ParentToldApartBySize"
+        elif choice.by_child_name:
+            method = "ParentVariantToldByChildName"
         location = (ctx.location() if line is None
                     else source_location(self.sink, ctx.graph, line, None))
         for group in choice.groups:
@@ -638,10 +642,12 @@ class ListMapper:
         label, stated_size = split_label_size(resolve_model_alias(label))
         size = size or stated_size
         if japanese is not True:
+            as_written = (label, size)
             label, size = _tuned_variant(label, size, child)
             foreign = self.catalog.foreign_model(label, size)
             if foreign is not None:
-                return ParentChoice(((Candidate(foreign, label),),))
+                return ParentChoice(((Candidate(foreign, label),),),
+                                    by_child_name=(label, size) != as_written)
             # a family without a size ("RWKV-4 World" for chatntq-7b-jpntuned): the child's
             # own size picks the family's checkpoint, as it does among a Japanese row's
             sized = _family_member_of_childs_size(label, size, child)
