@@ -15,7 +15,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from jllm_kg.ingest.checkout import CheckoutError, Revision, resolve_revision
+from jllm_kg.ingest.checkout import (
+    CheckoutError,
+    Revision,
+    git_text,
+    resolve_revision,
+    run_git,
+)
 
 __all__ = ["GitError", "ObjectReader", "main_line", "object_ids", "repository_top"]
 
@@ -26,14 +32,9 @@ class GitError(ValueError):
 
 def _run(directory: Path, *args: str) -> str:
     try:
-        done = subprocess.run(["git", "-C", str(directory), *args], capture_output=True,
-                              check=False)
-    except FileNotFoundError as error:
-        raise GitError(f"{directory}: git is not installed: {error}") from error
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitError(f"{directory}: git {args[0]}: {message[-1] if message else 'failed'}")
-    return done.stdout.decode("utf-8")
+        return git_text(directory, *args, what=f"git {args[0]}")
+    except CheckoutError as error:
+        raise GitError(str(error)) from error
 
 
 def repository_top(directory: Path) -> Path:
@@ -74,13 +75,10 @@ def object_ids(directory: Path, specs: Iterable[str]) -> dict[str, str | None]:
     if not wanted:
         return {}
     try:
-        done = subprocess.run(
-            ["git", "-C", str(directory), "cat-file", "--batch-check=%(objectname)"],
-            input="".join(f"{spec}\n" for spec in wanted).encode("utf-8"),
-            capture_output=True, check=False,
-        )  # fmt: skip
-    except FileNotFoundError as error:
-        raise GitError(f"{directory}: git is not installed: {error}") from error
+        done = run_git(directory, "cat-file", "--batch-check=%(objectname)",
+                       input="".join(f"{spec}\n" for spec in wanted).encode("utf-8"))
+    except CheckoutError as error:
+        raise GitError(str(error)) from error
     if done.returncode != 0:
         raise GitError(f"{directory}: git cat-file: {done.stderr.decode('utf-8', 'replace')}")
     answers = done.stdout.decode("utf-8").splitlines()

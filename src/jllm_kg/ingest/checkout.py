@@ -46,18 +46,23 @@ class Revision:
     date: str
 
 
-def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+def run_git(directory: Path, *args: str,
+            input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """``git -C directory args…`` (``input`` on its stdin), its exit status not checked;
+    CheckoutError when git is not installed."""
     try:
         return subprocess.run(
             ["git", "-C", str(directory), *args],
-            capture_output=True, check=False, timeout=_GIT_TIMEOUT,
+            input=input, capture_output=True, check=False, timeout=_GIT_TIMEOUT,
         )  # fmt: skip
     except FileNotFoundError as error:
         raise CheckoutError(f"{directory}: git is not installed: {error}") from error
 
 
-def _git_text(directory: Path, *args: str, what: str) -> str:
-    done = _git(directory, *args)
+def git_text(directory: Path, *args: str, what: str) -> str:
+    """The standard output of ``git -C directory args…``, stripped; CheckoutError naming
+    ``what`` and git's last line of error when git fails."""
+    done = run_git(directory, *args)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise CheckoutError(f"{directory}: {what}: {message[-1] if message else 'git failed'}")
@@ -67,7 +72,7 @@ def _git_text(directory: Path, *args: str, what: str) -> str:
 def _repository_root(directory: Path) -> Path | None:
     """The top of the git work tree ``directory`` is the top of, or None (not a repository,
     or a folder inside one: then the repository is something else than the list)."""
-    done = _git(directory, "rev-parse", "--show-toplevel")
+    done = run_git(directory, "rev-parse", "--show-toplevel")
     if done.returncode != 0:
         return None
     top = Path(done.stdout.decode("utf-8").strip())
@@ -76,7 +81,7 @@ def _repository_root(directory: Path) -> Path | None:
 
 def resolve_revision(directory: Path, rev: str) -> Revision:
     """The commit ``rev`` names in the repository at ``directory`` and its date."""
-    line = _git_text(
+    line = git_text(
         directory, "log", "-1", "--format=%H%x09%cI", f"{rev}^{{commit}}", "--",
         what=f"--rev {rev!r} is not a commit of this repository",
     )  # fmt: skip
@@ -92,7 +97,7 @@ FileReader = Callable[[str], bytes | None]
 
 def _git_reader(directory: Path, commit: str) -> FileReader:
     def read(path: str) -> bytes | None:
-        done = _git(directory, "show", f"{commit}:{path}")
+        done = run_git(directory, "show", f"{commit}:{path}")
         return done.stdout if done.returncode == 0 else None
 
     return read
@@ -108,7 +113,7 @@ def _tree_reader(directory: Path) -> FileReader:
 
 def _unchanged_since_head(directory: Path, paths: Sequence[str]) -> bool:
     """True when none of ``paths`` differs from HEAD in the working tree or the index."""
-    done = _git(directory, "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    done = run_git(directory, "status", "--porcelain", "--untracked-files=all", "--", *paths)
     return done.returncode == 0 and not done.stdout.strip()
 
 
