@@ -22,7 +22,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import pytest
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed "
+    "(apt-get install -y chromium fonts-ipafont-gothic)")
 
 # Without the background-networking flags Chromium keeps trying hosts this machine cannot reach.
 HEADLESS_FLAGS = (
@@ -41,6 +47,19 @@ def run_headless(tmp_path: Path, *args: str, timeout: float = 90
         [CHROMIUM, *HEADLESS_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
         capture_output=True, text=True, timeout=timeout, check=False,
     )
+
+
+def screenshot_and_dom(tmp_path: Path, url: str, name: str, *, height: int,
+                       min_bytes: int) -> str:
+    """A screenshot of ``url`` in a 1280 × ``height`` window, kept in ``tmp_path`` as
+    ``name`` (its path printed, for a look at the layout), at least ``min_bytes`` large;
+    then the page's DOM."""
+    screenshot = tmp_path / name
+    shot = run_headless(tmp_path, f"--window-size=1280,{height}", f"--screenshot={screenshot}",
+                        url)
+    assert screenshot.is_file() and screenshot.stat().st_size > min_bytes, shot.stderr[-2000:]
+    print(f"screenshot of {url}: {screenshot}")
+    return run_headless(tmp_path, "--dump-dom", url).stdout
 
 _RECORD_VIOLATIONS = """
 window.__cspViolations = [];

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from .browser import CHROMIUM, Browser, run_headless
+from .browser import Browser, needs_chromium, run_headless
 
 pytestmark = pytest.mark.browser
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
-                    "(apt-get install -y chromium fonts-ipafont-gothic)")
+@needs_chromium
 def test_query_page_runs_a_saved_query_and_shows_the_table(base: str, tmp_path: Path) -> None:
     result = run_headless(tmp_path, "--virtual-time-budget=10000", "--dump-dom",
                           f"{base}/query?saved=swallow-lineage&run=1", timeout=60)
@@ -50,7 +49,7 @@ PROVENANCE_LAYOUT = """(() => {
 })()"""
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+@needs_chromium
 @pytest.mark.parametrize("lang", ["en", "ja", "fr"])
 def test_model_page_provenance_is_compact_and_fits_in_each_language(
         project_base: str, tmp_path: Path, lang: str) -> None:

@@ -35,7 +35,7 @@ from jllm_kg.serve.saved import load_saved_queries
 from jllm_kg.serve.service import GraphService
 from jllm_kg.serve.worker import QueryRequest, Reply
 
-from .browser import CHROMIUM, run_headless
+from .browser import needs_chromium, screenshot_and_dom
 
 JLLM = "https://w3id.org/jllm-kg/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -273,16 +273,11 @@ def test_scatter_has_one_point_per_model_with_a_size_and_a_date(
 # --- in a browser ----------------------------------------------------------------------------
 
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
-                    "(apt-get install -y chromium fonts-ipafont-gothic)")
+@needs_chromium
 @pytest.mark.parametrize("lang", ["ja", "en", "fr"])
 def test_home_charts_in_chromium(project_base: str, tmp_path: Path, lang: str) -> None:
-    url = f"{project_base}/?lang={lang}"
-    screenshot = tmp_path / f"home-{lang}.png"
-    shot = run_headless(tmp_path, "--window-size=1280,1800", f"--screenshot={screenshot}", url)
-    assert screenshot.is_file() and screenshot.stat().st_size > 50_000, shot.stderr[-2000:]
-    print(f"screenshot of /?lang={lang}: {screenshot}")
-    dom = run_headless(tmp_path, "--dump-dom", url).stdout
+    dom = screenshot_and_dom(tmp_path, f"{project_base}/?lang={lang}", f"home-{lang}.png",
+                             height=1800, min_bytes=50_000)
     assert dom.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') == len(CHARTS)
     assert ui("chart_families_title", lang) in dom
 

@@ -14,7 +14,7 @@ import requests
 
 from jllm_kg.serve.i18n import ui
 
-from .browser import CHROMIUM, Browser
+from .browser import Browser, needs_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 VENDORED = ROOT / "src/jllm_kg/serve/static/vendor/yasqe"
@@ -27,8 +27,6 @@ POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'sel
 CTRL = 2
 MODEL_QUERY_TAIL = " ?label }\nORDER BY ?label"
 
-needs_chromium = pytest.mark.skipif(
-    CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)")
 
 
 def test_vendored_files_are_the_locked_release() -> None:

@@ -26,7 +26,7 @@ from jllm_kg.serve.i18n import ui
 from jllm_kg.serve.pool import InlineExecutor
 from jllm_kg.serve.service import GraphService
 
-from .browser import CHROMIUM, run_headless
+from .browser import needs_chromium, run_headless, screenshot_and_dom
 
 JLLM = "https://w3id.org/jllm-kg/ontology#"
 PROV = "http://www.w3.org/ns/prov#"
@@ -140,25 +140,17 @@ def pixels_of(path: Path, colour: tuple[int, int, int]) -> int:
     return count
 
 
-browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
-                             "(apt-get install -y chromium fonts-ipafont-gothic)")
-
-
 @pytest.mark.browser
-@browser
+@needs_chromium
 @pytest.mark.parametrize("lang", ["ja", "en", "fr"])
 def test_family_tree_in_chromium(project_base: str, tmp_path: Path, lang: str) -> None:
-    url = f"{project_base}/tree/llama-2?lang={lang}"
-    screenshot = tmp_path / f"tree-llama-2-{lang}.png"
-    shot = run_headless(tmp_path, "--window-size=1280,2400", f"--screenshot={screenshot}", url)
-    assert screenshot.is_file() and screenshot.stat().st_size > 50_000, shot.stderr[-2000:]
-    print(f"screenshot of /tree/llama-2?lang={lang}: {screenshot}")
-    dom = run_headless(tmp_path, "--dump-dom", url).stdout
+    dom = screenshot_and_dom(tmp_path, f"{project_base}/tree/llama-2?lang={lang}",
+                             f"tree-llama-2-{lang}.png", height=2400, min_bytes=50_000)
     assert f'<html lang="{lang}">' in dom and ui("family_tree_intro", lang) in dom
 
 
 @pytest.mark.browser
-@browser
+@needs_chromium
 @pytest.mark.parametrize("lang", ["ja", "en", "fr"])
 def test_wide_lineage_keeps_the_model_in_view(project_base: str, tmp_path: Path,
                                               lang: str) -> None:

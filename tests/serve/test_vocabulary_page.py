@@ -18,7 +18,7 @@ from jllm_kg.paths import ontology_dir
 from jllm_kg.serve.i18n import ui
 from jllm_kg.vocabulary_doc import CONTEXT_FILE_NAME, packaged_document
 
-from .browser import CHROMIUM, run_headless
+from .browser import needs_chromium, screenshot_and_dom
 
 HTML = {"Accept": "text/html"}
 SECTIONS = ("classes", "derivation-tree", "training-data", "properties", "reused-terms",
@@ -107,16 +107,11 @@ def test_ontology_rdf_is_still_negotiated(base: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed "
-                    "(apt-get install -y chromium fonts-ipafont-gothic)")
+@needs_chromium
 @pytest.mark.parametrize("lang", ["ja", "en", "fr"])
 def test_page_in_chromium(base: str, tmp_path: Path, lang: str) -> None:
-    url = f"{base}/ontology?lang={lang}"
-    screenshot = tmp_path / f"ontology-{lang}.png"
-    shot = run_headless(tmp_path, "--window-size=1280,2000", f"--screenshot={screenshot}", url)
-    assert screenshot.is_file() and screenshot.stat().st_size > 20_000, shot.stderr[-2000:]
-    print(f"screenshot of /ontology?lang={lang}: {screenshot}")
-    dom = run_headless(tmp_path, "--dump-dom", url).stdout
+    dom = screenshot_and_dom(tmp_path, f"{base}/ontology?lang={lang}", f"ontology-{lang}.png",
+                             height=2000, min_bytes=20_000)
     parser = _Anchors()
     parser.feed(dom)
     assert set(SECTIONS) <= set(parser.ids)
