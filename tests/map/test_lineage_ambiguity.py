@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import json
 
-from jllm_kg.ingest.markdown_list import parse_list
-from jllm_kg.ingest.records import SourceDocument
-from jllm_kg.map.build import MappedGraphs, map_documents
+from jllm_kg.map.build import MappedGraphs
 from jllm_kg.map.identity import hf_model_iri
 from jllm_kg.vocab import JLLM, PROV
 
-SOURCE = SourceDocument(
-    path="snippet.md", sha256="0" * 64, kind="list", language="ja", title="t", slug="snippet",
-    line_count=0,
-)  # fmt: skip
+from .snippets import map_snippet
 
 LIST_003 = """<a id="generative"></a>
 ## テキスト生成に主に使うモデル
@@ -54,7 +49,7 @@ TOHOKU = ["bert-base-japanese-whole-word-masking", "bert-base-japanese-char-whol
 
 
 def _map() -> MappedGraphs:
-    return map_documents([parse_list(LIST_003, SOURCE)])
+    return map_snippet(LIST_003, "ja")
 
 
 def _objects(mapped: MappedGraphs, subject: str, predicate: str) -> set[str]:

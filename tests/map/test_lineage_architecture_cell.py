@@ -13,11 +13,12 @@ from __future__ import annotations
 import pytest
 
 from jllm_kg.ingest.markdown_list import parse_list
-from jllm_kg.ingest.records import SourceDocument
 from jllm_kg.map.build import MappedGraphs, map_documents
 from jllm_kg.map.identity import hf_model_iri
 from jllm_kg.normalize.architectures import parse_architecture_cell
 from jllm_kg.vocab import JLLM, PROV, resource_iri
+
+from .snippets import map_snippet, objects, snippet_source
 
 LIST_000 = """<a id="generative"></a>
 ## Modèles IA génératives
@@ -86,18 +87,10 @@ LIST_002 = """<a id="generative"></a>
 """
 
 
-def _source(language: str) -> SourceDocument:
-    return SourceDocument(path="snippet.md", sha256="0" * 64, kind="list", language=language,
-                          title="t", slug="snippet", line_count=0)
-
-
 def _map() -> MappedGraphs:
-    return map_documents([parse_list(LIST_000, _source("fr")), parse_list(LIST_002, _source("en"))])
+    return map_documents([parse_list(LIST_000, snippet_source("fr")), parse_list(LIST_002, snippet_source("en"))])
 
 
-def _objects(mapped: MappedGraphs, subject: str, predicate: str) -> set[str]:
-    return {o[1:-1] for graph in mapped.sink.graphs() for s, p, o in mapped.sink.triples(graph)
-            if s == f"<{subject}>" and p == f"<{predicate}>"}
 
 
 @pytest.mark.parametrize(("child", "parent"), [
@@ -114,19 +107,19 @@ def _objects(mapped: MappedGraphs, subject: str, predicate: str) -> set[str]:
 ])
 def test_a_model_the_architecture_cell_builds_on_is_a_parent(child: str, parent: str) -> None:
     mapped = _map()
-    assert _objects(mapped, child, str(PROV.wasDerivedFrom)) == {parent}
-    (node,) = _objects(mapped, child, str(PROV.qualifiedDerivation))
-    assert _objects(mapped, node, str(JLLM.method)) == {str(JLLM.NamedAsArchitectureComponent)}
+    assert objects(mapped, child, str(PROV.wasDerivedFrom)) == {parent}
+    (node,) = objects(mapped, child, str(PROV.qualifiedDerivation))
+    assert objects(mapped, node, str(JLLM.method)) == {str(JLLM.NamedAsArchitectureComponent)}
 
 
 def test_the_architecture_is_the_parents_not_its_older_version() -> None:
     # 000 L401 "basé sur Qwen2.5-VL-32B": Qwen2.5-VL (a version of Qwen2-VL), not Qwen2-VL
     mapped = _map()
     child = hf_model_iri("karakuri-ai/karakuri-vl-32b-instruct-2507")
-    assert _objects(mapped, child, str(JLLM.architecture)) == {
+    assert objects(mapped, child, str(JLLM.architecture)) == {
         resource_iri("architecture", "qwen2.5-vl")}
     moshi = hf_model_iri("nu-dialogue/j-moshi")
-    assert _objects(mapped, moshi, str(JLLM.architecture)) == {resource_iri("architecture", "moshi")}
+    assert objects(mapped, moshi, str(JLLM.architecture)) == {resource_iri("architecture", "moshi")}
 
 
 @pytest.mark.parametrize(("cell", "parent"), [
@@ -151,9 +144,9 @@ def test_a_family_named_without_a_size_is_told_apart_by_the_childs_size(
         child: str, parent: str) -> None:
     mapped = _map()
     iri = hf_model_iri(child)
-    assert _objects(mapped, iri, str(PROV.wasDerivedFrom)) == {parent}
-    (node,) = _objects(mapped, iri, str(PROV.qualifiedDerivation))
-    assert _objects(mapped, node, str(JLLM.method)) == {str(JLLM.ParentToldApartBySize)}
+    assert objects(mapped, iri, str(PROV.wasDerivedFrom)) == {parent}
+    (node,) = objects(mapped, iri, str(PROV.qualifiedDerivation))
+    assert objects(mapped, node, str(JLLM.method)) == {str(JLLM.ParentToldApartBySize)}
 
 
 def test_a_component_no_size_decides_is_an_ambiguous_parent_000_l404() -> None:
@@ -163,9 +156,9 @@ def test_a_component_no_size_decides_is_an_ambiguous_parent_000_l404() -> None:
     mapped = _map()
     candidates = {hf_model_iri(f"sbintuitions/sarashina2-{size}") for size in ("7b", "13b", "70b")}
     for child in ("sbintuitions/sarashina2-vision-8b", "sbintuitions/sarashina2-vision-14b"):
-        (node,) = _objects(mapped, hf_model_iri(child), str(JLLM.ambiguousDerivation))
-        assert _objects(mapped, node, str(JLLM.candidate)) == candidates
-        assert _objects(mapped, hf_model_iri(child), str(PROV.wasDerivedFrom)) == set()
+        (node,) = objects(mapped, hf_model_iri(child), str(JLLM.ambiguousDerivation))
+        assert objects(mapped, node, str(JLLM.candidate)) == candidates
+        assert objects(mapped, hf_model_iri(child), str(PROV.wasDerivedFrom)) == set()
 
 
 # ja L53-54 at 941b11f (the list's header lines 27-39, then the two PLaMo 3 rows)
@@ -192,13 +185,13 @@ def test_a_model_an_architecture_cell_is_based_on_is_a_parent_ja_l54() -> None:
     part of the architecture, and "PLaMo 3ベース" names the model the row's is built on (the 8b
     PLaMo 3 of L53, told apart by size), not an architecture (three false contradictions
     between the ja, en and fr spellings before)."""
-    mapped = map_documents([parse_list(LIST_JA_PLAMO3, _source("ja"))])
+    mapped = map_snippet(LIST_JA_PLAMO3, "ja")
     child = hf_model_iri("WayBob/Way-sft-plamo-3-8b-chat")
-    assert _objects(mapped, child, str(PROV.wasDerivedFrom)) == {
+    assert objects(mapped, child, str(PROV.wasDerivedFrom)) == {
         hf_model_iri("pfnet/plamo-3-nict-8b-base")}
-    assert _objects(mapped, child, str(JLLM.architecture)) == set()
+    assert objects(mapped, child, str(JLLM.architecture)) == set()
     # the PLaMo 3 row's own cell ("Gemma ベースのアーキテクチャ<br>(links)") is Gemma
-    assert _objects(mapped, hf_model_iri("pfnet/plamo-3-nict-8b-base"),
+    assert objects(mapped, hf_model_iri("pfnet/plamo-3-nict-8b-base"),
                     str(JLLM.architecture)) == {resource_iri("architecture", "gemma")}
 
 

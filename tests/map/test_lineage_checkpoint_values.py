@@ -10,16 +10,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jllm_kg.ingest.markdown_list import parse_list
-from jllm_kg.ingest.records import SourceDocument
-from jllm_kg.map.build import map_documents
 from jllm_kg.map.identity import hf_model_iri
 from jllm_kg.vocab import JLLM
 
-SOURCE = SourceDocument(
-    path="snippet.md", sha256="0" * 64, kind="list", language="fr", title="t", slug="snippet",
-    line_count=0,
-)  # fmt: skip
+from .snippets import map_snippet, object_terms
 
 LIST_000 = """<a id="generative"></a>
 ## Modèles IA génératives
@@ -49,10 +43,8 @@ LIST_000 = """<a id="generative"></a>
 
 
 def _values(hf_id: str, prop: str) -> set[str]:
-    mapped = map_documents([parse_list(LIST_000, SOURCE)])
-    child = f"<{hf_model_iri(hf_id)}>"
-    return {o.split('"')[1] for graph in mapped.sink.graphs()
-            for s, p, o in mapped.sink.triples(graph) if s == child and p == f"<{prop}>"}
+    terms = object_terms(map_snippet(LIST_000, "fr"), hf_model_iri(hf_id), prop)
+    return {term.split('"')[1] for term in terms}
 
 
 def _tokens(hf_id: str) -> set[Decimal]:

@@ -9,11 +9,10 @@ what a reader of the row and its footnote would say.
 
 from __future__ import annotations
 
-from jllm_kg.ingest.markdown_list import parse_list
-from jllm_kg.ingest.records import SourceDocument
-from jllm_kg.map.build import MappedGraphs, map_documents
 from jllm_kg.map.identity import hf_model_iri
 from jllm_kg.vocab import JLLM, PROV
+
+from .snippets import map_snippet, objects
 
 HEAD_003 = """<a id="generative"></a>
 ## テキスト生成に主に使うモデル
@@ -48,40 +47,31 @@ HEAD_000 = """<a id="generative"></a>
 """
 
 
-def _map(text: str, language: str) -> MappedGraphs:
-    source = SourceDocument(path="snippet.md", sha256="0" * 64, kind="list", language=language,
-                            title="t", slug="snippet", line_count=0)
-    return map_documents([parse_list(text, source)])
-
-
-def _objects(mapped: MappedGraphs, subject: str, predicate: str) -> set[str]:
-    return {o[1:-1] for graph in mapped.sink.graphs() for s, p, o in mapped.sink.triples(graph)
-            if s == f"<{subject}>" and p == f"<{predicate}>"}
 
 
 def test_a_footnote_names_the_chat_vector_of_the_tuned_checkpoint_003_l574() -> None:
-    mapped = _map(HEAD_003, "ja")
+    mapped = map_snippet(HEAD_003, "ja")
     instruct = hf_model_iri("tokyotech-llm/Llama-3-Swallow-8B-Instruct-v0.1")
     base = hf_model_iri("tokyotech-llm/Llama-3-Swallow-8B-v0.1")
     llama_instruct = hf_model_iri("meta-llama/Meta-Llama-3-8B-Instruct")
     # the base sibling stays its parent; the chat vector is added to it
-    assert _objects(mapped, instruct, str(JLLM.chatVectorFrom)) == {llama_instruct}
-    assert _objects(mapped, instruct, str(PROV.wasDerivedFrom)) == {base, llama_instruct}
-    assert _objects(mapped, base, str(JLLM.chatVectorFrom)) == set()
+    assert objects(mapped, instruct, str(JLLM.chatVectorFrom)) == {llama_instruct}
+    assert objects(mapped, instruct, str(PROV.wasDerivedFrom)) == {base, llama_instruct}
+    assert objects(mapped, base, str(JLLM.chatVectorFrom)) == set()
     # the evidence is the footnote as written, located at its line
-    (node,) = [n for n in _objects(mapped, instruct, str(PROV.qualifiedDerivation))
-               if _objects(mapped, n, str(PROV.entity)) == {llama_instruct}]
-    (evidence,) = _objects(mapped, node, str(JLLM.evidence))
+    (node,) = [n for n in objects(mapped, instruct, str(PROV.qualifiedDerivation))
+               if objects(mapped, n, str(PROV.entity)) == {llama_instruct}]
+    (evidence,) = objects(mapped, node, str(JLLM.evidence))
     assert "Llama 3 Instruct と Llama 3 Base の差分の Chat Vector" in evidence
-    (location,) = _objects(mapped, node, str(JLLM.sourceLocation))
+    (location,) = objects(mapped, node, str(JLLM.sourceLocation))
     footnote_line = HEAD_003.splitlines().index(HEAD_003.splitlines()[-1]) + 1
     assert location.endswith(f"#L{footnote_line}")
 
 
 def test_a_quantized_copy_takes_no_chat_vector_of_its_own_000_l126() -> None:
-    mapped = _map(HEAD_000, "fr")
+    mapped = map_snippet(HEAD_000, "fr")
     llama_instruct = hf_model_iri("meta-llama/Meta-Llama-3-70B-Instruct")
     instruct = hf_model_iri("rinna/llama-3-youko-70b-instruct")
-    assert _objects(mapped, instruct, str(JLLM.chatVectorFrom)) == {llama_instruct}
+    assert objects(mapped, instruct, str(JLLM.chatVectorFrom)) == {llama_instruct}
     gptq = hf_model_iri("rinna/llama-3-youko-70b-instruct-gptq")
-    assert _objects(mapped, gptq, str(PROV.wasDerivedFrom)) == {instruct}
+    assert objects(mapped, gptq, str(PROV.wasDerivedFrom)) == {instruct}

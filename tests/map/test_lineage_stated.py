@@ -8,16 +8,10 @@ as the ingest does); the expected parents are what a reader of the row would say
 
 from __future__ import annotations
 
-from jllm_kg.ingest.markdown_list import parse_list
-from jllm_kg.ingest.records import SourceDocument
-from jllm_kg.map.build import map_documents
 from jllm_kg.map.identity import hf_model_iri
 from jllm_kg.vocab import JLLM, PROV
 
-SOURCE = SourceDocument(
-    path="snippet.md", sha256="0" * 64, kind="list", language="fr", title="t", slug="snippet",
-    line_count=0,
-)  # fmt: skip
+from .snippets import map_snippet, objects
 
 LIST_000 = """<a id="generative"></a>
 ## Modèles IA génératives
@@ -48,10 +42,7 @@ LIST_000 = """<a id="generative"></a>
 
 
 def _parents(hf_id: str, prop: str = str(PROV.wasDerivedFrom)) -> set[str]:
-    mapped = map_documents([parse_list(LIST_000, SOURCE)])
-    child = f"<{hf_model_iri(hf_id)}>"
-    return {o[1:-1] for graph in mapped.sink.graphs()
-            for s, p, o in mapped.sink.triples(graph) if s == child and p == f"<{prop}>"}
+    return objects(map_snippet(LIST_000, "fr"), hf_model_iri(hf_id), prop)
 
 
 def test_chat_vector_is_added_to_the_continually_pretrained_base_000_l141() -> None:
@@ -77,7 +68,7 @@ def test_the_childs_name_says_the_chat_variant_000_l216() -> None:
 
 
 def _methods(hf_id: str) -> set[str]:
-    mapped = map_documents([parse_list(LIST_000, SOURCE)])
+    mapped = map_snippet(LIST_000, "fr")
     triples = [t for graph in mapped.sink.graphs() for t in mapped.sink.triples(graph)]
     child = f"<{hf_model_iri(hf_id)}>"
     nodes = {o for s, p, o in triples if s == child and p == f"<{PROV.qualifiedDerivation}>"}
@@ -125,7 +116,7 @@ MERGED_000 = """<a id="multimodal"></a>
 
 
 def test_trained_from_in_a_merge_table_is_no_merge_000_l430() -> None:
-    mapped = map_documents([parse_list(MERGED_000, SOURCE)])
+    mapped = map_snippet(MERGED_000, "fr")
     child = f"<{hf_model_iri('AXCXEPT/Llama-3-EZO-VLM-1')}>"
     found = {(p, o) for graph in mapped.sink.graphs() for s, p, o in mapped.sink.triples(graph)
              if s == child and p in (f"<{JLLM.fineTunedFrom}>", f"<{JLLM.mergedFrom}>")}
@@ -150,7 +141,7 @@ def test_an_edge_two_rows_of_one_source_state_keeps_each_rows_evidence() -> None
     # derivation with exactly one evidence and location, as the shapes require.
     changed = SHISA_ROW.replace("Mistral-7B-v0.1 (**7b**)", "Mistral-7B-v0.1 (**7b**), etc.")
     twice = LIST_000.replace(SHISA_ROW, SHISA_ROW + "\n" + changed)
-    mapped = map_documents([parse_list(twice, SOURCE)])
+    mapped = map_snippet(twice, "fr")
     child = f"<{hf_model_iri('augmxnt/shisa-base-7b-v1')}>"
     nodes = {o for graph in mapped.sink.graphs() for s, p, o in mapped.sink.triples(graph)
              if s == child and p == f"<{PROV.qualifiedDerivation}>"}

@@ -8,15 +8,9 @@ checkpoints that matter); the expected parents are what a reader of the row woul
 
 from __future__ import annotations
 
-from jllm_kg.ingest.markdown_list import parse_list
-from jllm_kg.ingest.records import SourceDocument
-from jllm_kg.map.build import map_documents
 from jllm_kg.map.identity import hf_model_iri
 
-SOURCE = SourceDocument(
-    path="snippet.md", sha256="0" * 64, kind="list", language="fr", title="t", slug="snippet",
-    line_count=0,
-)  # fmt: skip
+from .snippets import map_snippet
 
 LIST_000 = """<a id="generative"></a>
 ## Modèles IA génératives
@@ -38,7 +32,7 @@ PROV_DERIVED = "<http://www.w3.org/ns/prov#wasDerivedFrom>"
 
 
 def _parents(hf_id: str, prop: str = PROV_DERIVED) -> set[str]:
-    mapped = map_documents([parse_list(LIST_000, SOURCE)])
+    mapped = map_snippet(LIST_000, "fr")
     child = f"<{hf_model_iri(hf_id)}>"
     return {
         o for graph in mapped.sink.graphs() for s, p, o in mapped.sink.triples(graph)
