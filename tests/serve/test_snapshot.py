@@ -3,12 +3,18 @@ stated (named graphs only), an on-disk store is built once and reused."""
 
 from __future__ import annotations
 
+import functools
 import gzip
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from jllm_kg.serve import snapshot as snapshot_module
 from jllm_kg.serve.snapshot import (
     build_memory_snapshot,
     discard_snapshot,
@@ -16,6 +22,7 @@ from jllm_kg.serve.snapshot import (
     snapshot_from_store,
 )
 from jllm_kg.serve.worker import QueryRequest, execute
+from jllm_kg.store import StoreLoadError, build_store, merge_into_default_graph
 
 # The same fact stated by two sources (the shape of a row present in the ja and en lists).
 TWO_SOURCES = (
@@ -77,3 +84,92 @@ def test_disk_snapshot_is_merged_built_once_and_reopened_read_only(tmp_path: Pat
     assert sorted(rows(store, True)) == ["Swallow 70B", "Swallow 70B 指示"]
     with pytest.raises((OSError, RuntimeError), match=r"read-write|read.only"):
         store.update("INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }")
+
+
+# The --store build's text path: an N-Quads file's lines go to the bulk loader as they are,
+# each block followed by its merge copies, the graph names cut off as text.
+IRIS = st.sampled_from(["urn:x:a", "urn:x:g1", "urn:x:g2", "https://w3id.org/jllm-kg/id/m"])
+LITERALS = st.sampled_from([
+    '"plain"', '"Swallow 70B"@en', '"7000000000"^^<http://www.w3.org/2001/XMLSchema#decimal>',
+    '"ends like a quad <urn:x:g1> ."', '"a quote \\" <urn:x:g2> .\\n in it"', '"<urn:x:a>"@ja',
+])
+OBJECTS = st.one_of(IRIS.map(lambda iri: f"<{iri}>"), LITERALS)
+LINES = st.one_of(
+    st.tuples(IRIS, IRIS, OBJECTS, IRIS).map(lambda t: f"<{t[0]}> <{t[1]}> {t[2]} <{t[3]}> ."),
+    st.tuples(IRIS, IRIS, OBJECTS).map(lambda t: f"<{t[0]}> <{t[1]}> {t[2]} ."),
+    st.sampled_from(["", "# a comment <urn:x:g1> ."]),
+)
+
+
+def canonical(quads: Iterable[ox.Quad]) -> set[str]:
+    return {re.sub(r"_:\w+", "_:b", str(q)) for q in quads}  # blank nodes differ between stores
+
+
+@functools.cache
+def ontology_merged() -> frozenset[str]:
+    """The ontology's quads and merge copies, which every snapshot holds."""
+    store = build_store(data_paths=[])
+    merge_into_default_graph(store)
+    return frozenset(canonical(store))
+
+
+def merged_reference(folder: Path) -> tuple[set[str], set[str]]:
+    """The files of ``folder`` as ``build_store`` loads them, and with the ontology and the
+    merge added: what a snapshot's dump and store must hold."""
+    store = build_store(data_paths=[folder], include_ontology=False)
+    stated = canonical(store)
+    merge_into_default_graph(store)
+    return stated, canonical(store) | ontology_merged()
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(LINES, min_size=1, max_size=12), final_break=st.booleans(),
+       block=st.sampled_from([1, 7, 64, 1 << 20]))
+def test_text_path_builds_what_the_parsed_path_builds(
+        tmp_path_factory: pytest.TempPathFactory, lines: list[str], final_break: bool,
+        block: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever mix of graphs, default-graph triples, literals that look like a line's end,
+    comments and blank lines a file holds, and wherever the blocks are cut, the store and the
+    dump hold what loading the file and adding the merge make."""
+    folder = tmp_path_factory.mktemp("in")
+    (folder / "data.nq").write_text("\n".join(lines) + ("\n" if final_break else ""),
+                                    encoding="utf-8")
+    monkeypatch.setattr(snapshot_module, "_CHUNK", block)
+    stated, merged = merged_reference(folder)
+    snapshot = open_disk_snapshot([folder], tmp_path_factory.mktemp("store") / "store")
+    assert canonical(snapshot.open()) == merged
+    dumped = ox.Store()
+    dumped.load(gzip.decompress(snapshot.dump.read_bytes()), format=ox.RdfFormat.N_QUADS)
+    assert canonical(dumped) - ontology_merged() == stated
+
+
+def test_a_line_the_text_cut_would_damage_is_built_term_by_term(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Every line ends with ``<urn:x:g> .``, one of them a default-graph triple whose object
+    is that IRI: cut as text, its copy would lose its object. The loader refuses the cut line,
+    and the build starts again term by term, with the same result as the parsed path."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "data.nq").write_text(
+        '<urn:x:a> <urn:x:p> "1" <urn:x:g> .\n'
+        '<urn:x:a> <urn:x:seeAlso> <urn:x:g> .\n', encoding="utf-8")
+    _, merged = merged_reference(folder)
+    with caplog.at_level("WARNING", logger="jllm_kg.serve.snapshot"):
+        snapshot = open_disk_snapshot([folder], tmp_path / "store")
+    assert canonical(snapshot.open()) == merged
+    assert "data.nq: the merge copies are made term by term" in caplog.text
+
+
+def test_text_path_syntax_error_names_the_line_of_the_file(tmp_path: Path) -> None:
+    """The loader reads each block twice (lines and copies): the error must still name the
+    line of the file, not of the loader's stream."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    good = '<urn:x:a> <urn:x:p> "1" <urn:x:g> .\n'
+    (folder / "data.nq").write_text(good * 5 + '<urn:x:a> <urn:x:p> "2 <urn:x:g> .\n' + good,
+                                    encoding="utf-8")
+    with pytest.raises(StoreLoadError) as caught:
+        open_disk_snapshot([folder], tmp_path / "store")
+    assert "data.nq" in str(caught.value) and "line 6" in str(caught.value)
+    assert not (tmp_path / "store").exists()
