@@ -157,6 +157,8 @@ def main() -> int:
                         help="run the in-memory server with each of these --http-workers "
                              "(default: %(default)s)")
     parser.add_argument("--serve-args", default="", help="extra options for jllm-kg serve")
+    parser.add_argument("--glibc-too", action="store_true",
+                        help="also time the --store build with glibc's malloc (no mimalloc)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the finally below still cleans up
     work = Path(tempfile.mkdtemp(prefix="jllm-kg-scale-"))
@@ -170,7 +172,7 @@ def main() -> int:
 
         extra = args.serve_args.split()
         if not args.memory_only:
-            measure_store(work, data, extra)
+            measure_store(work, data, extra, allocator=args.glibc_too)
         if not args.skip_memory:
             for http_workers in args.http_workers:
                 serve(work, data, [*extra, "--http-workers", str(http_workers)],
@@ -181,8 +183,9 @@ def main() -> int:
     return 0
 
 
-def measure_store(work: Path, data: Path, extra: list[str]) -> None:
-    """``oxigraph load``, the ``--store`` build, its reopening, and a server on it."""
+def measure_store(work: Path, data: Path, extra: list[str], *, allocator: bool = False) -> None:
+    """``oxigraph load``, the ``--store`` build (also with glibc's allocator if ``allocator``),
+    its reopening, and a server on it."""
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     ref_time, ref_cpu, ref_rss = timed_child(
         [oxigraph, "load", "--location", str(work / "reference"), "--file", str(data)],
@@ -192,14 +195,25 @@ def measure_store(work: Path, data: Path, extra: list[str]) -> None:
           f"{ref_rss / 2**30:.2f} GiB; load average {os.getloadavg()[0]:.1f}", flush=True)
 
     store = work / "store"
+    # As the server builds it: a child process, with mimalloc preloaded where installed.
     build_time, build_cpu, build_rss = timed_child(python(
-        "from pathlib import Path; from jllm_kg.serve.snapshot import open_disk_snapshot; "
-        f"open_disk_snapshot([Path({str(data)!r})], Path({str(store)!r}))"))
+        "from pathlib import Path; from jllm_kg.serve.snapshot import build_in_subprocess; "
+        f"build_in_subprocess([Path({str(data)!r})], Path({str(store)!r}))"))
     size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
     print(f"--store build: {build_time:.1f} s ({build_time / ref_time:.2f}x oxigraph load), "
           f"{build_cpu:.1f} s CPU ({build_cpu / ref_cpu:.2f}x), peak RSS "
           f"{build_rss / 2**30:.2f} GiB, {size / 2**30:.2f} GiB on disk; load average "
           f"{os.getloadavg()[0]:.1f}", flush=True)
+    if allocator:
+        # The same build with the C library's allocator, to show what the allocator adds.
+        glibc = work / "store-glibc"
+        time_, cpu, _ = timed_child(python(
+            "from pathlib import Path; from jllm_kg.serve.snapshot import open_disk_snapshot; "
+            f"open_disk_snapshot([Path({str(data)!r})], Path({str(glibc)!r}))"))
+        shutil.rmtree(glibc)
+        print(f"--store build with glibc's malloc: {time_:.1f} s ({time_ / ref_time:.2f}x), "
+              f"{cpu:.1f} s CPU ({cpu / ref_cpu:.2f}x); load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
 
     from jllm_kg.serve.snapshot import _manifest, open_disk_snapshot
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import functools
 import gzip
+import os
+import platform
 import re
+import subprocess
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,6 +20,9 @@ from hypothesis import strategies as st
 
 from jllm_kg.serve import snapshot as snapshot_module
 from jllm_kg.serve.snapshot import (
+    StoreDamagedError,
+    build_allocator,
+    build_in_subprocess,
     build_memory_snapshot,
     discard_snapshot,
     open_disk_snapshot,
@@ -173,3 +180,36 @@ def test_text_path_syntax_error_names_the_line_of_the_file(tmp_path: Path) -> No
         open_disk_snapshot([folder], tmp_path / "store")
     assert "data.nq" in str(caught.value) and "line 6" in str(caught.value)
     assert not (tmp_path / "store").exists()
+
+
+def test_build_in_subprocess_returns_the_snapshot_or_raises_the_childs_error(
+        tmp_path: Path) -> None:
+    """The build runs in a child process: its snapshot comes back whole, a bad file comes back
+    as the error naming it, and a damaged store as ``StoreDamagedError`` (which a reload
+    answers with a rebuild)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "two.nq").write_text(TWO_SOURCES, encoding="utf-8")
+    built = build_in_subprocess([folder], tmp_path / "store")
+    assert built == open_disk_snapshot([folder], tmp_path / "store")
+    assert rows(built.open(), merged=True) == ["Swallow 70B", "Swallow 70B 指示"]
+    victim = next(f for f in (tmp_path / "store" / "oxigraph").iterdir() if f.suffix == ".sst")
+    victim.write_bytes(victim.read_bytes()[:-1] + b"\0")
+    with pytest.raises(StoreDamagedError, match=r"\.sst: changed since the store was built"):
+        build_in_subprocess([folder], tmp_path / "store")
+    (folder / "bad.nq").write_text("<urn:x:a> <urn:x:p> .\n", encoding="utf-8")
+    with pytest.raises(StoreLoadError, match=r"bad\.nq: N-Quads syntax error.*line 1") as caught:
+        build_in_subprocess([folder])
+    assert not isinstance(caught.value, StoreDamagedError)
+
+
+@pytest.mark.skipif(sys.platform != "linux" or platform.machine() not in ("x86_64", "aarch64"),
+                    reason="cmeel-mimalloc has wheels for Linux x86_64 and aarch64 only")
+def test_the_build_child_runs_with_mimalloc() -> None:
+    """Where the dependency installs, the build's child has mimalloc mapped in."""
+    allocator = build_allocator()
+    assert allocator is not None and allocator.is_file()
+    maps = subprocess.run(
+        [sys.executable, "-c", "print(open('/proc/self/maps').read())"], check=True,
+        env={**os.environ, "LD_PRELOAD": str(allocator)}, capture_output=True, text=True).stdout
+    assert "libmimalloc" in maps
