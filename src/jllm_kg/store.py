@@ -24,9 +24,7 @@ True
 from __future__ import annotations
 
 import itertools
-import mmap
 import operator
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -221,12 +219,18 @@ def text_merge_applies(path: Path) -> bool:
         return False
     try:
         with open(path, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size == 0:
-                return True
-            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-                return view.find(b"_:") == -1
+            tail = b""
+            while chunk := handle.read(_SCAN):
+                # "_" alone is a memchr (a fifth of the time of looking for "_:" everywhere)
+                if chunk.find(b"_") != -1 and b"_:" in tail + chunk:
+                    return False
+                tail = chunk[-1:]
     except OSError as error:
         raise StoreLoadError(f"{path}: cannot load: {error}") from error
+    return True
+
+
+_SCAN = 1 << 22
 
 
 def text_merge_blocks(path: Path, size: int) -> Iterator[TextBlock]:

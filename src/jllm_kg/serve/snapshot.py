@@ -49,7 +49,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import IO, Any, Literal, cast
 
 import pyoxigraph as ox
 
@@ -195,17 +195,21 @@ class _MergedText(io.RawIOBase):
         self._blocks = blocks
         self._zipped = zipped
         self._pending = memoryview(b"")
+        self._copies: bytes | None = None
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         while not self._pending:
+            if self._copies is not None:
+                self._pending, self._copies = memoryview(self._copies), None
+                continue
             block = next(self._blocks, None)
             if block is None:
                 return 0
             self._zipped.write(block.nquads)
-            self._pending = memoryview(block.nquads + block.merge_nquads)
+            self._pending, self._copies = memoryview(block.nquads), block.merge_nquads
         size = min(len(buffer), len(self._pending))
         buffer[:size] = self._pending[:size]
         self._pending = self._pending[size:]
@@ -215,8 +219,8 @@ class _MergedText(io.RawIOBase):
 def _bulk_load_text(store: ox.Store, file: Path, zipped: gzip.GzipFile) -> None:
     """Load ``file`` and its merge copies through the bulk loader, parsed in Rust only."""
     try:
-        store.bulk_load(io.BufferedReader(_MergedText(text_merge_blocks(file, _CHUNK), zipped),
-                                          _CHUNK), format=ox.RdfFormat.N_QUADS)
+        merged = cast(IO[bytes], _MergedText(text_merge_blocks(file, _CHUNK), zipped))
+        store.bulk_load(merged, format=ox.RdfFormat.N_QUADS)
     except SyntaxError as error:
         for _ in parse_batches(file, _BATCH):  # the file alone: raises naming its own line
             pass
