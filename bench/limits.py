@@ -1,6 +1,7 @@
 """Measure how fast ``jllm-kg serve`` enforces its limits (the timings ``tests/serve`` leaves out).
 
-A real server (granian + killable query workers, as ``tests/serve/conftest.py`` starts it: the
+A real server (granian + killable query workers, started and stopped by
+``jllm_kg.serve.running`` with the options ``tests/serve/conftest.py`` gives it: the
 hand-written fixture graph, a 2 s time limit, 2 query workers, 512 MiB per worker, 1 MiB
 answers) is sent each pathological query of ``tests/serve/test_limits.py`` ``--runs`` times.
 During every run a second client sends a simple ASK in a loop. Per query it prints:
@@ -18,11 +19,8 @@ Nothing is asserted: the numbers depend on the machine's load. Run:
 from __future__ import annotations
 
 import argparse
-import os
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
+
+from jllm_kg.serve.running import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "serve" / "fixtures"
@@ -61,47 +61,13 @@ class Run:
     recovery: float = float("nan")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(args: argparse.Namespace, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """``python -m jllm_kg.serve.cli`` with the test suite's small limits; waits until ready."""
-    port = free_port()
-    command = [
-        sys.executable, "-m", "jllm_kg.serve.cli", "--host", "127.0.0.1", "--port", str(port),
+def serve_args(args: argparse.Namespace) -> list[str]:
+    """The options of ``jllm-kg serve`` with the test suite's small limits."""
+    return [
         "--data", *map(str, args.data), "--queries", str(FIXTURES / "queries"),
         "--timeout", str(args.timeout), "--workers", "2", "--http-workers", "1",
         "--threads", "8", "--worker-memory", args.worker_memory, "--max-result", args.max_result,
     ]
-    with open(log, "wb") as handle:
-        process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            if requests.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=2).ok:
-                return process, url
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    stop_server(process)
-    raise RuntimeError(f"server not ready after 120 s: {log.read_text(errors='replace')[-2000:]}")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
 
 
 def ask(url: str, hang: float) -> float:
@@ -175,21 +141,19 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # still stop the server below
     hang = args.timeout + 60
 
-    with tempfile.TemporaryDirectory(prefix="jllm-kg-limits-") as work:
-        process, url = start_server(args, Path(work) / "server.log")
-        try:
-            idle = [ask(url, hang) for _ in range(20)]
-            print(f"jllm-kg serve: --timeout {args.timeout:g} s, 2 query workers, "
-                  f"--worker-memory {args.worker_memory}, --max-result {args.max_result}; "
-                  f"data: {', '.join(map(str, args.data))}; {args.runs} run(s) per query")
-            print(f"simple ASK on an idle server: median {1000 * statistics.median(idle):.1f} ms,"
-                  f" max {1000 * max(idle):.1f} ms (20 requests)\n")
-            print(HEADER)
-            for name in args.queries:
-                runs = [measure(url, PATHOLOGICAL[name], hang) for _ in range(args.runs)]
-                print(report(name, runs, args.timeout), flush=True)
-        finally:
-            stop_server(process)
+    with tempfile.TemporaryDirectory(prefix="jllm-kg-limits-") as work, \
+            running_server(serve_args(args), log=Path(work) / "server.log") as server:
+        url = server.url
+        idle = [ask(url, hang) for _ in range(20)]
+        print(f"jllm-kg serve: --timeout {args.timeout:g} s, 2 query workers, "
+              f"--worker-memory {args.worker_memory}, --max-result {args.max_result}; "
+              f"data: {', '.join(map(str, args.data))}; {args.runs} run(s) per query")
+        print(f"simple ASK on an idle server: median {1000 * statistics.median(idle):.1f} ms,"
+              f" max {1000 * max(idle):.1f} ms (20 requests)\n")
+        print(HEADER)
+        for name in args.queries:
+            runs = [measure(url, PATHOLOGICAL[name], hang) for _ in range(args.runs)]
+            print(report(name, runs, args.timeout), flush=True)
     return 0
 
 

@@ -1,6 +1,7 @@
 """The README's pictures, taken from a running server so that they show what the code draws now.
 
-Starts ``jllm-kg serve`` (the packaged graph, or ``--data``) on a free loopback port, opens the
+Starts ``jllm-kg serve`` (the packaged graph, or ``--data``) on a free loopback port
+(``jllm_kg.serve.running``), opens the
 pages in headless Chromium (driven through its DevTools pipe by ``tests/serve/browser.py``),
 captures one section of each page as PNG under ``docs/img/``, then stops the server:
 
@@ -17,21 +18,15 @@ from __future__ import annotations
 import argparse
 import base64
 import importlib.util
-import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from jllm_kg.serve.running import running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "img"
@@ -66,50 +61,6 @@ def browser_module() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def running_server(data: Sequence[Path], log: Path) -> Iterator[str]:
-    """A ``jllm-kg serve`` on a free loopback port, its base URL; stopped (its whole process
-    group) on exit."""
-    port = free_port()
-    command = [sys.executable, "-m", "jllm_kg.serve.cli", "--host", "127.0.0.1",
-               "--port", str(port), "--http-workers", "1", "--workers", "1",
-               "--timeout", CHART_TIMEOUT]
-    if data:
-        command += ["--data", *map(str, data)]
-    with open(log, "wb") as handle:
-        process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=2):
-                    break
-            except (urllib.error.URLError, OSError):
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start within {START_TIMEOUT:g} s: "
-                                       f"{log.read_text(errors='replace')}") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(5)
 
 
 def capture(page: Any, url: str, shot: Shot, target: Path) -> Path:
@@ -147,8 +98,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     too_large = []
     with tempfile.TemporaryDirectory(prefix="jllm-kg-shots-") as folder:
         work = Path(folder)
-        with running_server(args.data, work / "server.log") as url, \
+        serve_args = ["--http-workers", "1", "--workers", "1", "--timeout", CHART_TIMEOUT]
+        if args.data:
+            serve_args += ["--data", *map(str, args.data)]
+        with running_server(serve_args, log=work / "server.log",
+                            ready_timeout=START_TIMEOUT) as server, \
                 browser.Browser(work / "profile", width=1280, height=900) as page:
+            url = server.url
             print(f"served by {url}")
             for shot in shots(args.model):
                 written = capture(page, url, shot, args.out / shot.file)

@@ -7,81 +7,42 @@ bodies, 512 MiB per query worker) so that the limit tests run fast.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
+
+from jllm_kg.serve.running import RunningServer, free_port
+from jllm_kg.serve.running import start_server as start_serve
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = FIXTURES / "data"
 QUERIES = FIXTURES / "queries"
 TIME_LIMIT = 2.0
 
+Server = RunningServer
+"""A started server: ``url``, ``process``, ``log`` and ``log_text()``."""
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def log_text(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
+__all__ = ["DATA", "FIXTURES", "QUERIES", "TIME_LIMIT", "Server", "free_port", "start_server",
+           "stop_server"]
 
 
 def start_server(tmp: Path, *extra: str, data: Path = DATA) -> Server:
-    """Start ``python -m jllm_kg.serve.cli`` and wait until ``/sparql`` answers."""
+    """Start ``python -m jllm_kg.serve.cli`` with the fixture's limits (``extra`` options
+    last, so they win) and wait until ``/sparql`` answers; its log is ``tmp/server-PORT.log``."""
     port = free_port()
-    log = tmp / f"server-{port}.log"
-    command = [
-        sys.executable, "-m", "jllm_kg.serve.cli",
-        "--host", "127.0.0.1", "--port", str(port),
+    return start_serve([
         "--data", str(data), "--queries", str(QUERIES),
         "--timeout", str(TIME_LIMIT), "--workers", "2", "--http-workers", "1",
         "--threads", "8", "--worker-memory", "512M", "--max-result", "1M",
         "--max-body", "64K", "--max-query-length", "20000",
         *extra,
-    ]
-    with open(log, "wb") as handle:
-        process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text()}")
-        try:
-            if requests.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=2).ok:
-                return Server(url, process, log)
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    stop_server(Server(url, process, log))
-    raise RuntimeError(f"server not ready: {log.read_text()}")
+    ], port=port, log=tmp / f"server-{port}.log", ready_timeout=60)
 
 
 def stop_server(server: Server) -> None:
     """SIGTERM the server's process group (master, HTTP workers, query workers)."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(5)
+    server.stop()
 
 
 @pytest.fixture(scope="session")

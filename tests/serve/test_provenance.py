@@ -3,8 +3,9 @@ derivation once with every source's words, reading method and line, and the curr
 list before the values its older versions stated.
 
 In-process (Flask test client over a pyoxigraph store): ``fixtures/versions/graph.trig`` holds two
-versions of the Japanese list, an English one, a paper and the curated tables (its header says
-which facts differ); the packaged graph's Llama-3-Swallow-70B-Instruct-v0.1 is stated by the
+versions of the Japanese list, an English one, two French ones of one day, a paper and the
+curated tables, with the ``jllm:supersededBy`` links the map stage writes (its header says which
+facts differ); the packaged graph's Llama-3-Swallow-70B-Instruct-v0.1 is stated by the
 seeds 000 (fr) and 003 (ja), both at line 124.
 """
 
@@ -18,11 +19,13 @@ import pyoxigraph as ox
 import pytest
 from flask.testing import FlaskClient
 
+from jllm_kg.map.supersession import VersionRef, supersessions
 from jllm_kg.serve.app import create_app
 from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.pool import InlineExecutor
 from jllm_kg.serve.service import GraphService
-from jllm_kg.serve.web.provenance import Source, short_names, split_current
+from jllm_kg.serve.web.provenance import Source, VersionOrder, short_names, split_current
+from jllm_kg.vocab import JLLM
 
 VERSIONS = Path(__file__).parent / "fixtures" / "versions" / "graph.trig"
 EXAMPLE = "/id/model/example--Example-7B"
@@ -162,21 +165,38 @@ def test_short_names_are_language_and_month_and_grow_only_to_tell_sources_apart(
     assert short_names([paper, curated], "ja") == {"s:5": "論文", "s:6": "キュレーション"}
 
 
-def test_only_a_newer_version_of_the_same_series_supersedes() -> None:
-    old = Source("s:old", "list", "ja", "2024-07-20", "s:ja", "a")
-    new = Source("s:new", "list", "ja", "2025-12-26", "s:ja", "b")
-    undated = Source("s:undated", "list", "ja", "", "s:ja", "c")
-    fr = Source("s:fr", "list", "fr", "2025-10-13", "s:fr", "d")
-    known = {s.iri: s for s in (old, new, undated, fr)}
-    assert split_current({"MIT": ["s:old"], "Apache": ["s:new"]}, known) == (["Apache"], ["MIT"])
+def test_only_a_version_the_links_make_older_is_superseded() -> None:
+    # ja: old → middle → new; fr and an undated ja version are linked to nothing
+    order = VersionOrder([("s:old", "s:middle"), ("s:middle", "s:new")])
+    everyone = ["s:old", "s:middle", "s:new", "s:undated", "s:fr"]
+    outdated = order.outdated(everyone)
+    assert outdated == {"s:old", "s:middle"}
+    assert split_current({"MIT": ["s:old"], "Apache": ["s:new"]}, outdated) == (
+        ["Apache"], ["MIT"])
     # stated again by the newer version, or by another series, or by an undated version
-    assert split_current({"MIT": ["s:old", "s:new"]}, known) == (["MIT"], [])
-    assert split_current({"MIT": ["s:old", "s:fr"], "Apache": ["s:new"]}, known) == (
+    assert split_current({"MIT": ["s:old", "s:new"]}, outdated) == (["MIT"], [])
+    assert split_current({"MIT": ["s:old", "s:fr"], "Apache": ["s:new"]}, outdated) == (
         ["MIT", "Apache"], [])
-    assert split_current({"MIT": ["s:undated"], "Apache": ["s:new"]}, known) == (
+    assert split_current({"MIT": ["s:undated"], "Apache": ["s:new"]}, outdated) == (
         ["MIT", "Apache"], [])
     # a fact without a source (the stored default graph) is never superseded
-    assert split_current({"MIT": []}, known) == (["MIT"], [])
+    assert split_current({"MIT": []}, outdated) == (["MIT"], [])
+    # the newest version stating anything is the current one, through a missing middle too;
+    # a version alone (the newer ones say nothing of the resource) is current
+    assert order.outdated(["s:old", "s:new"]) == {"s:old"}
+    assert order.outdated(["s:old"]) == set()
+
+
+def test_a_sources_cell_puts_each_version_before_those_it_supersedes() -> None:
+    # the links, not the dates, order them: "s:b" is dated earlier but supersedes "s:a"
+    a = Source("s:a", "list", "ja", "2025-01-02", "s:ja", "a")
+    b = Source("s:b", "list", "ja", "2025-01-01", "s:ja", "b")
+    c = Source("s:c", "list", "ja", "2025-01-03", "s:ja", "c")
+    en = Source("s:en", "list", "en", "2020-01-01", "s:en", "e")
+    known = {s.iri: s for s in (a, b, c, en)}
+    order = VersionOrder([("s:a", "s:b"), ("s:b", "s:c")])
+    assert order.newest_first(["s:a", "s:en", "s:c", "s:b", "s:a"], known) == [
+        "s:en", "s:c", "s:b", "s:a"]
 
 
 # the page over two versions of one list
@@ -237,6 +257,61 @@ def test_the_legend_names_each_source_of_the_page_once_in_words(versions: FlaskC
     }
     text = "".join(tables.text)
     assert "“earlier”: a value that an older version" in text
+
+
+def test_a_model_the_newer_version_dropped_keeps_its_last_values(versions: FlaskClient) -> None:
+    # only ja 2024-07 lists Retired-1B; ja 2025-12 supersedes that version but says nothing
+    # of the model, so nothing it stated is earlier
+    tables = page(versions, "/id/model/example--Retired-1B")
+    rows = facts(tables)
+    assert [r.cells for r in rows["jllm:license"]] == [["MIT License", "ja 2024-07"]]
+    assert [r.cells for r in rows["jllm:parameterCount"]] == [["1000000000", "ja 2024-07"]]
+    assert not any("earlier" in r.classes for r in tables.tables["facts"])
+
+
+def test_on_one_day_the_later_instant_supersedes_as_the_graph_says(
+        versions: FlaskClient) -> None:
+    # two fr versions of 2025-10-13, at 09:00 and 21:30: the graph links the first to the
+    # second, and the page follows the link (by day alone, neither would be older)
+    rows = facts(page(versions, "/id/model/example--Twin-2B"))
+    assert [r.cells for r in rows["jllm:license"]] == [
+        ["Apache License 2.0", "fr 2025-10-13 fffffff"],
+        ["earlier: MIT License (fr 2025-10-13 eeeeeee)"],
+    ]
+
+
+def test_the_fixtures_links_are_the_ones_the_map_stage_makes() -> None:
+    # the fixture's jllm:supersededBy triples are what map/supersession.py computes from its
+    # versions' series and dates, so the page tests above test the graph's own rule
+    store = ox.Store()
+    store.load(path=str(VERSIONS), format=ox.RdfFormat.TRIG)
+    rows = store.query("""
+        PREFIX dcterms: <http://purl.org/dc/terms/>
+        PREFIX jllm: <https://w3id.org/jllm-kg/ontology#>
+        SELECT ?v ?series ?date WHERE {
+          ?v a jllm:SourceDocument ; dcterms:isVersionOf ?series .
+          OPTIONAL { ?v dcterms:date ?date } }""", use_default_graph_as_union=True)
+    assert isinstance(rows, ox.QuerySolutions)
+    versions = [VersionRef(row["v"].value, row["series"].value,
+                           row["date"].value if row["date"] is not None else None)
+                for row in rows]
+    made = {(link.earlier, link.later) for link in supersessions(versions)}
+    stated = {(quad.subject.value, quad.object.value)
+              for quad in store.quads_for_pattern(None, ox.NamedNode(str(JLLM.supersededBy)),
+                                                  None)}
+    assert stated == made
+    assert len(made) == 2
+
+
+def test_without_the_links_no_version_is_earlier(versions: FlaskClient) -> None:
+    # the dates alone decide nothing: the page reads which version is current from the graph
+    store = ox.Store()
+    store.load(path=str(VERSIONS), format=ox.RdfFormat.TRIG)
+    for quad in list(store.quads_for_pattern(None, ox.NamedNode(str(JLLM.supersededBy)), None)):
+        store.remove(quad)
+    rows = facts(page(client_for(store), EXAMPLE))
+    assert [r.cells for r in rows["jllm:license"]] == [
+        ["Apache License 2.0", "ja 2025-12"], ["MIT License", "ja 2024-07"]]
 
 
 @pytest.mark.parametrize(("lang", "earlier", "paper", "line"), [

@@ -2,25 +2,31 @@
 their metadata, and which statements a newer version of the same list has superseded.
 
 A source document is one version of a series (``dcterms:isVersionOf`` a ``jllm:SourceSeries``:
-the list in one language, a paper), dated by ``dcterms:date``. When several versions of one
-series state different values for a fact, the newest version's values are the current ones and
-the values only older versions state are earlier ones. Different series (ja, en, fr, a paper)
+the list in one language, a paper). Which version is newer is what the graph says, not worked
+out here: ``jllm:supersededBy`` links each version to the next later one of its series
+(``map/supersession.py`` writes it; ``sparql/supersessions.rq`` reads it). Among the versions
+stating something about a resource, one that a later stating version supersedes (through any
+number of links) is outdated there: a value that only outdated versions state is an earlier one.
+Versions the links do not order (different series — ja, en, fr, a paper —, undated versions)
 never supersede each other: where they disagree, both values stay current.
 
 >>> ja_old = Source("s:ja1", "list", "ja", "2024-07-20", "s:ja", "9dd3297")
 >>> ja_new = Source("s:ja2", "list", "ja", "2025-12-26", "s:ja", "941b11f")
 >>> en = Source("s:en1", "list", "en", "2023-10-21", "s:en", "8e94365")
 >>> sources = {s.iri: s for s in (ja_old, ja_new, en)}
->>> split_current({"7B": {"s:ja1"}, "8B": {"s:ja2"}, "9B": {"s:en1"}}, sources)
+>>> order = VersionOrder([("s:ja1", "s:ja2")])
+>>> stated = {"7B": {"s:ja1"}, "8B": {"s:ja2"}, "9B": {"s:en1"}}
+>>> split_current(stated, order.outdated(["s:ja1", "s:ja2", "s:en1"]))
 (['8B', '9B'], ['7B'])
->>> split_current({"7B": {"s:ja1"}}, sources, newest_versions(["s:ja1", "s:ja2"], sources))
-([], ['7B'])
+>>> order.newest_first(["s:ja1", "s:en1", "s:ja2"], sources)
+['s:en1', 's:ja2', 's:ja1']
 >>> short_names(sources.values(), "en")["s:ja1"]
 'ja 2024-07'
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -32,7 +38,7 @@ Key = TypeVar("Key", bound=Hashable)
 
 @dataclass(frozen=True)
 class Source:
-    """What a page needs to know of a source document to name it and order its versions."""
+    """What a page needs to know of a source document to name it."""
 
     iri: str
     kind: str
@@ -117,52 +123,86 @@ def short_names(sources: Iterable[Source], language: str,
     return chosen
 
 
-def newest_versions(stating: Iterable[str], sources: Mapping[str, Source]) -> dict[str, str]:
-    """For each series among the dated ``stating`` sources, the date of its newest one."""
-    newest: dict[str, str] = {}
-    for iri in stating:
-        source = sources.get(iri)
-        if source and source.series and source.day:
-            newest[source.series] = max(newest.get(source.series, ""), source.day)
-    return newest
+class VersionOrder:
+    """The graph's ``jllm:supersededBy`` links (earlier version → next later version of its
+    series), and what they say of the versions a page names."""
+
+    def __init__(self, links: Iterable[tuple[str, str]]) -> None:
+        self._later: dict[str, set[str]] = {}
+        for earlier, later in links:
+            if earlier != later:
+                self._later.setdefault(earlier, set()).add(later)
+        self._rank = self._ranks()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, Mapping[str, str]]]) -> VersionOrder:
+        """The order the rows of ``supersessions.rq`` state (rows not linking two IRIs are
+        no link)."""
+        return cls((row["earlier"]["value"], row["later"]["value"]) for row in rows
+                   if row.get("earlier", {}).get("type") == "uri"
+                   and row.get("later", {}).get("type") == "uri")
+
+    def _ranks(self) -> dict[str, int]:
+        """Each linked version's generation: the length of the longest chain of links leading
+        to it (0 for a version nothing supersedes), so that a later version ranks higher than
+        every version it supersedes. Versions on a cycle (which the shapes refuse) keep 0."""
+        waiting: dict[str, int] = {}
+        for laters in self._later.values():
+            for later in laters:
+                waiting[later] = waiting.get(later, 0) + 1
+        rank = dict.fromkeys(self._later, 0)
+        ready = deque(version for version in self._later if version not in waiting)
+        while ready:
+            version = ready.popleft()
+            for later in self._later.get(version, ()):
+                rank[later] = max(rank.get(later, 0), rank[version] + 1)
+                waiting[later] -= 1
+                if not waiting[later]:
+                    ready.append(later)
+        return rank
+
+    def outdated(self, stating: Iterable[str]) -> set[str]:
+        """The versions among ``stating`` (the sources stating anything about a resource) that
+        a later version among them supersedes: what they stated and the later one no longer
+        states is superseded."""
+        present = set(stating)
+        found: set[str] = set()
+        for version in present & self._later.keys():
+            seen = {version}
+            pending = deque([version])
+            while pending and version not in found:
+                for later in self._later.get(pending.popleft(), ()):
+                    if later in present:
+                        found.add(version)
+                        break
+                    if later not in seen:
+                        seen.add(later)
+                        pending.append(later)
+        return found
+
+    def newest_first(self, iris: Iterable[str], sources: Mapping[str, Source]) -> list[str]:
+        """``iris`` ordered for a sources cell: by series, each version before the versions
+        it supersedes (versions the links do not order: by IRI)."""
+        def series(iri: str) -> str:
+            source = sources.get(iri)
+            return source.series if source and source.series else iri
+
+        by_rank = sorted(set(iris), key=lambda i: (self._rank.get(i, 0), i), reverse=True)
+        return sorted(by_rank, key=series)
 
 
-def is_superseded(iri: str, newest: Mapping[str, str], sources: Mapping[str, Source]) -> bool:
-    """Whether source ``iri`` is an older version of a series of which ``newest`` knows a newer
-    one (an undated version is never superseded: nothing says it is older)."""
-    source = sources.get(iri)
-    return bool(source and source.series and source.day
-                and source.day < newest.get(source.series, ""))
-
-
-def split_current(stated: Mapping[Key, Collection[str]], sources: Mapping[str, Source],
-                  newest: Mapping[str, str] | None = None) -> tuple[list[Key], list[Key]]:
+def split_current(stated: Mapping[Key, Collection[str]],
+                  outdated: Collection[str]) -> tuple[list[Key], list[Key]]:
     """The statements of one fact (a value → the sources stating it) split into the current
-    ones and the earlier ones: those that only older versions of a series state, when a newer
-    version of that series states the fact (or, given ``newest``, anything about the resource:
-    a statement that the newer version no longer makes is superseded too). Each list keeps the
-    order of ``stated``."""
-    if newest is None:
-        newest = newest_versions((i for iris in stated.values() for i in iris), sources)
+    ones and the earlier ones: those that only ``outdated`` versions state
+    (:meth:`VersionOrder.outdated` of the page's sources, so that a statement a newer version
+    no longer makes is superseded too). A value no source states is current. Each list keeps
+    the order of ``stated``."""
     current: list[Key] = []
     earlier: list[Key] = []
     for key, iris in stated.items():
-        if iris and all(is_superseded(i, newest, sources) for i in iris):
+        if iris and all(i in outdated for i in iris):
             earlier.append(key)
         else:
             current.append(key)
     return current, earlier
-
-
-def newest_first(iris: Iterable[str], sources: Mapping[str, Source]) -> list[str]:
-    """``iris`` ordered for a sources cell: by series, the newest version of each first."""
-    def series(iri: str) -> str:
-        source = sources.get(iri)
-        return source.series if source and source.series else iri
-
-    def day(iri: str) -> str:
-        source = sources.get(iri)
-        return source.day if source else ""
-
-    by_date = sorted(set(iris), key=lambda i: (day(i), i), reverse=True)
-    return sorted(by_date, key=series)

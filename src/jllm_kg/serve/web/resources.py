@@ -34,8 +34,7 @@ from jllm_kg.serve.web.context import (
 from jllm_kg.serve.web.documents import PAGE_FORMATS
 from jllm_kg.serve.web.provenance import (
     Source,
-    newest_first,
-    newest_versions,
+    VersionOrder,
     short_names,
     sources_from_rows,
     split_current,
@@ -169,11 +168,13 @@ def resource_page(iri: str, kind: str) -> str:
     def name(x: str) -> str:
         return pick_label(found.get(x, []), reader, fallback=fallback_name(x))
 
-    # the newest version of each list that states anything about the resource: what an older
-    # version stated and this one no longer does is superseded
-    newest = newest_versions({row["g"]["value"] for row in [*facts, *derivations] if "g" in row},
-                             sources)
-    legend = SourceLegend(sources, source_short_names(sources, reader), name, newest)
+    # the versions stating anything about the resource that a later one among them supersedes
+    # (jllm:supersededBy): what such a version stated and the later one no longer does is
+    # superseded; a model a newer version drops keeps what its last listing stated
+    order = version_order()
+    outdated = order.outdated(
+        {row["g"]["value"] for row in [*facts, *derivations] if "g" in row})
+    legend = SourceLegend(sources, source_short_names(sources, reader), name, order, outdated)
     title = name(iri)
     is_model = any(row["p"]["value"] == RDF_TYPE and row["o"]["value"] == JLLM_NS + "Model"
                    for row in facts)
@@ -208,6 +209,17 @@ def source_index() -> dict[str, Source]:
     return found
 
 
+def version_order() -> VersionOrder:
+    """Which source version supersedes which, as the graph states it (once per snapshot)."""
+    service = site().service
+
+    def compute() -> VersionOrder:
+        return VersionOrder.from_rows(service.select(page_query("supersessions")))
+
+    order: VersionOrder = service.memo("version-order", compute)
+    return order
+
+
 def source_short_names(sources: dict[str, Source], reader: list[str]) -> dict[str, str]:
     """The short name of every source in the reader's language (computed once per snapshot
     and language: distinct names need all the sources, not only those of one page)."""
@@ -224,18 +236,20 @@ class SourceLegend:
     """The short names of a page's sources, and which of them the page used (its legend)."""
 
     def __init__(self, sources: dict[str, Source], short: dict[str, str],
-                 name: Callable[[str], str], newest: dict[str, str]) -> None:
+                 name: Callable[[str], str], order: VersionOrder,
+                 outdated: set[str]) -> None:
         self.sources = sources
         self.short = short
         self.name = name
-        self.newest = newest
-        """The date of the newest version of each series speaking of the resource."""
+        self.order = order
+        self.outdated = outdated
+        """The versions speaking of the resource that a later one speaking of it supersedes."""
         self._used: set[str] = set()
 
     def links(self, iris: Iterable[str]) -> list[dict[str, str]]:
         """The sources cell of a statement: a short, linked name per source, newest first."""
         out = []
-        for iri in newest_first(iris, self.sources):
+        for iri in self.order.newest_first(iris, self.sources):
             self._used.add(iri)
             out.append({"label": self.short.get(iri) or self.name(iri), "title": self.name(iri),
                         "href": href(iri) or ""})
@@ -300,7 +314,7 @@ def _properties(facts: list[Binding], found: Labels, reader: list[str],
     for prop in sorted(grouped, key=lambda p: (_PROPERTY_ORDER.get(p, 2), name(p).casefold())):
         stated = dict(sorted(grouped[prop].items()))
         current, earlier = ((list(stated), []) if prop == WHERE_READ
-                            else split_current(stated, legend.sources, legend.newest))
+                            else split_current(stated, legend.outdated))
         values: list[FactValue] = []
         for is_earlier, keys in ((False, current), (True, earlier)):
             for otype, value, olang, datatype in keys:
@@ -352,7 +366,7 @@ def _derivations(rows: list[Binding], found: Labels, reader: list[str],
             links[0], values.get("evidence", ""), name(method) if method else "",
             (href(method) or "") if method else "", values.get("line", ""),
             values.get("url", ""))
-    current, earlier = split_current(stated, legend.sources, legend.newest)
+    current, earlier = split_current(stated, legend.outdated)
     out: list[DerivationRow] = []
     for is_earlier, keys in ((False, current), (True, earlier)):
         for ambiguous, entities, kind in keys:
@@ -360,7 +374,7 @@ def _derivations(rows: list[Binding], found: Labels, reader: list[str],
             out.append(DerivationRow(
                 [cell({"type": "uri", "value": e}, found, reader) for e in entities],
                 cell({"type": "uri", "value": kind}, found, reader) if kind else None,
-                [statements[s] for s in newest_first(statements, legend.sources)],
+                [statements[s] for s in legend.order.newest_first(statements, legend.sources)],
                 is_earlier,
                 ambiguous,
             ))
