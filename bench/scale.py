@@ -20,7 +20,6 @@ Run: ``.venv/bin/python bench/scale.py [--synthetic 200000] [--skip-memory | --m
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import os
 import shutil
@@ -36,7 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench import free_port, synthetic_graph  # noqa: E402
+from bench import synthetic_graph  # noqa: E402
+
+from jllm_kg.serve.running import running_server  # noqa: E402
 
 JLLM = "https://w3id.org/jllm-kg/ontology#"
 QUERIES = [
@@ -104,26 +105,12 @@ def get(port: int, query: str) -> int:
 
 def serve(work: Path, data: Path, extra: list[str], label: str) -> None:
     """Start a server, time it until it answers, query it, print its footprint, stop it."""
-    port = free_port()
-    log = work / f"serve-{label}.log"
-    command = [sys.executable, "-m", "jllm_kg.serve.cli", "--port", str(port),
-               "--data", str(data), "--timeout", "600", *extra]
-    with open(log, "wb") as handle:
-        start = time.monotonic()
-        process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
-                                   start_new_session=True,
-                                   env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
-    try:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
-            with contextlib.suppress(OSError):
-                if get(port, "ASK {}") == 200:
-                    break
-            if time.monotonic() - start > 3600:
-                raise RuntimeError("server not ready after an hour")
-            time.sleep(0.5)
+    start = time.monotonic()
+    with running_server(["--data", str(data), "--timeout", "600", *extra],
+                        log=work / f"serve-{label}.log", ready_timeout=3600,
+                        env={**os.environ, "PYTHONPATH": str(ROOT / "src")}) as server:
         ready = time.monotonic() - start
+        port = int(server.url.rsplit(":", 1)[1])
         timings = []
         for query in QUERIES * 2:
             t = time.monotonic()
@@ -131,18 +118,10 @@ def serve(work: Path, data: Path, extra: list[str], label: str) -> None:
             timings.append(f"{(time.monotonic() - t) * 1000:.0f}")
             if status != 200:
                 raise RuntimeError(f"{query!r}: HTTP {status}")
-        processes, rss, pss = tree_memory(process.pid)
+        processes, rss, pss = tree_memory(server.pid)
         print(f"{label}: ready in {ready:.1f} s; queries (ms) {' '.join(timings)}; "
               f"{processes} processes, RSS {rss / 2**30:.2f} GiB summed, "
               f"PSS {pss / 2**30:.2f} GiB; load average {os.getloadavg()[0]:.1f}", flush=True)
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 def main() -> int:
