@@ -1,7 +1,10 @@
-"""The ja, en and fr lists of one upstream commit state a row in three languages: an edge they
-all state has one derivation type (issue 12, "left alone": AXCXEPT EZO was FineTuning in en/fr
-and continual pre-training in ja). Checked over the graph built from the seeds and the clone
-at 941b11f (tests/conftest.py).
+"""Facts issue 12 left weak, each as far as a source states it, checked over the graph built
+from the seeds and the clone at 941b11f (tests/conftest.py).
+
+The ja, en and fr lists of one upstream commit state a row in three languages: an edge they
+all state has one derivation type (AXCXEPT EZO was FineTuning in en/fr and continual
+pre-training in ja). A curated foreign parent has a Hugging Face id only where one official
+repository is the model.
 """
 
 from __future__ import annotations
@@ -58,3 +61,24 @@ def test_additional_training_outside_a_continual_section_is_no_continual_pretrai
     for graph in (kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP):
         assert kg.model_values("AXCXEPT/llm-jp-3-3.7b-instruct-EZO-Common",
                                "jllm:continuedPretrainingFrom", graph) == set(), graph
+
+
+# --- curated foreign parents: a Hugging Face id only where one official repository is the model
+
+
+@pytest.mark.parametrize(("child", "graph_name", "parent_hf_id"), [
+    # 000 L230 "Qwen3 (**8b**)" (AXCXEPT/Qwen3-EZO-8B-beta): Qwen/Qwen3-8B, one official repo
+    ("AXCXEPT/Qwen3-EZO-8B-beta", "GRAPH_000", "Qwen/Qwen3-8B"),
+    # 000 L182 "TinyLlama (**1.1b**)" (karasu-1.1B): several official 1.1B checkpoints
+    ("lightblue/karasu-1.1B", "GRAPH_000", None),
+    # 002 L81 "Llama (7b)" (izumi-lab/llama-7b-japanese-lora-v0-5ep): LLaMA 7B has no official repo
+    ("izumi-lab/llama-7b-japanese-lora-v0-5ep", "GRAPH_002", None),
+])
+def test_a_curated_parent_has_an_hf_id_only_when_one_repository_is_it(
+        kg, child: str, graph_name: str, parent_hf_id: str | None) -> None:
+    graph = getattr(kg, graph_name)
+    (parent,) = kg.model_values(child, "prov:wasDerivedFrom", graph)
+    ids = kg.values(f"SELECT ?v WHERE {{ <{parent}> jllm:huggingFaceId ?v }}")
+    assert ids == ({parent_hf_id} if parent_hf_id else set())
+    if parent_hf_id:
+        assert parent == hf_model_iri(parent_hf_id)
