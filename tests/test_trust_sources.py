@@ -15,6 +15,8 @@ import pytest
 
 from jllm_kg.map.identity import hf_model_iri
 
+JLLM = "https://w3id.org/jllm-kg/ontology#"
+
 EDGES = """SELECT ?graph ?child ?parent ?type WHERE {
     VALUES ?graph { <%s> <%s> <%s> }
     GRAPH ?graph {
@@ -82,3 +84,16 @@ def test_a_curated_parent_has_an_hf_id_only_when_one_repository_is_it(
     assert ids == ({parent_hf_id} if parent_hf_id else set())
     if parent_hf_id:
         assert parent == hf_model_iri(parent_hf_id)
+
+
+def test_gemma_2_baku_it_is_preference_tuned_in_every_list(kg) -> None:
+    # "OPRO (sic): undisclosed dataset" in the row (000 L179, ja/en/fr L171 at 941b11f) is
+    # ORPO, a preference optimisation, not an instruction tuning
+    for graph in (kg.GRAPH_000, kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP):
+        child = "rinna/gemma-2-baku-2b-it"
+        assert kg.model_values(child, "jllm:preferenceTunedFrom", graph) == {
+            hf_model_iri("rinna/gemma-2-baku-2b")}, graph
+        types = kg.values(f"""SELECT ?v WHERE {{ GRAPH <{graph}> {{
+            <{hf_model_iri(child)}> prov:qualifiedDerivation ?node . ?node jllm:derivationType ?v
+        }} }}""")
+        assert JLLM + "InstructionTuning" not in types, graph

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jllm_kg.curated import CuratedDataError
@@ -43,12 +43,14 @@ from jllm_kg.normalize.base_models import (
 )
 from jllm_kg.normalize.datasets import speaks_of_pretraining
 from jllm_kg.normalize.labels import (
+    Stage,
     is_description,
     label_core,
     name_tokens,
     size_tokens,
     split_label_size,
     stages_of,
+    stages_of_phases,
     trailing_qualifiers,
     version_tokens,
 )
@@ -185,6 +187,8 @@ class _RowContext:
     graph: str
     lang: str
     sink: QuadSink
+    # per model index: the derivation stages the row's training cell says were applied to it
+    stated_stages: dict[int, frozenset[Stage]] = field(default_factory=dict)
 
     @property
     def row(self) -> ModelRow:
@@ -461,6 +465,8 @@ class ListMapper:
         assigned = cells.assign_training(statements, ctx.models)
         for index, chosen in assigned.items():
             model = ctx.models[index]
+            ctx.stated_stages[index] = stages_of_phases(
+                phase for statement in chosen for phase in statement.phases or (statement.phase,))
             tokens_by_phase: dict[str, list[Decimal]] = {}
             for statement in chosen:
                 if statement.undisclosed:
@@ -547,7 +553,9 @@ class ListMapper:
         copies: set[int] = set()  # quantized or adapter copies of a sibling
         names = [model.name for model in models]
         stated = self._stated_per_checkpoint(ctx)
-        for child, siblings, derivation in [*sibling_parents(names), *base_named_parents(names)]:
+        stated_stages = [ctx.stated_stages.get(index, frozenset()) for index in range(len(models))]
+        for child, siblings, derivation in [*sibling_parents(names, stated_stages),
+                                            *base_named_parents(names)]:
             if child in stated and derivation not in KEPT_OVER_THE_BASE_CELL:
                 continue  # the base cell names this checkpoint's own base
             has_sibling_parent.add(child)
