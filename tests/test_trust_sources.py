@@ -97,3 +97,14 @@ def test_gemma_2_baku_it_is_preference_tuned_in_every_list(kg) -> None:
             <{hf_model_iri(child)}> prov:qualifiedDerivation ?node . ?node jllm:derivationType ?v
         }} }}""")
         assert JLLM + "InstructionTuning" not in types, graph
+
+
+def test_steerlm_is_an_instruction_tuning(kg) -> None:
+    # 000 L128 "SteerLM: OASST2, undisclosed dataset": attribute-conditioned SFT, no preference
+    # optimisation; the name's "chat" says the same
+    child = "karakuri-ai/karakuri-lm-70b-chat-v0.1"
+    assert kg.model_values(child, "jllm:fineTunedFrom", kg.GRAPH_000) == {
+        hf_model_iri("karakuri-ai/karakuri-lm-70b-v0.1")}
+    assert kg.model_values(child, "jllm:preferenceTunedFrom", kg.GRAPH_000) == set()
+    assert kg.model_values(child, "jllm:instructionTunedOn", kg.GRAPH_000) == {
+        "https://w3id.org/jllm-kg/id/dataset/oasst2"}
