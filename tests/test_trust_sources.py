@@ -108,3 +108,11 @@ def test_steerlm_is_an_instruction_tuning(kg) -> None:
     assert kg.model_values(child, "jllm:preferenceTunedFrom", kg.GRAPH_000) == set()
     assert kg.model_values(child, "jllm:instructionTunedOn", kg.GRAPH_000) == {
         "https://w3id.org/jllm-kg/id/dataset/oasst2"}
+
+
+def test_way_plamo_has_the_architecture_its_parents_row_states(kg) -> None:
+    # ja/en/fr L54 at 941b11f "PLaMo 3ベース" / "PLaMo 3-based" / "Basé sur PLaMo 3"; L53 states
+    # PLaMo 3's "Gemma ベースのアーキテクチャ" / "Gemma-based architecture"
+    for graph in (kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP):
+        assert kg.model_values("WayBob/Way-sft-plamo-3-8b-chat", "jllm:architecture", graph) == {
+            "https://w3id.org/jllm-kg/id/architecture/gemma"}, graph

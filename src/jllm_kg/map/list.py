@@ -34,7 +34,7 @@ from jllm_kg.map.graph import (
 )
 from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry
 from jllm_kg.map.siblings import base_named_parents, sibling_parents
-from jllm_kg.normalize.architectures import architectures_of_checkpoint
+from jllm_kg.normalize.architectures import ArchitectureRef, architectures_of_checkpoint
 from jllm_kg.normalize.base_models import (
     resolve_foreign_family,
     resolve_foreign_model,
@@ -410,6 +410,35 @@ class ListMapper:
                     choice = self._resolve_parent(ctx, component, model, unknown=False)
                     self._derive(ctx, model, choice, "Initialization", cell.text,
                                  "NamedAsArchitectureComponent")
+                    if not architecture.architecture.curated and not components:
+                        # "PLaMo 3ベース": the architecture the parent's own row states ("Gemma
+                        # ベースのアーキテクチャ"), as a curated parent gives its curated one
+                        for parent_architecture in self._stated_architectures(ctx, choice):
+                            iri = self.catalog.architecture(parent_architecture, ctx.graph,
+                                                            ctx.lang)
+                            self._add(ctx, model.iri, str(JLLM.architecture), iri)
+
+    def _stated_architectures(self, ctx: _RowContext, choice: ParentChoice
+                              ) -> list[ArchitectureRef]:
+        """The curated architectures the row of the one parent ``choice`` decides states for
+        that checkpoint in the same source; none for an undecided or foreign parent."""
+        if len(choice.groups) != 1 or len(choice.groups[0]) != 1:
+            return []
+        parent = choice.groups[0][0].iri
+        for entry in self.index.entries:
+            if entry.doc is not ctx.entry.doc:
+                continue
+            for node in entry.models:
+                if node.iri != parent:
+                    continue
+                cell = entry.row.row.cells.get("architecture")
+                if cell is None or cell.is_empty:
+                    return []
+                references = cells.architectures(cell)
+                chosen = (architectures_of_checkpoint(references, node.name) if node.hf_id
+                          else references)
+                return [ref for ref in chosen if ref.architecture.curated]
+        return []
 
     def _map_sizes(self, ctx: _RowContext) -> None:
         size_in_name = ctx.row.category.modality not in NAME_SIZE_IS_A_COMPONENTS
