@@ -183,16 +183,35 @@ LIST_JA_PLAMO3 = """<a id="generative"></a>
 def test_a_model_an_architecture_cell_is_based_on_is_a_parent_ja_l54() -> None:
     """"PLaMo 3ベース ([**8b**-chat](…))": the checkpoint link on the cell's first line is no
     part of the architecture, and "PLaMo 3ベース" names the model the row's is built on (the 8b
-    PLaMo 3 of L53, told apart by size), not an architecture (three false contradictions
-    between the ja, en and fr spellings before)."""
+    PLaMo 3 of L53, told apart by size), not an architecture of its own (three false
+    contradictions between the ja, en and fr spellings before)."""
     mapped = map_snippet(LIST_JA_PLAMO3, "ja")
     child = hf_model_iri("WayBob/Way-sft-plamo-3-8b-chat")
     assert objects(mapped, child, str(PROV.wasDerivedFrom)) == {
         hf_model_iri("pfnet/plamo-3-nict-8b-base")}
-    assert objects(mapped, child, str(JLLM.architecture)) == set()
     # the PLaMo 3 row's own cell ("Gemma ベースのアーキテクチャ<br>(links)") is Gemma
+    gemma = resource_iri("architecture", "gemma")
     assert objects(mapped, hf_model_iri("pfnet/plamo-3-nict-8b-base"),
-                    str(JLLM.architecture)) == {resource_iri("architecture", "gemma")}
+                    str(JLLM.architecture)) == {gemma}
+
+
+def test_a_model_built_on_a_list_model_has_the_architecture_its_row_states_ja_l53_l54() -> None:
+    """"PLaMo 3ベース": Way-PLaMo has the architecture the list states for its parent on L53
+    (issue 12, "left alone": Way-PLaMo had none), as a model built on a curated foreign model
+    has that model's curated architecture."""
+    mapped = map_snippet(LIST_JA_PLAMO3, "ja")
+    assert objects(mapped, hf_model_iri("WayBob/Way-sft-plamo-3-8b-chat"),
+                   str(JLLM.architecture)) == {resource_iri("architecture", "gemma")}
+
+
+def test_a_parent_whose_row_states_no_architecture_gives_none() -> None:
+    # the same rows with L53's architecture cell unknown ("-"): nothing to inherit, no guess
+    rows = LIST_JA_PLAMO3.replace("Gemma ベースのアーキテクチャ<br>", "-<br>")
+    mapped = map_snippet(rows, "ja")
+    child = hf_model_iri("WayBob/Way-sft-plamo-3-8b-chat")
+    assert objects(mapped, child, str(PROV.wasDerivedFrom)) == {
+        hf_model_iri("pfnet/plamo-3-nict-8b-base")}
+    assert objects(mapped, child, str(JLLM.architecture)) == set()
 
 
 @pytest.mark.parametrize("cell", ["PLaMo 3ベース", "PLaMo 3-based", "Basé sur PLaMo 3"])

@@ -22,7 +22,11 @@ from jllm_kg.normalize.base_models import (
             "mixtral-8x7b-instruct-v0.1",
             "mistralai/Mixtral-8x7B-Instruct-v0.1",
         ),
-        ("Qwen3", "1.72b", "qwen3-1.7b", None),
+        ("Qwen3", "1.72b", "qwen3-1.7b", "Qwen/Qwen3-1.7B"),
+        ("Qwen3", "8b", "qwen3-8b", "Qwen/Qwen3-8B"),
+        # no one official repository is the model (foreign_models.yaml says why)
+        ("Llama", "7b", "llama-7b", None),
+        ("TinyLlama", "1.1b", "tinyllama-1.1b", None),
         ("meta/llama2-7b-chat", None, "llama-2-7b-chat", "meta-llama/Llama-2-7b-chat-hf"),
     ],
 )

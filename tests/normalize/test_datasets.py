@@ -200,7 +200,8 @@ def test_fine_tune_parent_with_dataset_list_000_l132() -> None:
     [stmt] = parse("trained Swallow-MX 8x7B on OASST2, HelpSteer, and undisclosed datasets "
                    "using SteerLM", approach="continual")
     assert [(m.label, m.relation) for m in stmt.models] == [("Swallow-MX 8x7B", "fine-tune")]
-    assert (stmt.phase, stmt.method) == ("preference-tuning", "SteerLM")
+    # SteerLM is attribute-conditioned SFT: an instruction tuning
+    assert (stmt.phase, stmt.method) == ("instruction-tuning", "SteerLM")
     assert keys(stmt) == ["oasst2", "helpsteer"]
     assert stmt.undisclosed
 

@@ -406,6 +406,8 @@ class CheckpointStage(Strict):
     order: Annotated[int, Field(ge=1)]
     derivation: Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]*$")]  # a jllm concept local name
     tokens: list[Text]
+    # training-data phases (training_phases.yaml) that say a row applied this stage
+    phases: list[TrainingPhase] = []
 
 
 class LabelShapesFile(Table):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from jllm_kg.curated import CuratedDataError
@@ -34,7 +34,7 @@ from jllm_kg.map.graph import (
 )
 from jllm_kg.map.identity import ModelIndex, ModelNode, RowEntry
 from jllm_kg.map.siblings import base_named_parents, sibling_parents
-from jllm_kg.normalize.architectures import architectures_of_checkpoint
+from jllm_kg.normalize.architectures import ArchitectureRef, architectures_of_checkpoint
 from jllm_kg.normalize.base_models import (
     resolve_foreign_family,
     resolve_foreign_model,
@@ -43,12 +43,14 @@ from jllm_kg.normalize.base_models import (
 )
 from jllm_kg.normalize.datasets import speaks_of_pretraining
 from jllm_kg.normalize.labels import (
+    Stage,
     is_description,
     label_core,
     name_tokens,
     size_tokens,
     split_label_size,
     stages_of,
+    stages_of_phases,
     trailing_qualifiers,
     version_tokens,
 )
@@ -185,6 +187,8 @@ class _RowContext:
     graph: str
     lang: str
     sink: QuadSink
+    # per model index: the derivation stages the row's training cell says were applied to it
+    stated_stages: dict[int, frozenset[Stage]] = field(default_factory=dict)
 
     @property
     def row(self) -> ModelRow:
@@ -406,6 +410,35 @@ class ListMapper:
                     choice = self._resolve_parent(ctx, component, model, unknown=False)
                     self._derive(ctx, model, choice, "Initialization", cell.text,
                                  "NamedAsArchitectureComponent")
+                    if not architecture.architecture.curated and not components:
+                        # "PLaMo 3ベース": the architecture the parent's own row states ("Gemma
+                        # ベースのアーキテクチャ"), as a curated parent gives its curated one
+                        for parent_architecture in self._stated_architectures(ctx, choice):
+                            iri = self.catalog.architecture(parent_architecture, ctx.graph,
+                                                            ctx.lang)
+                            self._add(ctx, model.iri, str(JLLM.architecture), iri)
+
+    def _stated_architectures(self, ctx: _RowContext, choice: ParentChoice
+                              ) -> list[ArchitectureRef]:
+        """The curated architectures the row of the one parent ``choice`` decides states for
+        that checkpoint in the same source; none for an undecided or foreign parent."""
+        if len(choice.groups) != 1 or len(choice.groups[0]) != 1:
+            return []
+        parent = choice.groups[0][0].iri
+        for entry in self.index.entries:
+            if entry.doc is not ctx.entry.doc:
+                continue
+            for node in entry.models:
+                if node.iri != parent:
+                    continue
+                cell = entry.row.row.cells.get("architecture")
+                if cell is None or cell.is_empty:
+                    return []
+                references = cells.architectures(cell)
+                chosen = (architectures_of_checkpoint(references, node.name) if node.hf_id
+                          else references)
+                return [ref for ref in chosen if ref.architecture.curated]
+        return []
 
     def _map_sizes(self, ctx: _RowContext) -> None:
         size_in_name = ctx.row.category.modality not in NAME_SIZE_IS_A_COMPONENTS
@@ -461,6 +494,8 @@ class ListMapper:
         assigned = cells.assign_training(statements, ctx.models)
         for index, chosen in assigned.items():
             model = ctx.models[index]
+            ctx.stated_stages[index] = stages_of_phases(
+                phase for statement in chosen for phase in statement.phases or (statement.phase,))
             tokens_by_phase: dict[str, list[Decimal]] = {}
             for statement in chosen:
                 if statement.undisclosed:
@@ -547,7 +582,9 @@ class ListMapper:
         copies: set[int] = set()  # quantized or adapter copies of a sibling
         names = [model.name for model in models]
         stated = self._stated_per_checkpoint(ctx)
-        for child, siblings, derivation in [*sibling_parents(names), *base_named_parents(names)]:
+        stated_stages = [ctx.stated_stages.get(index, frozenset()) for index in range(len(models))]
+        for child, siblings, derivation in [*sibling_parents(names, stated_stages),
+                                            *base_named_parents(names)]:
             if child in stated and derivation not in KEPT_OVER_THE_BASE_CELL:
                 continue  # the base cell names this checkpoint's own base
             has_sibling_parent.add(child)

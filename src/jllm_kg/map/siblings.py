@@ -42,7 +42,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from jllm_kg.normalize.labels import is_stage_marker, name_tokens, stages_of, version_tokens
+from jllm_kg.normalize.labels import (
+    Stage,
+    is_stage_marker,
+    name_tokens,
+    stages_of,
+    version_tokens,
+)
 from jllm_kg.normalize.sizes import is_size_token
 
 _ADAPTER_TUNED = frozenset({"instruction", "preference", "adapter"})
@@ -56,7 +62,8 @@ def _sizes(tokens: Sequence[str]) -> set[str]:
     return {t for t in tokens if is_size_token(t)}
 
 
-def sibling_parents(names: Sequence[str]) -> list[tuple[int, tuple[int, ...], str]]:
+def sibling_parents(names: Sequence[str], stated: Sequence[frozenset[Stage]] | None = None
+                    ) -> list[tuple[int, tuple[int, ...], str]]:
     """For each derived checkpoint, its parent among ``names``: ``(child, parents, type)``.
 
     A parent's stages are a strict subset of the child's, its size tokens agree, and it is the
@@ -64,8 +71,15 @@ def sibling_parents(names: Sequence[str]) -> list[tuple[int, tuple[int, ...], st
     most shared name tokens, then fewest extra tokens other than a release version). Several
     siblings equally similar (base v0.1 and v0.2 for Instruct-v0.3; instruction-sft and
     instruction-sft-v2 for instruction-ppo) are all returned: the names do not decide.
-    The type is the derivation of the last stage the child adds. Checkpoints with no such
+    The type is the derivation of the last stage the child adds, its name's stages and the ones
+    ``stated`` (per name, what the row's training cell says was applied to it) together: the
+    names pick the parent, the row may tell more of how it was tuned. Checkpoints with no such
     sibling get no entry: the row's base cell or prose decides for them.
+
+    >>> names = ["gemma-2-baku-2b", "gemma-2-baku-2b-it"]
+    >>> preference = stages_of("x-dpo")
+    >>> [(names[c], kind) for c, _, kind in sibling_parents(names, [frozenset(), preference])]
+    [('gemma-2-baku-2b-it', 'PreferenceTuning')]
     """
     stages = [stages_of(name) for name in names]
     cores = [_core(name) for name in names]
@@ -101,7 +115,9 @@ def sibling_parents(names: Sequence[str]) -> list[tuple[int, tuple[int, ...], st
         if scored:
             best = max(score for score, _ in scored)
             parents = tuple(parent for score, parent in scored if score == best)
-            added = child_stages - stages[parents[0]]
+            told = stated or [frozenset()] * len(names)
+            added = ((child_stages | told[child]) - (stages[parents[0]] | told[parents[0]])
+                     or child_stages - stages[parents[0]])
             last = max(added, key=lambda stage: stage.order)
             result.append((child, parents, last.derivation))
     return result

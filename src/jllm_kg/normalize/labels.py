@@ -16,6 +16,7 @@ name, its size list and its qualifiers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Final
@@ -37,6 +38,7 @@ __all__ = [
     "size_tokens",
     "split_label_size",
     "stages_of",
+    "stages_of_phases",
     "trailing_qualifiers",
     "version_tokens",
     "written_label_key",
@@ -78,6 +80,25 @@ def stages_of(name: str) -> frozenset[Stage]:
     """The derivation stages a checkpoint name shows (empty for a base checkpoint)."""
     table = _marker_table()
     return frozenset(table[t] for t in name_tokens(name) if t in table)
+
+
+@cache
+def _phase_table() -> dict[str, Stage]:
+    stages = {stage.name: stage for stage in _marker_table().values()}
+    data = load_curated(_MARKERS_FILE)
+    return {str(phase): stages[name] for name, spec in data["stages"].items()
+            for phase in spec.get("phases", ())}
+
+
+def stages_of_phases(phases: Iterable[str]) -> frozenset[Stage]:
+    """The derivation stages training-data phases say were applied (``preference-tuning`` →
+    the preference stage); phases that name no stage (pre-training, merge …) give none.
+
+    >>> sorted(stage.derivation for stage in stages_of_phases(["pretraining", "preference-tuning"]))
+    ['PreferenceTuning']
+    """
+    table = _phase_table()
+    return frozenset(table[phase] for phase in phases if phase in table)
 
 
 @cache
