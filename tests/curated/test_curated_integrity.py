@@ -113,6 +113,20 @@ def test_foreign_models_refer_to_known_developers_and_architectures() -> None:
             hf_ids.add(model.hf_id)
 
 
+def test_former_model_slugs_are_free_and_leave_a_new_iri() -> None:
+    """A former slug redirects to its model only if nothing else is described under it: no
+    model keeps it as its key, no two models claim it, and the model has a new IRI (an
+    ``hf_id``) for it to lead to."""
+    models = foreign_model_catalogue().values()
+    keys_in_use = {model.key for model in models if not model.hf_id}
+    claimed: set[str] = set()
+    for model in models:
+        for former in model.former_slugs:
+            assert model.hf_id, f"{model.key}: former slug {former!r} but no new IRI"
+            assert former not in keys_in_use and former not in claimed, former
+            claimed.add(former)
+
+
 def test_architecture_and_benchmark_developers_exist() -> None:
     developers = developer_catalogue()
     for arch in architecture_catalogue().values():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 import rdflib
@@ -186,11 +187,13 @@ def test_cors_preflight_on_pages(base: str) -> None:
 
 
 
-def test_a_seeds_former_source_iri_redirects_to_its_version(
+def test_former_iris_redirect_to_the_resources_that_replace_them(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     # Source graphs were named after the seed files (003-9c8df20d3e58c146) before they were
-    # named by version; in the packaged graph the old IRI stays resolvable.
+    # named by version, and curated foreign models by their key before they were given their
+    # Hugging Face id (former_slugs in foreign_models.yaml); in the packaged graph the old
+    # IRIs stay resolvable.
     server = start_server(tmp_path_factory.mktemp("packaged"), data=data_dir() / "graph")
     try:
         old = f"{server.url}/id/source/003-9c8df20d3e58c146"
@@ -201,5 +204,13 @@ def test_a_seeds_former_source_iri_redirects_to_its_version(
         followed = requests.get(old, timeout=30, headers={"Accept": "text/turtle"})
         assert followed.status_code == 200
         assert "awesome-japanese-llm (ja) at 9dd3297, 2024-07-20" in followed.text
+        for slug, hf_id in (("qwen3-8b", "Qwen/Qwen3-8B"), ("qwen3-1.7b", "Qwen/Qwen3-1.7B")):
+            reply = requests.get(f"{server.url}/id/model/{slug}", timeout=30,
+                                 allow_redirects=False)
+            assert reply.status_code == 301
+            assert reply.headers["Location"].endswith("/id/model/" + hf_id.replace("/", "--"))
+            followed = requests.get(urljoin(server.url, reply.headers["Location"]), timeout=30,
+                                    headers={"Accept": "text/turtle"})
+            assert followed.status_code == 200 and hf_id in followed.text
     finally:
         stop_server(server)

@@ -235,6 +235,9 @@ class ForeignModel(Strict):
     hf_id: HfId | None = None
     developer: Slug | None = None
     architecture: Slug | None = None
+    # Slugs this model's IRI had under /id/model/ before it was named by its Hugging Face id:
+    # the graph states that it replaces them, and the server redirects them (cool IRIs stay).
+    former_slugs: list[Slug] = []
 
 
 class ForeignModelsFile(Table):

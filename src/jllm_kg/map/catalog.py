@@ -512,6 +512,8 @@ class Catalog:
                 add(CURATED_GRAPH, iri, str(JLLM.huggingFaceId), text(hf_id))
                 add(CURATED_GRAPH, iri, str(SCHEMA.url), f"https://huggingface.co/{hf_id}")
                 add(CURATED_GRAPH, iri, str(DCAT.landingPage), f"https://huggingface.co/{hf_id}")
+            for former in model.former_slugs:
+                add(CURATED_GRAPH, iri, str(DCTERMS.replaces), resource_iri("model", former))
             if getattr(model, "parameters", None):
                 # via str: the catalogue's floats must not leak binary rounding into xsd:decimal
                 add(CURATED_GRAPH, iri, str(JLLM.parameterCount),

@@ -71,6 +71,7 @@ class ForeignModel:
     parameters: float | None = None  # nominal unless a source gives the actual count
     sizes: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    former_slugs: tuple[str, ...] = ()  # earlier /id/model/ slugs (see foreign_models.yaml)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def _catalogue() -> _Catalogue:
             parameters=float(entry.parameters) if entry.parameters is not None else None,
             sizes=tuple(entry.sizes),
             aliases=tuple(entry.aliases),
+            former_slugs=tuple(entry.former_slugs),
         )
         models[model.key] = model
         names = [model.label, *model.aliases, *([model.hf_id] if model.hf_id else [])]
