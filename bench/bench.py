@@ -14,13 +14,15 @@ For each mix and client count it prints requests/s, p50 and p99 latency per serv
 ratio ours/reference (throughput). Ours queries the merge of all graphs as its default graph (a
 set), the reference its union (a bag): a lookup gets each triple once from ours and once per
 graph stating it from the reference (and a ``COUNT(*)`` counts statements there).
-Run: ``.venv/bin/python bench/bench.py [--duration 10]``.
+Run: ``.venv/bin/python bench/bench.py [--duration 10] [--json FILE]``; ``--json`` also writes
+what it prints (every cell, the load average, the date and the commit measured) to ``FILE``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import http.client
 import json
 import multiprocessing as mp
@@ -251,6 +253,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--mixes", nargs="+", default=["saved", "lookup", "lineage", "aggregate"])
     parser.add_argument("--serve-args", default="", help="extra options for jllm-kg serve")
+    parser.add_argument("--json", type=Path, metavar="FILE",
+                        help="also write the results (the printed numbers, load average, date, "
+                             "commit) to FILE as JSON")
     args = parser.parse_args()
     # a SIGTERM (e.g. from `timeout`) must still stop both servers via the finally below
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
@@ -300,14 +305,39 @@ def load_average() -> str:
     return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def commit_measured() -> dict[str, object]:
+    """The commit of the code measured, and whether the working tree differed from it."""
+    def git(*command: str) -> str:
+        try:
+            return subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True,
+                                  check=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    return {"commit": git("rev-parse", "HEAD") or None,
+            "uncommitted_changes": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def _finite(value: float) -> float | None:
+    return value if value == value and value not in (float("inf"), float("-inf")) else None
+
+
 def run(args: argparse.Namespace, ours: tuple[int, int], ref: tuple[int, int],
         quads: int) -> None:
-    """Measure every (clients, mix) cell and print the table; ``ours`` and ``ref`` are each
-    server's (port, process id)."""
+    """Measure every (clients, mix) cell and print the table (and write it to ``args.json``);
+    ``ours`` and ``ref`` are each server's (port, process id)."""
     ours_port, ours_pid = ours
     ref_port, ref_pid = ref
     models = model_iris(ref_port)
     saved = [q.text for q in load_saved_queries(paths.queries_dir()).values()] or AGGREGATIONS
+    report: dict[str, object] = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **commit_measured(),
+        "graph": {"quads": quads, "models": len(models), "saved_queries": len(saved)},
+        "cpus": os.cpu_count(), "rounds": args.rounds, "duration_s": args.duration,
+        "serve_args": args.serve_args, "load_average_start": list(os.getloadavg()),
+        "cells": [],
+    }
+    cells: list[dict[str, object]] = report["cells"]  # type: ignore[assignment]
     print(f"graph: {quads} quads, {len(models)} models, {len(saved)} saved queries; "
           f"{os.cpu_count()} CPUs; {args.rounds} x {args.duration:g} s per cell and server; "
           f"{load_average()}")
@@ -334,7 +364,19 @@ def run(args: argparse.Namespace, ours: tuple[int, int], ref: tuple[int, int],
                   f"{mine['p99']:>8.2f}{mine['cpu_us']:>6.0f} | {theirs['rps']:>10.0f}"
                   f"{theirs['p50']:>8.2f}{theirs['p99']:>8.2f}{theirs['cpu_us']:>6.0f} | "
                   f"{ratio:>5.2f}x{flag}", flush=True)
+            cells.append({
+                "mix": mix, "clients": clients, "ratio": _finite(ratio),
+                **{side: {"rps": result["rps"], "p50_ms": _finite(result["p50"]),
+                          "p99_ms": _finite(result["p99"]), "cpu_us": _finite(result["cpu_us"]),
+                          "errors": result["errors"]}
+                   for side, result in (("ours", mine), ("reference", theirs))},
+                "load_average": list(os.getloadavg()),
+            })
     print(f"end: {load_average()}")
+    report["load_average_end"] = list(os.getloadavg())
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        print(f"written: {args.json}")
 
 
 if __name__ == "__main__":

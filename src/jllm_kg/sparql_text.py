@@ -41,7 +41,7 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 # Character classes of the SPARQL 1.1 grammar (productions 164-167).
@@ -70,7 +70,9 @@ _STRINGS = "|".join((
     f"{_Q1}(?:[^{_Q1}\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*{_Q1}",
     f"{_Q2}(?:[^{_Q2}\\\\\\n\\r]|{_ECHAR}|{_UCHAR})*{_Q2}",
 ))
-_IRI = f"<(?:[^<>\"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>"
+# A run of plain characters is one atomic step (no backtracking into it: an escape or the
+# closing ``>`` can only follow its end), instead of an alternation tried per character.
+_IRI = f"<(?:(?>[^<>\"{{}}|^`\\\\\\x00-\\x20]+)|{_UCHAR})*>"
 
 # The tokens whose content is hidden from the keyword search, and runs of name characters
 # (bare). Whatever lies between is bare too: digits, punctuation, white space. Matching from
@@ -80,8 +82,12 @@ _IRI = f"<(?:[^<>\"{{}}|^`\\\\\\x00-\\x20]|{_UCHAR})*>"
 # anyway; what matters is where the colon is, after which the local part is the same. A run
 # that is no prefix is consumed whole, so that no match is tried inside it: the search stays
 # linear in the length of the text.
+#
+# The lookahead refuses at once a position where no token can start (white space, digits,
+# punctuation), where the alternation would try each of its branches in turn.
+_TOKEN_START = f"(?=[#'\"<?$_:{_PN_CHARS_BASE}])"
 _HIDDEN = re.compile(
-    "|".join((
+    _TOKEN_START + "(?:" + "|".join((
         r"(?P<comment>\#[^\r\n]*)",
         f"(?P<string>{_STRINGS})",
         f"(?P<iri>{_IRI})",
@@ -89,7 +95,7 @@ _HIDDEN = re.compile(
         f"(?P<blank>_:{_BLANK_LABEL})",
         f"(?P<prefixed>(?P<prefix>(?:{_PN_PREFIX})?):(?P<local>{_PN_LOCAL})?)",
         f"(?P<run>[{_PN_CHARS_BASE}][{_PN_CHARS}.]*)",
-    )),
+    )) + ")",
     re.DOTALL,
 )
 _DECLARABLE = re.compile(f"(?:{_PN_PREFIX})?")
@@ -196,9 +202,15 @@ class QueryInfo:
 
 def analyze_query(text: str) -> QueryInfo:
     """Tokenize ``text`` and report its form, ``SERVICE`` use, ``FROM`` clauses and updates."""
-    pieces = list(_pieces(text))
-    words = [word.upper() for kind, token, _ in pieces if kind == "bare"
-             for word in _WORD.findall(token)]
+    exposed: list[str] = []
+    bare: list[str] = []
+    for kind, token, seen in _pieces(text):
+        exposed.append(seen)
+        if kind == "bare":
+            bare.append(token)
+    # the bare stretches, apart: no word and no bracket spans two of them
+    bare_text = " ".join(bare)
+    words = _WORD.findall(bare_text.upper())
     form: str | None = None
     is_update = False
     for word in words:
@@ -210,13 +222,12 @@ def analyze_query(text: str) -> QueryInfo:
         if word in UPDATE_KEYWORDS:
             is_update = True
             break
-    exposed = "".join(exposed for _, _, exposed in pieces)
     return QueryInfo(
         form=form,
-        uses_service=_SERVICE.search(exposed) is not None,
+        uses_service=_SERVICE.search("".join(exposed)) is not None,
         has_dataset_clause="FROM" in words,
         is_update=is_update,
-        nesting=_nesting(token for kind, token, _ in pieces if kind == "bare"),
+        nesting=_nesting((bare_text,)),
     )
 
 
@@ -237,7 +248,7 @@ def nesting_depth(text: str) -> int:
     return _nesting(token for kind, token, _ in _pieces(text) if kind == "bare")
 
 
-def _nesting(bare: Iterator[str]) -> int:
+def _nesting(bare: Iterable[str]) -> int:
     depth = deepest = 0
     for token in bare:
         for bracket in _BRACKET.findall(token):

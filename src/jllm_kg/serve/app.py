@@ -17,13 +17,14 @@ from flask import Flask
 from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.pool import InlineExecutor, QueryExecutor, QueryPool, SharedForkServer
 from jllm_kg.serve.protocol import (
-    USE_POST,
+    EVERY_ANSWER_HEADERS,
     ClientError,
     SparqlProtocol,
     StartResponse,
     WSGIApp,
     dispatch,
-    plain_text,
+    url_length,
+    url_too_long,
 )
 from jllm_kg.serve.saved import load_saved_queries
 from jllm_kg.serve.service import GraphService
@@ -38,9 +39,6 @@ from jllm_kg.serve.web.resources import resources
 
 BLUEPRINTS = (chrome, documents, pages, resources, queries, ecosystem)
 
-EVERY_ANSWER_HEADERS: tuple[tuple[str, str], ...] = (("X-Content-Type-Options", "nosniff"),)
-"""On every answer: error messages echo the request as text, which no browser may sniff into
-HTML."""
 HTML_PAGE_HEADERS = (
     ("Content-Security-Policy",
      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -53,8 +51,9 @@ inline script, style or event handler), never framed, no address leaked to other
 
 
 def with_security_headers(app: WSGIApp) -> WSGIApp:
-    """``app`` with :data:`EVERY_ANSWER_HEADERS` on every answer and :data:`HTML_PAGE_HEADERS`
-    on every HTML one, whichever part of the app (``/sparql``, pages, error handlers) made it."""
+    """``app`` with :data:`~jllm_kg.serve.protocol.EVERY_ANSWER_HEADERS` on every answer and
+    :data:`HTML_PAGE_HEADERS` on every HTML one, whichever part of the app (pages, error
+    handlers) made it. ``/sparql`` writes its own (it makes no HTML)."""
 
     def secured(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         def start(status: str, headers: list[tuple[str, str]], *rest: Any) -> Any:
@@ -78,13 +77,9 @@ def refusing_long_urls(app: WSGIApp, limit: int) -> WSGIApp:
     the same 8190 bytes, :mod:`jllm_kg.serve.gunicorn_worker` answers alike)."""
 
     def checked(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        length = len(environ.get("SCRIPT_NAME", "")) + len(environ.get("PATH_INFO", ""))
-        query_string = environ.get("QUERY_STRING", "")
-        if query_string:
-            length += 1 + len(query_string)
+        length = url_length(environ)
         if length > limit:
-            return plain_text(start_response, 414, f"the request URL is {length} characters "
-                              f"long; the limit is {limit}: {USE_POST}", close=True)
+            return url_too_long(start_response, length, limit)
         return app(environ, start_response)
 
     return checked
@@ -129,9 +124,11 @@ def create_app(
     app.extensions[EXTENSION] = Site(service, config, load_saved_queries(config.queries_dir))
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-    sparql = dispatch(SparqlProtocol(service, config), app.wsgi_app)
-    app.wsgi_app = with_security_headers(  # type: ignore[method-assign, assignment]
-        refusing_long_urls(sparql, config.max_url_length))
+    # /sparql first, past no wrapper: the hot path checks the URL's length and writes the
+    # security headers itself
+    pages_app = with_security_headers(refusing_long_urls(app.wsgi_app, config.max_url_length))
+    app.wsgi_app = dispatch(  # type: ignore[method-assign, assignment]
+        SparqlProtocol(service, config), pages_app)
     return app
 
 

@@ -27,7 +27,6 @@ import logging
 import math
 import multiprocessing as mp
 import os
-import pickle
 import queue
 import select
 import signal
@@ -49,6 +48,8 @@ from jllm_kg.serve.worker import (
     Reply,
     execute,
     preload_for_fork_server,
+    receive_message,
+    send_message,
     worker_main,
 )
 
@@ -137,7 +138,11 @@ class _Worker:
     """Polls the pipe for the reply: made once, where ``Connection.poll`` builds a selector
     per call."""
 
+    fd: int = field(init=False)
+    """The pipe's descriptor, for the messages of :func:`~jllm_kg.serve.worker.send_message`."""
+
     def __post_init__(self) -> None:
+        self.fd = self.conn.fileno()
         self.answered = select.poll()
         self.answered.register(self.conn.fileno(), select.POLLIN)
 
@@ -274,7 +279,8 @@ class QueryPool:
         self.isolation: NetworkIsolation | None = None
         self._snapshot = snapshot
         self._generation = 0
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # SimpleQueue: C code, where Queue's Condition takes four Python lock operations a get
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._live: set[_Worker] = set()
         self._closed = False
@@ -444,7 +450,7 @@ class QueryPool:
             try:
                 # A worker that died while idle has closed its end: the send fails at once
                 # (EPIPE), which is cheaper to learn than asking before every query.
-                worker.conn.send_bytes(pickle.dumps(request, pickle.HIGHEST_PROTOCOL))
+                send_message(worker.fd, request)
                 break
             except OSError:
                 worker.process.join(1)
@@ -457,7 +463,7 @@ class QueryPool:
                 raise QueryStopped(
                     f"the query was stopped after the time limit of {timeout:g} s"
                 )
-            reply: Reply = worker.conn.recv()
+            reply: Reply = receive_message(worker.fd)
         except (EOFError, OSError) as error:
             worker.process.join(1)
             code = worker.process.exitcode

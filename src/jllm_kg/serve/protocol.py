@@ -45,12 +45,30 @@ USE_POST = ("send a long query with POST, in the body (Content-Type: application
 """What a 414 tells the client to do instead."""
 
 
+EVERY_ANSWER_HEADERS: tuple[tuple[str, str], ...] = (("X-Content-Type-Options", "nosniff"),)
+"""On every answer: error messages echo the request as text, which no browser may sniff into
+HTML. ``/sparql`` writes them itself; the pages get them from
+:func:`jllm_kg.serve.app.with_security_headers`."""
+_NOSNIFF = EVERY_ANSWER_HEADERS[0]
+_STATUS_LINES = {status.value: f"{status.value} {status.phrase}" for status in HTTPStatus}
+
+
 def _status_line(status: int) -> str:
     """``200 OK`` …: the WSGI status line of an HTTP status code."""
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return f"{status} Error"
+    return _STATUS_LINES.get(status) or f"{status} Error"
+
+
+def url_length(environ: dict[str, Any]) -> int:
+    """Characters of the request's URL: path and query string."""
+    length = len(environ.get("SCRIPT_NAME", "")) + len(environ.get("PATH_INFO", ""))
+    query_string = environ.get("QUERY_STRING", "")
+    return length + 1 + len(query_string) if query_string else length
+
+
+def url_too_long(start_response: StartResponse, length: int, limit: int) -> list[bytes]:
+    """The 414 of a URL ``length`` characters long, over ``limit``, with the way out (POST)."""
+    return plain_text(start_response, 414, f"the request URL is {length} characters long; "
+                      f"the limit is {limit}: {USE_POST}", close=True)
 
 
 class ClientError(Exception):
@@ -150,7 +168,7 @@ def plain_text(start_response: StartResponse, status: int, message: str,
     """Answer ``status`` with ``message`` as plain text: the endpoint's error style."""
     body = (message.rstrip("\n") + "\n").encode("utf-8")
     out = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-           _CORS, *(headers or [])]
+           _CORS, _NOSNIFF, *(headers or [])]
     if close:
         out.append(("Connection", "close"))
     start_response(_status_line(status), out)
@@ -165,6 +183,9 @@ class SparqlProtocol:
         self.config = config
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+        length = url_length(environ)
+        if length > self.config.max_url_length:
+            return url_too_long(start_response, length, self.config.max_url_length)
         try:
             return self._handle(environ, start_response)
         except ClientError as error:
@@ -182,7 +203,7 @@ class SparqlProtocol:
         method = environ["REQUEST_METHOD"]
         if method == "OPTIONS":
             start_response(_status_line(204), [
-                ("Allow", "GET, HEAD, POST, OPTIONS"), _CORS,
+                ("Allow", "GET, HEAD, POST, OPTIONS"), _CORS, _NOSNIFF,
                 ("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS"),
                 ("Access-Control-Allow-Headers", "Content-Type, Accept, Accept-Language"),
                 ("Access-Control-Max-Age", "86400"),
@@ -194,10 +215,11 @@ class SparqlProtocol:
         query_string = environ.get("QUERY_STRING", "")
         accept = environ.get("HTTP_ACCEPT")
         body = self._read_body(environ) if method == "POST" else b""
+        endpoint = endpoint_iri(environ, self.config)
         # The answer is a function of these raw inputs (and of the snapshot, whose change
         # clears the cache), so a repeated request is answered before any parsing.
         key = ("http", method == "POST", environ.get("CONTENT_TYPE", ""), query_string, body,
-               accept, endpoint_iri(environ, self.config))
+               accept, endpoint)
         hit = self.service.cache.get(key)
         if hit is not None:
             return self._ok(start_response, method, hit[0], hit[1])
@@ -229,12 +251,13 @@ class SparqlProtocol:
         if chosen is conneg.HTML:
             location = environ.get("SCRIPT_NAME", "") + "/query?" + urlencode({"query": query})
             start_response(_status_line(303), [("Location", location), _CORS, ("Vary", "Accept"),
-                                          ("Content-Length", "0")])
+                                               ("Content-Length", "0"), _NOSNIFF])
             return []
+        # only the cache above keeps /sparql's answers (the service's own would be a second
+        # copy under another key, looked up and filled on every fresh query)
         reply = self.service.run(query_request(
-            query, info, chosen, self.config, default_graphs, named_graphs,
-            base_iri=endpoint_iri(environ, self.config),
-        ))
+            query, info, chosen, self.config, default_graphs, named_graphs, base_iri=endpoint,
+        ), use_cache=False)
         if reply.status != "ok":
             status, message = reply_status(reply)
             return self._text(start_response, status, message)
@@ -246,7 +269,7 @@ class SparqlProtocol:
             body: bytes) -> list[bytes]:
         start_response(_status_line(200), [
             ("Content-Type", by_name(format_name).content_type),
-            ("Content-Length", str(len(body))), ("Vary", "Accept"), _CORS,
+            ("Content-Length", str(len(body))), ("Vary", "Accept"), _CORS, _NOSNIFF,
         ])
         return [] if method == "HEAD" else [body]
 
@@ -317,13 +340,13 @@ class SparqlProtocol:
         if chosen is conneg.HTML:
             location = environ.get("SCRIPT_NAME", "") + "/query"
             start_response(_status_line(303), [("Location", location), _CORS, ("Vary", "Accept"),
-                                               ("Content-Length", "0")])
+                                               ("Content-Length", "0"), _NOSNIFF])
             return []
         body = serialize_triples(service_description(self.service, base_url(environ, self.config)),
                                  rdf_syntax(chosen.name))
         start_response(_status_line(200), [("Content-Type", chosen.content_type),
-                                      ("Content-Length", str(len(body))), ("Vary", "Accept"),
-                                      _CORS])
+                                           ("Content-Length", str(len(body))),
+                                           ("Vary", "Accept"), _CORS, _NOSNIFF])
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
