@@ -568,7 +568,7 @@ class TrainingPhasesFile(Table):
 
 
 class TrainingCellWordsFile(Table):
-    section_phases: dict[TrainingApproach, TrainingPhase]
+    section_phases: dict[ModelModality, dict[TrainingApproach, TrainingPhase]]
     selector_words: list[Text]
     selector_patterns: list[Regex]
     pretraining_words: Regex

@@ -487,7 +487,7 @@ class ListMapper:
         cell = ctx.cell("training_data")
         if cell is None or cell.is_empty:
             return []
-        statements = cells.training_statements(cell, ctx.row.category.approach)
+        statements = cells.training_statements(cell, ctx.row.category)
         mentions: list[cells.ParentMention] = []
         tokens = {id(statement): cells.token_totals(statement, ctx.models)
                   for statement in statements}

@@ -309,15 +309,19 @@ def _cleaned(folded: str) -> str:
 
 
 def parse_training_data_cell(
-    lines: Sequence[CellLine | str], *, section_approach: str
+    lines: Sequence[CellLine | str], *, section_approach: str,
+    section_modality: str = "text-generation",
 ) -> list[TrainingStatement]:
     """The training statements of one training-data cell (its ``<br>`` lines).
 
-    ``section_approach`` is the section's :class:`~jllm_kg.ingest.records.Category` approach
-    ("scratch", "continual", "post-training", "merge", "api", "unknown"): it gives the phase of
-    lines without a phase prefix. Plain strings are accepted for tests and the paper's prose.
+    ``section_approach`` and ``section_modality`` are the section's
+    :class:`~jllm_kg.ingest.records.Category` approach ("scratch", "continual", "post-training",
+    "merge", "api", "unknown") and modality (the LLM tables' "text-generation" unless told):
+    together they give the phase of lines without a phase prefix (``section_phases`` in
+    ``training_cell_words.yaml``). Plain strings are accepted for tests and the paper's prose.
     """
-    default = tables().words.section_phases.get(section_approach, "unspecified")
+    default = tables().words.section_phases.get((section_modality, section_approach),
+                                                "unspecified")
     reader = _CellReader(default, _links(lines))
     for folded, raw in _logical_lines(lines):
         text = _cleaned(folded)

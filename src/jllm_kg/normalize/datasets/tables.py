@@ -61,7 +61,7 @@ class ProsePhase:
 class CellWords:
     """``training_cell_words.yaml``, compiled (see the file for what each list is)."""
 
-    section_phases: Mapping[str, Phase]
+    section_phases: Mapping[tuple[str, str], Phase]  # (modality, approach) → phase
     selector_words: frozenset[str]
     selector_patterns: tuple[re.Pattern[str], ...]
     pretraining: re.Pattern[str]
@@ -80,7 +80,9 @@ class CellWords:
 
 def _cell_words(data: TrainingCellWordsFile) -> CellWords:
     return CellWords(
-        section_phases={str(approach): phase for approach, phase in data.section_phases.items()},
+        section_phases={(str(modality), str(approach)): phase
+                        for modality, phases in data.section_phases.items()
+                        for approach, phase in phases.items()},
         selector_words=frozenset(data.selector_words),
         selector_patterns=tuple(_compile(p) for p in data.selector_patterns),
         pretraining=_compile(data.pretraining_words),
