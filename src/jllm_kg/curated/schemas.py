@@ -435,6 +435,7 @@ class SharedNamesFile(Table):
 class CheckpointMarkersFile(Table):
     stages: dict[Slug, CheckpointStage]
     version_pattern: Regex  # over one lower-cased name token
+    size_words: list[Text]  # lower-cased name tokens naming a size class (base, large)
 
 
 DomainConcept = Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]*Domain$")]

@@ -12,7 +12,7 @@ several checkpoints equally well becomes an ambiguous derivation listing every c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -51,6 +51,7 @@ from jllm_kg.normalize.labels import (
     split_label_size,
     stages_of,
     stages_of_phases,
+    stated_sizes,
     trailing_qualifiers,
     version_tokens,
 )
@@ -86,6 +87,9 @@ ADDED_TO_THE_BASE = frozenset({"distillation-teacher", "chat-vector"})
 # Parents the prose names for a checkpoint that also has a sibling parent: a chat vector added
 # before or after instruction tuning (a footnote on the "Instruction Tuning" line).
 REACHES_TUNED_SIBLINGS = frozenset({"chat-vector"})
+# Parents the prose names that a checkpoint is trained further from, keeping their size: the
+# size the child's row states ("BERT (base)") is the parent's too.
+KEEPS_THE_PARENTS_SIZE = frozenset({"continual", "fine-tune"})
 # Sibling derivations that copy a checkpoint (its gptq, gguf, lora versions): what the prose
 # says of the stage reaches the checkpoint trained, not its copies.
 COPY_DERIVATIONS = frozenset({"Quantization", "Adapter"})
@@ -613,7 +617,10 @@ class ListMapper:
             tuned = mention.relation in REACHES_TUNED_SIBLINGS and index not in copies
             targets = [index] if tuned or index in roots else []
             for index in targets:
-                choice = self._resolve_parent(ctx, mention.label, models[index])
+                row_sizes = (self._stated_row_sizes(ctx, models[index])
+                             if mention.relation in KEEPS_THE_PARENTS_SIZE else set())
+                choice = self._resolve_parent(ctx, mention.label, models[index],
+                                              row_sizes=row_sizes)
                 self._derive(ctx, models[index], choice, kind, mention.evidence,
                              "StatedInTrainingDataProse", mention.line)
                 if choice and mention.relation not in ADDED_TO_THE_BASE:
@@ -641,6 +648,17 @@ class ListMapper:
                                               size=reference.size)
                 self._derive(ctx, models[index], choice, "Adapter" if adapter else kind,
                              base_cell.text, "StatedInBaseModelCell")
+
+    @staticmethod
+    def _stated_row_sizes(ctx: _RowContext, child: ModelNode) -> set[str]:
+        """The size the child's row states for it in its architecture cell ("BERT (base)"):
+        the one size stated, or of several ("BERT (base, large)") the one the child's name
+        has; empty when the row states none or does not say which is the child's."""
+        cell = ctx.cell("architecture")
+        if cell is None or cell.is_empty:
+            return set()
+        sizes = stated_sizes(cell.text)
+        return sizes if len(sizes) == 1 else sizes & stated_sizes(child.name)
 
     @staticmethod
     def _stated_per_checkpoint(ctx: _RowContext) -> set[int]:
@@ -672,9 +690,11 @@ class ListMapper:
 
     def _resolve_parent(self, ctx: _RowContext, label: str, child: ModelNode, *,
                         size: str | None = None, japanese: bool | None = None,
-                        unknown: bool = True) -> ParentChoice:
+                        unknown: bool = True, row_sizes: Set[str] = frozenset()) -> ParentChoice:
         """The model(s) a free-text parent label names, seen from ``child``; a label nothing
-        knows becomes a labelled model when ``unknown``, else nothing."""
+        knows becomes a labelled model when ``unknown``, else nothing. ``row_sizes``: the size
+        the child's row states for a parent that keeps it (:meth:`_stated_row_sizes`), which
+        narrows a parent row's checkpoints when the label names no size."""
         written = label
         label, stated_size = split_label_size(resolve_model_alias(label))
         size = size or stated_size
@@ -692,7 +712,7 @@ class ListMapper:
                 foreign = self.catalog.foreign_model(label, sized)
                 if foreign is not None:
                     return ParentChoice(((Candidate(foreign, label),),), by_size=True)
-        found = self._resolve_japanese(ctx, label, size, child)
+        found = self._resolve_japanese(ctx, label, size, child, row_sizes)
         if found:
             return found
         named = self.index.models_named(label)
@@ -708,7 +728,7 @@ class ListMapper:
         return ParentChoice(((Candidate(mentioned, label),),))
 
     def _resolve_japanese(self, ctx: _RowContext, label: str, size: str | None,
-                          child: ModelNode) -> ParentChoice:
+                          child: ModelNode, row_sizes: Set[str] = frozenset()) -> ParentChoice:
         wanted_sizes = size_tokens(label) | (size_tokens(size) if size else set())
         core = label_core(label)
         candidates = self.index.entries_for(label) or self.index.entries_for(core)
@@ -723,6 +743,10 @@ class ListMapper:
         same_source = [c for c in candidates if c.doc is ctx.entry.doc]
         entries = same_source or candidates
         nodes = [node for entry in entries for node in entry.models if node.iri != child.iri]
+        if row_sizes and not wanted_sizes and not trailing_qualifiers(label):
+            # "東北大BERTに対して…追加学習" in a "BERT (base)" row: Tohoku BERT's base checkpoints,
+            # not its large ones
+            nodes = [n for n in nodes if row_sizes & _node_sizes(n)] or nodes
         qualified = _with_qualifiers(nodes, label)
         if qualified:
             # "東北大BERT (base, v2)": the qualifiers pick checkpoints of the row; where they
@@ -831,6 +855,12 @@ def _with_qualifiers(nodes: list[ModelNode], label: str) -> list[ModelNode]:
         set(name_tokens(node.name)) | _link_words(node))]
     exact = [node for node in qualified if _link_words(node) == qualifiers]
     return exact or qualified
+
+
+def _node_sizes(node: ModelNode) -> set[str]:
+    """The sizes a checkpoint's repo name or link label states (bert-large-japanese: large)."""
+    label = node.checkpoint.label if node.checkpoint is not None else ""
+    return stated_sizes(node.name) | stated_sizes(label)
 
 
 def _link_words(node: ModelNode) -> set[str]:
