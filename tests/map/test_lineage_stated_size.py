@@ -44,6 +44,9 @@ def _candidates(child: str) -> set[str]:
     records = objects(mapped, hf_model_iri(child), str(JLLM.ambiguousDerivation))
     decided = objects(mapped, hf_model_iri(child), str(PROV.qualifiedDerivation))
     assert not decided  # "東北大BERT" does not say which base checkpoint
+    # the size told the candidates apart (ontology: "… or of the size the cell gives")
+    assert {m for record in records for m in objects(mapped, record, str(JLLM.method))} == {
+        str(JLLM.ParentToldApartBySize)}
     return {c for record in records for c in objects(mapped, record, str(JLLM.candidate))}
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence, Set
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from jllm_kg.curated import CuratedDataError
@@ -743,17 +743,21 @@ class ListMapper:
         same_source = [c for c in candidates if c.doc is ctx.entry.doc]
         entries = same_source or candidates
         nodes = [node for entry in entries for node in entry.models if node.iri != child.iri]
+        told_by_row_size = False
         if row_sizes and not wanted_sizes and not trailing_qualifiers(label):
             # "東北大BERTに対して…追加学習" in a "BERT (base)" row: Tohoku BERT's base checkpoints,
             # not its large ones
-            nodes = [n for n in nodes if row_sizes & _node_sizes(n)] or nodes
+            sized = [n for n in nodes if row_sizes & _node_sizes(n)]
+            told_by_row_size = bool(sized) and len(sized) < len(nodes)
+            nodes = sized or nodes
         qualified = _with_qualifiers(nodes, label)
         if qualified:
             # "東北大BERT (base, v2)": the qualifiers pick checkpoints of the row; where they
             # still leave several (plain "(base)" against base v1/v2/v3), every one of them is
             # a candidate: the text does not say which
-            return _choice(qualified)
-        return self._pick_by_size(nodes, wanted_sizes, child, label)
+            return _choice(qualified, by_size=told_by_row_size)
+        choice = self._pick_by_size(nodes, wanted_sizes, child, label)
+        return replace(choice, by_size=True) if told_by_row_size and choice else choice
 
     @staticmethod
     def _pick_by_size(nodes: list[ModelNode], wanted_sizes: set[str], child: ModelNode,
