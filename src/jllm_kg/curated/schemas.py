@@ -532,6 +532,7 @@ class ProsePhase(Strict):
     pattern: Regex
     phase: TrainingPhase
     method: Text | None = None
+    names_stage: bool = True  # false: tuning words that do not name the stage ("fine-tuned")
 
 
 class ModelRelation(Strict):
@@ -584,6 +585,7 @@ class TrainingCellWordsFile(Table):
     phase_separators: Regex
     model_separators: Regex
     data_intro: Regex
+    stage_sequence_intro: Regex
 
 
 class PaperGroupsFile(Table):

@@ -193,6 +193,15 @@ class _RowContext:
     sink: QuadSink
     # per model index: the derivation stages the row's training cell says were applied to it
     stated_stages: dict[int, frozenset[Stage]] = field(default_factory=dict)
+    # parents the architecture cell names, derived once the training cell is read: (model
+    # index, parent, whether it is the one model the row's model is built on)
+    architecture_parents: list[tuple[int, ParentChoice, bool]] = field(default_factory=list)
+
+    def stated_derivation(self, index: int) -> str | None:
+        """The derivation type of the last training stage the row says was applied to the
+        model (SteerLM: InstructionTuning; "SFT + merge + RL": PreferenceTuning), if any."""
+        stages = self.stated_stages.get(index)
+        return max(stages, key=lambda stage: stage.order).derivation if stages else None
 
     @property
     def row(self) -> ModelRow:
@@ -294,6 +303,8 @@ class ListMapper:
         mentions: list[cells.ParentMention] = []
         with self._cell_problems(ctx, "training_data"):
             mentions = self._map_training_data(ctx)
+        with self._cell_problems(ctx, "architecture"):
+            self._map_architecture_parents(ctx)
         with self._cell_problems(ctx, "base"):
             self._map_lineage(ctx, mentions)
 
@@ -394,7 +405,7 @@ class ListMapper:
         if cell is None or cell.is_empty:
             return
         references = cells.architectures(cell)
-        for model in ctx.models:
+        for index, model in enumerate(ctx.models):
             # a row without checkpoints is the model itself: all its alternatives stand
             chosen = (architectures_of_checkpoint(references, model.name)
                       if model.hf_id else references)
@@ -412,8 +423,7 @@ class ListMapper:
                 parents = components or ((architecture.parent,) if architecture.parent else ())
                 for component in parents:
                     choice = self._resolve_parent(ctx, component, model, unknown=False)
-                    self._derive(ctx, model, choice, "Initialization", cell.text,
-                                 "NamedAsArchitectureComponent")
+                    ctx.architecture_parents.append((index, choice, not components))
                     if not architecture.architecture.curated and not components:
                         # "PLaMo 3ベース": the architecture the parent's own row states ("Gemma
                         # ベースのアーキテクチャ"), as a curated parent gives its curated one
@@ -421,6 +431,20 @@ class ListMapper:
                             iri = self.catalog.architecture(parent_architecture, ctx.graph,
                                                             ctx.lang)
                             self._add(ctx, model.iri, str(JLLM.architecture), iri)
+
+    def _map_architecture_parents(self, ctx: _RowContext) -> None:
+        """The derivations of the parents the architecture cell names. The one model a row's
+        model is built on ("PLaMo 3ベース", "based on Qwen2.5-VL-32B") is typed by the last
+        training stage the row states for it ("Instruction Following SFT: …" → instruction
+        tuning); without one, and for the components a VLM is assembled from, the cell says
+        only that the weights start from the parent: an initialisation."""
+        cell = ctx.cell("architecture")
+        if cell is None:
+            return
+        for index, choice, built_on in ctx.architecture_parents:
+            kind = (ctx.stated_derivation(index) if built_on else None) or "Initialization"
+            self._derive(ctx, ctx.models[index], choice, kind, cell.text,
+                         "NamedAsArchitectureComponent")
 
     def _stated_architectures(self, ctx: _RowContext, choice: ParentChoice
                               ) -> list[ArchitectureRef]:
@@ -498,8 +522,11 @@ class ListMapper:
         assigned = cells.assign_training(statements, ctx.models)
         for index, chosen in assigned.items():
             model = ctx.models[index]
+            # stages the row names: "fine-tuned on …" reads as instruction data, but does not
+            # say the checkpoint was instruction-tuned
             ctx.stated_stages[index] = stages_of_phases(
-                phase for statement in chosen for phase in statement.phases or (statement.phase,))
+                phase for statement in chosen if statement.stage_named
+                for phase in statement.phases or (statement.phase,))
             tokens_by_phase: dict[str, list[Decimal]] = {}
             for statement in chosen:
                 if statement.undisclosed:
@@ -610,6 +637,10 @@ class ListMapper:
                 # "additionally trained on LLM-jp-3 (3.7B)" outside a continual pre-training
                 # section, with no word of pre-training: trained further, how is not said
                 kind = "FineTuning"
+            if kind == "FineTuning":
+                # "trained Swallow-MX 8x7B on … using SteerLM", "Instruction-tuned Japanese
+                # Stable LM Gamma 7B (base) on …": the row says how, as for a sibling parent
+                kind = ctx.stated_derivation(mention.model_index) or kind
             # a chat vector is added to a tuned checkpoint on top of its sibling parent
             # (Llama-3-Swallow-70B-Instruct: the base sibling, then a chat vector), not to the
             # quantized copies of it, which take it from their sibling

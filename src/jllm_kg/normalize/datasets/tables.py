@@ -55,6 +55,7 @@ class ProsePhase:
     pattern: re.Pattern[str]
     phase: Phase
     method: str | None
+    names_stage: bool
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class CellWords:
     phase_separators: re.Pattern[str]
     model_separators: re.Pattern[str]
     data_intro: re.Pattern[str]
+    stage_sequence_intro: re.Pattern[str]
 
 
 def _cell_words(data: TrainingCellWordsFile) -> CellWords:
@@ -97,6 +99,7 @@ def _cell_words(data: TrainingCellWordsFile) -> CellWords:
         phase_separators=_compile(data.phase_separators),
         model_separators=_compile(data.model_separators),
         data_intro=_compile(data.data_intro),
+        stage_sequence_intro=_compile(data.stage_sequence_intro),
     )
 
 
@@ -165,7 +168,7 @@ def tables() -> Tables:
             (phase, frozenset(tokens)) for phase, tokens in phases.selector_phase_hints.items()
         ),
         prose_phases=tuple(
-            ProsePhase(_compile(spec.pattern), spec.phase, spec.method)
+            ProsePhase(_compile(spec.pattern), spec.phase, spec.method, spec.names_stage)
             for spec in phases.prose_phases
         ),
         relations=tuple(
