@@ -87,9 +87,10 @@ ADDED_TO_THE_BASE = frozenset({"distillation-teacher", "chat-vector"})
 # Parents the prose names for a checkpoint that also has a sibling parent: a chat vector added
 # before or after instruction tuning (a footnote on the "Instruction Tuning" line).
 REACHES_TUNED_SIBLINGS = frozenset({"chat-vector"})
-# Parents the prose names that a checkpoint is trained further from, keeping their size: the
-# size the child's row states ("BERT (base)") is the parent's too.
-KEEPS_THE_PARENTS_SIZE = frozenset({"continual", "fine-tune"})
+# Parents the prose names that a checkpoint is trained further from or takes its weights from,
+# keeping their size: the size the child's row states ("BERT (base)", "LayoutLM (base)") is the
+# parent's too.
+KEEPS_THE_PARENTS_SIZE = frozenset({"continual", "fine-tune", "initialization"})
 # Sibling derivations that copy a checkpoint (its gptq, gguf, lora versions): what the prose
 # says of the stage reaches the checkpoint trained, not its copies.
 COPY_DERIVATIONS = frozenset({"Quantization", "Adapter"})
