@@ -170,3 +170,15 @@ def test_a_prose_or_architecture_parent_takes_the_stage_the_row_names(
             <{hf_model_iri(child)}> prov:qualifiedDerivation ?node . ?node jllm:derivationType ?v
         }} }}""")
         assert JLLM + "FineTuning" not in types and JLLM + "Initialization" not in types, graph
+
+
+def test_llm_jp_3_instruct2_and_3_come_from_the_base_in_the_adjacent_row(kg) -> None:
+    # 000 L65 / L66, ja/en/fr L56 / L57 at 941b11f: "13b-instruct2" and "13b-instruct3" in one
+    # row, "13b" in the next; "DPO (instruct3 only)" makes instruct3 a preference tuning
+    for graph in (kg.GRAPH_000, kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP):
+        for size in ("1.8b", "3.7b", "7.2b", "13b"):
+            base = {hf_model_iri(f"llm-jp/llm-jp-3-{size}")}
+            assert kg.model_values(f"llm-jp/llm-jp-3-{size}-instruct2", "jllm:fineTunedFrom",
+                                   graph) == base, (graph, size)
+            assert kg.model_values(f"llm-jp/llm-jp-3-{size}-instruct3",
+                                   "jllm:preferenceTunedFrom", graph) == base, (graph, size)

@@ -45,6 +45,7 @@ from jllm_kg.normalize.datasets import speaks_of_pretraining
 from jllm_kg.normalize.labels import (
     Stage,
     is_description,
+    is_stage_marker,
     label_core,
     name_tokens,
     size_tokens,
@@ -663,6 +664,8 @@ class ListMapper:
             return
         base_cell = ctx.cell("base")
         if base_cell is None or base_cell.is_empty:
+            self._map_adjacent_row_bases(
+                ctx, [index for index in roots if index not in mentioned_roots])
             return
         # a section that does not say how (the 2023 English list's "english-based models"
         # mixes continual pre-training and tuning): the derivation's type stays unspecified
@@ -680,6 +683,32 @@ class ListMapper:
                                               size=reference.size)
                 self._derive(ctx, models[index], choice, "Adapter" if adapter else kind,
                              base_cell.text, "StatedInBaseModelCell")
+
+    def _map_adjacent_row_bases(self, ctx: _RowContext, roots: list[int]) -> None:
+        """A tuned checkpoint with no parent in its row, in a table without a base cell, whose
+        own name is a checkpoint name of the row just above or below in the same table plus
+        stage markers (llm-jp-3-1.8b-instruct2 and llm-jp-3-1.8b, 941b11f L56 / L57): that
+        checkpoint is its parent, typed by the last stage its name and its row state, as a
+        sibling's would be (``BaseCheckpointInAdjacentRow``)."""
+        tuned = [index for index in roots if stages_of(ctx.models[index].name)]
+        if not tuned:
+            return
+        row = ctx.row.row
+        neighbours = [node for entry in self.index.entries
+                      if entry.doc is ctx.entry.doc and entry.row.row.section == row.section
+                      and abs(entry.row.row.line - row.line) == 1
+                      for node in entry.models if node.hf_id and not stages_of(node.name)]
+        for index in tuned:
+            child = ctx.models[index]
+            core = [token for token in name_tokens(child.name) if not is_stage_marker(token)]
+            parents = [node for node in neighbours if name_tokens(node.name) == core]
+            if not parents:
+                continue
+            stages = stages_of(child.name) | ctx.stated_stages.get(index, frozenset())
+            kind = max(stages, key=lambda stage: stage.order).derivation
+            evidence = ", ".join(_written_name(node) for node in (child, *parents))
+            self._derive(ctx, child, _choice(parents), kind, evidence,
+                         "BaseCheckpointInAdjacentRow")
 
     @staticmethod
     def _stated_row_sizes(ctx: _RowContext, child: ModelNode) -> set[str]:
