@@ -116,3 +116,69 @@ def test_way_plamo_has_the_architecture_its_parents_row_states(kg) -> None:
     for graph in (kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP):
         assert kg.model_values("WayBob/Way-sft-plamo-3-8b-chat", "jllm:architecture", graph) == {
             "https://w3id.org/jllm-kg/id/architecture/gemma"}, graph
+
+
+# --- audit S5 ---------------------------------------------------------------------------------
+
+SIZE_WORDS = {"xsmall", "small", "base", "medium", "large", "xlarge"}
+
+
+def test_no_ambiguity_record_mixes_size_classes(kg) -> None:
+    # "東北大BERTに対して … 追加学習" in a "BERT (base)" row (ja/en/fr L331, L340 at 941b11f, 003
+    # L269): the candidates are Tohoku BERT's base checkpoints, not its large ones too
+    rows = kg.select("""SELECT ?c ?node ?p WHERE { GRAPH ?g {
+        ?c jllm:ambiguousDerivation ?node . ?node jllm:candidate ?p } }""")
+    classes: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        name = row["p"].value.rsplit("/", 1)[1].lower()  # type: ignore[union-attr]
+        classes[row["node"].value] |= SIZE_WORDS & set(name.replace("_", "-").split("-"))  # type: ignore[union-attr]
+    assert len(classes) > 20  # the query reads the ambiguity records
+    assert {node for node, found in classes.items() if len(found) > 1} == set()
+
+
+def test_an_unlabeled_vlm_training_cell_states_no_stage(kg) -> None:
+    # LLM-jp-3 VILA 14B (ja/en/fr L410 at 941b11f, 000 L409): pre-training, instruction and task
+    # data in one unlabeled list; the VLM from-scratch table implies no stage
+    child = "llm-jp/llm-jp-3-vila-14b"
+    for graph in (kg.GRAPH_000, kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP):
+        assert "https://w3id.org/jllm-kg/id/dataset/llava-instruct-ja" in kg.model_values(
+            child, "jllm:trainedOn", graph), graph
+        for prop in ("jllm:pretrainedOn", "jllm:instructionTunedOn", "jllm:preferenceTunedOn"):
+            assert kg.model_values(child, prop, graph) == set(), (graph, prop)
+
+
+@pytest.mark.parametrize(("child", "prop", "parent", "graph_names"), [
+    # "trained Swallow-MX 8x7B on … using SteerLM" / "Swallow-MX 8x7B に対して<br>SteerLM: …"
+    # (000 L133, 003 L130, ja/en/fr L125 at 941b11f)
+    ("karakuri-ai/karakuri-lm-8x7b-chat-v0.1", "jllm:fineTunedFrom",
+     "tokyotech-llm/Swallow-MX-8x7b-NVE-v0.1",
+     ("GRAPH_000", "GRAPH_003", "GRAPH_JA_TIP", "GRAPH_EN_TIP", "GRAPH_FR_TIP")),
+    # "PLaMo 3ベース" with "Instruction Following SFT: Alpaca, Dolly-15k-ja" (L54 at 941b11f)
+    ("WayBob/Way-sft-plamo-3-8b-chat", "jllm:fineTunedFrom", "pfnet/plamo-3-nict-8b-base",
+     ("GRAPH_JA_TIP", "GRAPH_EN_TIP", "GRAPH_FR_TIP")),
+    # "Qwen2.5-VL-32B ベース" with "3段階学習: SFT + モデルマージ + 強化学習" (000 L401, L404 at
+    # 941b11f): the last stage is reinforcement learning
+    ("karakuri-ai/karakuri-vl-32b-thinking-2507-exp", "jllm:preferenceTunedFrom",
+     "Qwen/Qwen2.5-VL-32B-Instruct", ("GRAPH_000", "GRAPH_JA_TIP", "GRAPH_EN_TIP", "GRAPH_FR_TIP")),
+])
+def test_a_prose_or_architecture_parent_takes_the_stage_the_row_names(
+        kg, child: str, prop: str, parent: str, graph_names: tuple[str, ...]) -> None:
+    for graph in (getattr(kg, name) for name in graph_names):
+        assert kg.model_values(child, prop, graph) == {hf_model_iri(parent)}, graph
+        assert kg.model_values(child, "jllm:initializedFrom", graph) == set(), graph
+        types = kg.values(f"""SELECT ?v WHERE {{ GRAPH <{graph}> {{
+            <{hf_model_iri(child)}> prov:qualifiedDerivation ?node . ?node jllm:derivationType ?v
+        }} }}""")
+        assert JLLM + "FineTuning" not in types and JLLM + "Initialization" not in types, graph
+
+
+def test_llm_jp_3_instruct2_and_3_come_from_the_base_in_the_adjacent_row(kg) -> None:
+    # 000 L65 / L66, ja/en/fr L56 / L57 at 941b11f: "13b-instruct2" and "13b-instruct3" in one
+    # row, "13b" in the next; "DPO (instruct3 only)" makes instruct3 a preference tuning
+    for graph in (kg.GRAPH_000, kg.GRAPH_JA_TIP, kg.GRAPH_EN_TIP, kg.GRAPH_FR_TIP):
+        for size in ("1.8b", "3.7b", "7.2b", "13b"):
+            base = {hf_model_iri(f"llm-jp/llm-jp-3-{size}")}
+            assert kg.model_values(f"llm-jp/llm-jp-3-{size}-instruct2", "jllm:fineTunedFrom",
+                                   graph) == base, (graph, size)
+            assert kg.model_values(f"llm-jp/llm-jp-3-{size}-instruct3",
+                                   "jllm:preferenceTunedFrom", graph) == base, (graph, size)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jllm_kg.ingest.records import Cell, CellLine, Link
+from jllm_kg.ingest.records import Category, Cell, CellLine, Link
 from jllm_kg.map.cells import assign_training, model_sizes, training_statements
 from jllm_kg.map.identity import ModelNode
 from jllm_kg.normalize.datasets import parse_training_data_cell
@@ -245,7 +245,7 @@ def test_instruction_and_dpo_prefix_goes_to_the_tuned_checkpoint_003_l153() -> N
 
 def test_training_statements_reads_a_cell() -> None:
     cell = Cell("学習テキスト", (CellLine("DPO: HH RLHF", "DPO: HH RLHF"),))
-    statements = training_statements(cell, "scratch")
+    statements = training_statements(cell, Category("text-generation", "scratch", "general"))
     assert [s.phase for s in statements] == ["preference-tuning"]
 
 

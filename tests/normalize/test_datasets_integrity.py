@@ -90,8 +90,10 @@ def test_training_cell_words_misspelt_key_stops_loading(tmp_path) -> None:
 def test_every_section_approach_with_a_phase_is_a_real_approach() -> None:
     from typing import get_args
 
-    from jllm_kg.ingest.records import TrainingApproach
+    from jllm_kg.ingest.records import ModelModality, TrainingApproach
 
     words = load_curated("training_cell_words.yaml")
-    assert set(words["section_phases"]) <= set(get_args(TrainingApproach))
-    assert set(words["section_phases"].values()) <= set(PHASES)
+    assert set(words["section_phases"]) <= set(get_args(ModelModality))
+    for phases in words["section_phases"].values():
+        assert set(phases) <= set(get_args(TrainingApproach))
+        assert set(phases.values()) <= set(PHASES)

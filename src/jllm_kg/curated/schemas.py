@@ -435,6 +435,7 @@ class SharedNamesFile(Table):
 class CheckpointMarkersFile(Table):
     stages: dict[Slug, CheckpointStage]
     version_pattern: Regex  # over one lower-cased name token
+    size_words: list[Text]  # lower-cased name tokens naming a size class (base, large)
 
 
 DomainConcept = Annotated[str, Field(pattern=r"^[A-Z][A-Za-z]*Domain$")]
@@ -531,6 +532,7 @@ class ProsePhase(Strict):
     pattern: Regex
     phase: TrainingPhase
     method: Text | None = None
+    names_stage: bool = True  # false: tuning words that do not name the stage ("fine-tuned")
 
 
 class ModelRelation(Strict):
@@ -568,7 +570,7 @@ class TrainingPhasesFile(Table):
 
 
 class TrainingCellWordsFile(Table):
-    section_phases: dict[TrainingApproach, TrainingPhase]
+    section_phases: dict[ModelModality, dict[TrainingApproach, TrainingPhase]]
     selector_words: list[Text]
     selector_patterns: list[Regex]
     pretraining_words: Regex
@@ -583,6 +585,7 @@ class TrainingCellWordsFile(Table):
     phase_separators: Regex
     model_separators: Regex
     data_intro: Regex
+    stage_sequence_intro: Regex
 
 
 class PaperGroupsFile(Table):

@@ -128,6 +128,7 @@ DERIVATION_METHODS = frozenset({
     "SiblingCheckpointNames",
     "ParentToldApartBySize",
     "ParentVariantToldByChildName",
+    "BaseCheckpointInAdjacentRow",
     "ParentByRowOrder",
     "StatedInPaperProse",
     "PaperTable",

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Generic, Protocol, TypeVar
 
-from jllm_kg.ingest.records import Cell, Checkpoint, ColumnKey, Footnote
+from jllm_kg.ingest.records import Category, Cell, Checkpoint, ColumnKey, Footnote
 from jllm_kg.map.identity import ModelNode
 from jllm_kg.normalize import quantities
 from jllm_kg.normalize.architectures import ArchitectureRef, parse_architecture_cell
@@ -414,8 +414,9 @@ def domains(cell: Cell) -> list[str]:
     return [str(JLLM[concept]) for concept in domain_concepts(lines(cell))]
 
 
-def training_statements(cell: Cell, approach: str) -> list[TrainingStatement]:
-    return list(parse_training_data_cell(cell.lines, section_approach=approach))
+def training_statements(cell: Cell, category: Category) -> list[TrainingStatement]:
+    return list(parse_training_data_cell(cell.lines, section_approach=category.approach,
+                                         section_modality=category.modality))
 
 
 def footnote_mentions(cell: Cell, footnotes: Mapping[str, Footnote],

@@ -12,9 +12,9 @@ several checkpoints equally well becomes an ambiguous derivation listing every c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from jllm_kg.curated import CuratedDataError
@@ -45,12 +45,14 @@ from jllm_kg.normalize.datasets import speaks_of_pretraining
 from jllm_kg.normalize.labels import (
     Stage,
     is_description,
+    is_stage_marker,
     label_core,
     name_tokens,
     size_tokens,
     split_label_size,
     stages_of,
     stages_of_phases,
+    stated_sizes,
     trailing_qualifiers,
     version_tokens,
 )
@@ -86,6 +88,10 @@ ADDED_TO_THE_BASE = frozenset({"distillation-teacher", "chat-vector"})
 # Parents the prose names for a checkpoint that also has a sibling parent: a chat vector added
 # before or after instruction tuning (a footnote on the "Instruction Tuning" line).
 REACHES_TUNED_SIBLINGS = frozenset({"chat-vector"})
+# Parents the prose names that a checkpoint is trained further from or takes its weights from,
+# keeping their size: the size the child's row states ("BERT (base)", "LayoutLM (base)") is the
+# parent's too.
+KEEPS_THE_PARENTS_SIZE = frozenset({"continual", "fine-tune", "initialization"})
 # Sibling derivations that copy a checkpoint (its gptq, gguf, lora versions): what the prose
 # says of the stage reaches the checkpoint trained, not its copies.
 COPY_DERIVATIONS = frozenset({"Quantization", "Adapter"})
@@ -189,6 +195,15 @@ class _RowContext:
     sink: QuadSink
     # per model index: the derivation stages the row's training cell says were applied to it
     stated_stages: dict[int, frozenset[Stage]] = field(default_factory=dict)
+    # parents the architecture cell names, derived once the training cell is read: (model
+    # index, parent, whether it is the one model the row's model is built on)
+    architecture_parents: list[tuple[int, ParentChoice, bool]] = field(default_factory=list)
+
+    def stated_derivation(self, index: int) -> str | None:
+        """The derivation type of the last training stage the row says was applied to the
+        model (SteerLM: InstructionTuning; "SFT + merge + RL": PreferenceTuning), if any."""
+        stages = self.stated_stages.get(index)
+        return max(stages, key=lambda stage: stage.order).derivation if stages else None
 
     @property
     def row(self) -> ModelRow:
@@ -290,6 +305,8 @@ class ListMapper:
         mentions: list[cells.ParentMention] = []
         with self._cell_problems(ctx, "training_data"):
             mentions = self._map_training_data(ctx)
+        with self._cell_problems(ctx, "architecture"):
+            self._map_architecture_parents(ctx)
         with self._cell_problems(ctx, "base"):
             self._map_lineage(ctx, mentions)
 
@@ -390,7 +407,7 @@ class ListMapper:
         if cell is None or cell.is_empty:
             return
         references = cells.architectures(cell)
-        for model in ctx.models:
+        for index, model in enumerate(ctx.models):
             # a row without checkpoints is the model itself: all its alternatives stand
             chosen = (architectures_of_checkpoint(references, model.name)
                       if model.hf_id else references)
@@ -408,8 +425,7 @@ class ListMapper:
                 parents = components or ((architecture.parent,) if architecture.parent else ())
                 for component in parents:
                     choice = self._resolve_parent(ctx, component, model, unknown=False)
-                    self._derive(ctx, model, choice, "Initialization", cell.text,
-                                 "NamedAsArchitectureComponent")
+                    ctx.architecture_parents.append((index, choice, not components))
                     if not architecture.architecture.curated and not components:
                         # "PLaMo 3ベース": the architecture the parent's own row states ("Gemma
                         # ベースのアーキテクチャ"), as a curated parent gives its curated one
@@ -417,6 +433,20 @@ class ListMapper:
                             iri = self.catalog.architecture(parent_architecture, ctx.graph,
                                                             ctx.lang)
                             self._add(ctx, model.iri, str(JLLM.architecture), iri)
+
+    def _map_architecture_parents(self, ctx: _RowContext) -> None:
+        """The derivations of the parents the architecture cell names. The one model a row's
+        model is built on ("PLaMo 3ベース", "based on Qwen2.5-VL-32B") is typed by the last
+        training stage the row states for it ("Instruction Following SFT: …" → instruction
+        tuning); without one, and for the components a VLM is assembled from, the cell says
+        only that the weights start from the parent: an initialisation."""
+        cell = ctx.cell("architecture")
+        if cell is None:
+            return
+        for index, choice, built_on in ctx.architecture_parents:
+            kind = (ctx.stated_derivation(index) if built_on else None) or "Initialization"
+            self._derive(ctx, ctx.models[index], choice, kind, cell.text,
+                         "NamedAsArchitectureComponent")
 
     def _stated_architectures(self, ctx: _RowContext, choice: ParentChoice
                               ) -> list[ArchitectureRef]:
@@ -487,15 +517,18 @@ class ListMapper:
         cell = ctx.cell("training_data")
         if cell is None or cell.is_empty:
             return []
-        statements = cells.training_statements(cell, ctx.row.category.approach)
+        statements = cells.training_statements(cell, ctx.row.category)
         mentions: list[cells.ParentMention] = []
         tokens = {id(statement): cells.token_totals(statement, ctx.models)
                   for statement in statements}
         assigned = cells.assign_training(statements, ctx.models)
         for index, chosen in assigned.items():
             model = ctx.models[index]
+            # stages the row names: "fine-tuned on …" reads as instruction data, but does not
+            # say the checkpoint was instruction-tuned
             ctx.stated_stages[index] = stages_of_phases(
-                phase for statement in chosen for phase in statement.phases or (statement.phase,))
+                phase for statement in chosen if statement.stage_named
+                for phase in statement.phases or (statement.phase,))
             tokens_by_phase: dict[str, list[Decimal]] = {}
             for statement in chosen:
                 if statement.undisclosed:
@@ -606,6 +639,10 @@ class ListMapper:
                 # "additionally trained on LLM-jp-3 (3.7B)" outside a continual pre-training
                 # section, with no word of pre-training: trained further, how is not said
                 kind = "FineTuning"
+            if kind == "FineTuning":
+                # "trained Swallow-MX 8x7B on … using SteerLM", "Instruction-tuned Japanese
+                # Stable LM Gamma 7B (base) on …": the row says how, as for a sibling parent
+                kind = ctx.stated_derivation(mention.model_index) or kind
             # a chat vector is added to a tuned checkpoint on top of its sibling parent
             # (Llama-3-Swallow-70B-Instruct: the base sibling, then a chat vector), not to the
             # quantized copies of it, which take it from their sibling
@@ -613,7 +650,10 @@ class ListMapper:
             tuned = mention.relation in REACHES_TUNED_SIBLINGS and index not in copies
             targets = [index] if tuned or index in roots else []
             for index in targets:
-                choice = self._resolve_parent(ctx, mention.label, models[index])
+                row_sizes = (self._stated_row_sizes(ctx, models[index])
+                             if mention.relation in KEEPS_THE_PARENTS_SIZE else set())
+                choice = self._resolve_parent(ctx, mention.label, models[index],
+                                              row_sizes=row_sizes)
                 self._derive(ctx, models[index], choice, kind, mention.evidence,
                              "StatedInTrainingDataProse", mention.line)
                 if choice and mention.relation not in ADDED_TO_THE_BASE:
@@ -624,6 +664,8 @@ class ListMapper:
             return
         base_cell = ctx.cell("base")
         if base_cell is None or base_cell.is_empty:
+            self._map_adjacent_row_bases(
+                ctx, [index for index in roots if index not in mentioned_roots])
             return
         # a section that does not say how (the 2023 English list's "english-based models"
         # mixes continual pre-training and tuning): the derivation's type stays unspecified
@@ -641,6 +683,43 @@ class ListMapper:
                                               size=reference.size)
                 self._derive(ctx, models[index], choice, "Adapter" if adapter else kind,
                              base_cell.text, "StatedInBaseModelCell")
+
+    def _map_adjacent_row_bases(self, ctx: _RowContext, roots: list[int]) -> None:
+        """A tuned checkpoint with no parent in its row, in a table without a base cell, whose
+        own name is a checkpoint name of the row just above or below in the same table plus
+        stage markers (llm-jp-3-1.8b-instruct2 and llm-jp-3-1.8b, 941b11f L56 / L57): that
+        checkpoint is its parent, typed by the last stage its name and its row state, as a
+        sibling's would be (``BaseCheckpointInAdjacentRow``)."""
+        tuned = [index for index in roots if stages_of(ctx.models[index].name)]
+        if not tuned:
+            return
+        row = ctx.row.row
+        neighbours = [node for entry in self.index.entries
+                      if entry.doc is ctx.entry.doc and entry.row.row.section == row.section
+                      and abs(entry.row.row.line - row.line) == 1
+                      for node in entry.models if node.hf_id and not stages_of(node.name)]
+        for index in tuned:
+            child = ctx.models[index]
+            core = [token for token in name_tokens(child.name) if not is_stage_marker(token)]
+            parents = [node for node in neighbours if name_tokens(node.name) == core]
+            if not parents:
+                continue
+            stages = stages_of(child.name) | ctx.stated_stages.get(index, frozenset())
+            kind = max(stages, key=lambda stage: stage.order).derivation
+            evidence = ", ".join(_written_name(node) for node in (child, *parents))
+            self._derive(ctx, child, _choice(parents), kind, evidence,
+                         "BaseCheckpointInAdjacentRow")
+
+    @staticmethod
+    def _stated_row_sizes(ctx: _RowContext, child: ModelNode) -> set[str]:
+        """The size the child's row states for it in its architecture cell ("BERT (base)"):
+        the one size stated, or of several ("BERT (base, large)") the one the child's name
+        has; empty when the row states none or does not say which is the child's."""
+        cell = ctx.cell("architecture")
+        if cell is None or cell.is_empty:
+            return set()
+        sizes = stated_sizes(cell.text)
+        return sizes if len(sizes) == 1 else sizes & stated_sizes(child.name)
 
     @staticmethod
     def _stated_per_checkpoint(ctx: _RowContext) -> set[int]:
@@ -672,9 +751,11 @@ class ListMapper:
 
     def _resolve_parent(self, ctx: _RowContext, label: str, child: ModelNode, *,
                         size: str | None = None, japanese: bool | None = None,
-                        unknown: bool = True) -> ParentChoice:
+                        unknown: bool = True, row_sizes: Set[str] = frozenset()) -> ParentChoice:
         """The model(s) a free-text parent label names, seen from ``child``; a label nothing
-        knows becomes a labelled model when ``unknown``, else nothing."""
+        knows becomes a labelled model when ``unknown``, else nothing. ``row_sizes``: the size
+        the child's row states for a parent that keeps it (:meth:`_stated_row_sizes`), which
+        narrows a parent row's checkpoints when the label names no size."""
         written = label
         label, stated_size = split_label_size(resolve_model_alias(label))
         size = size or stated_size
@@ -692,7 +773,7 @@ class ListMapper:
                 foreign = self.catalog.foreign_model(label, sized)
                 if foreign is not None:
                     return ParentChoice(((Candidate(foreign, label),),), by_size=True)
-        found = self._resolve_japanese(ctx, label, size, child)
+        found = self._resolve_japanese(ctx, label, size, child, row_sizes)
         if found:
             return found
         named = self.index.models_named(label)
@@ -708,7 +789,7 @@ class ListMapper:
         return ParentChoice(((Candidate(mentioned, label),),))
 
     def _resolve_japanese(self, ctx: _RowContext, label: str, size: str | None,
-                          child: ModelNode) -> ParentChoice:
+                          child: ModelNode, row_sizes: Set[str] = frozenset()) -> ParentChoice:
         wanted_sizes = size_tokens(label) | (size_tokens(size) if size else set())
         core = label_core(label)
         candidates = self.index.entries_for(label) or self.index.entries_for(core)
@@ -723,13 +804,21 @@ class ListMapper:
         same_source = [c for c in candidates if c.doc is ctx.entry.doc]
         entries = same_source or candidates
         nodes = [node for entry in entries for node in entry.models if node.iri != child.iri]
+        told_by_row_size = False
+        if row_sizes and not wanted_sizes and not trailing_qualifiers(label):
+            # "東北大BERTに対して…追加学習" in a "BERT (base)" row: Tohoku BERT's base checkpoints,
+            # not its large ones
+            sized = [n for n in nodes if row_sizes & _node_sizes(n)]
+            told_by_row_size = bool(sized) and len(sized) < len(nodes)
+            nodes = sized or nodes
         qualified = _with_qualifiers(nodes, label)
         if qualified:
             # "東北大BERT (base, v2)": the qualifiers pick checkpoints of the row; where they
             # still leave several (plain "(base)" against base v1/v2/v3), every one of them is
             # a candidate: the text does not say which
-            return _choice(qualified)
-        return self._pick_by_size(nodes, wanted_sizes, child, label)
+            return _choice(qualified, by_size=told_by_row_size)
+        choice = self._pick_by_size(nodes, wanted_sizes, child, label)
+        return replace(choice, by_size=True) if told_by_row_size and choice else choice
 
     @staticmethod
     def _pick_by_size(nodes: list[ModelNode], wanted_sizes: set[str], child: ModelNode,
@@ -831,6 +920,12 @@ def _with_qualifiers(nodes: list[ModelNode], label: str) -> list[ModelNode]:
         set(name_tokens(node.name)) | _link_words(node))]
     exact = [node for node in qualified if _link_words(node) == qualifiers]
     return exact or qualified
+
+
+def _node_sizes(node: ModelNode) -> set[str]:
+    """The sizes a checkpoint's repo name or link label states (bert-large-japanese: large)."""
+    label = node.checkpoint.label if node.checkpoint is not None else ""
+    return stated_sizes(node.name) | stated_sizes(label)
 
 
 def _link_words(node: ModelNode) -> set[str]:

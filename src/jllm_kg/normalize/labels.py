@@ -39,6 +39,7 @@ __all__ = [
     "split_label_size",
     "stages_of",
     "stages_of_phases",
+    "stated_sizes",
     "trailing_qualifiers",
     "version_tokens",
     "written_label_key",
@@ -144,6 +145,24 @@ _SIZE_LIST_PUNCTUATION: Final = re.compile(r"[(),、]")
 def size_tokens(text: str) -> set[str]:
     """Size tokens (``70b``, ``8x7b``, ``1.8b``) mentioned in a name or label, lower-cased."""
     return {t for t in name_tokens(_SIZE_LIST_PUNCTUATION.sub(" ", text)) if is_size_token(t)}
+
+
+@cache
+def _size_words() -> frozenset[str]:
+    words = load_curated(_MARKERS_FILE).get("size_words", ())
+    return frozenset(str(word).lower() for word in words)
+
+
+def stated_sizes(text: str) -> set[str]:
+    """The sizes a name or cell states: size tokens (``7b``) and size-class words (``base``,
+    ``large``: ``size_words`` in ``checkpoint_markers.yaml``), lower-cased.
+
+    >>> sorted(stated_sizes("BERT (base, large)")), sorted(stated_sizes("Llama-2-7b-hf"))
+    (['base', 'large'], ['7b'])
+    """
+    words = _size_words()
+    tokens = name_tokens(_SIZE_LIST_PUNCTUATION.sub(" ", text))
+    return size_tokens(text) | {token for token in tokens if token in words}
 
 
 def name_size_texts(name: str) -> list[str]:

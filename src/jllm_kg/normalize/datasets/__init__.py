@@ -4,8 +4,10 @@ A training-data cell is a few ``<br>`` lines mixing several things (H6, H14, H17
 
 - phase prefixes in three languages (``事前学習:``, ``Pre-training:``, ``Pré-entraînement
   continu :``, ``Instruction Tuning (LoRA):``, ``SFT, DPO:``, ``DPO (instruct3 only):``), listed in
-  ``data/curated/training_phases.yaml``; a line without one gets the section's default phase
-  (scratch → pretraining, continual → continual-pretraining, post-training → instruction-tuning);
+  ``data/curated/training_phases.yaml``; a line without one gets its table's default phase, by
+  modality and approach (LLM tables: scratch → pretraining, continual → continual-pretraining,
+  post-training → instruction-tuning; the VLM from-scratch table, whose cells list every stage's
+  data unlabeled, none: ``section_phases`` in ``training_cell_words.yaml``);
 - dataset lists split at ``,`` ``、`` `` + `` and continued on ``+ …`` lines, with per-dataset
   amounts (``Japanese Wikipedia (0.88B トークン)``) kept on the dataset, and total amounts
   (``(計 910B トークン)``) on the statement;

@@ -176,10 +176,19 @@ class _CellReader:
         if intro:
             if (hit := prose_phase(intro["verb"])) is not None:
                 builder.phases = self.phase_of([hit[0]])
+                builder.stage_named = hit[2]
             body = intro["rest"]
         prefix_match = _PHASE_PREFIX.match(body)
         prefix = parse_phase_expr(prefix_match["prefix"]) if prefix_match else None
-        if prefix is not None and prefix_match is not None:
+        stages = (parse_phase_expr(prefix_match["rest"]) if prefix_match
+                  and tables().words.stage_sequence_intro.match(prefix_match["prefix"].strip())
+                  else None)
+        if stages is not None:
+            # "3段階学習: SFT + モデルマージ + 強化学習": the stages, without data
+            builder.phases = self.phase_of(stages.phases)
+            builder.method = stages.method
+            body = None
+        elif prefix is not None and prefix_match is not None:
             body = self._phase_prefixed(builder, prefix, prefix_match["rest"])
         elif (whole := parse_phase_expr(body)) is not None:
             # a phase without data ("Instruction Tuning (LoRA)")
@@ -212,6 +221,7 @@ class _CellReader:
         elif (hit := prose_phase(text)) is not None:
             builder.phases = self.phase_of([hit[0]])
             builder.method = builder.method or hit[1]
+            builder.stage_named = hit[2]
         body = (found.rest or "").strip()
         if body:
             return body
@@ -250,9 +260,11 @@ class _CellReader:
         elif tables().prose_markers.search(rest):
             hit = prose_phase(rest)
             builder.phases = [hit[0]] if hit else [self.default]
+            builder.stage_named = hit[2] if hit else True
         elif self.statements and not named_parent:
             # "*v0.1: OASST1, OASST2" after "Instruction Tuning: …" is instruction data
             builder.phases = list(self.statements[-1].phases)
+            builder.stage_named = self.statements[-1].stage_named
         return rest
 
     def _unprefixed(self, builder: StatementBuilder, body: str) -> None:
@@ -270,8 +282,10 @@ class _CellReader:
             if hit is not None:
                 builder.phases = self.phase_of([hit[0]])
                 builder.method = hit[1]
+                builder.stage_named = hit[2]
             elif self.statements:
                 builder.phases = list(self.statements[-1].phases)
+                builder.stage_named = self.statements[-1].stage_named
             prose_data(groups.get("rest"), groups.get("list"), builder, self.links)
             self.statements.append(builder)
             return
@@ -282,6 +296,7 @@ class _CellReader:
             if hit is not None:
                 builder.phases = self.phase_of([hit[0]])
                 builder.method = hit[1]
+                builder.stage_named = hit[2]
             prose_data(body, None, builder, self.links)
         self.statements.append(builder)
         self.statements.extend(extra)
@@ -309,15 +324,19 @@ def _cleaned(folded: str) -> str:
 
 
 def parse_training_data_cell(
-    lines: Sequence[CellLine | str], *, section_approach: str
+    lines: Sequence[CellLine | str], *, section_approach: str,
+    section_modality: str = "text-generation",
 ) -> list[TrainingStatement]:
     """The training statements of one training-data cell (its ``<br>`` lines).
 
-    ``section_approach`` is the section's :class:`~jllm_kg.ingest.records.Category` approach
-    ("scratch", "continual", "post-training", "merge", "api", "unknown"): it gives the phase of
-    lines without a phase prefix. Plain strings are accepted for tests and the paper's prose.
+    ``section_approach`` and ``section_modality`` are the section's
+    :class:`~jllm_kg.ingest.records.Category` approach ("scratch", "continual", "post-training",
+    "merge", "api", "unknown") and modality (the LLM tables' "text-generation" unless told):
+    together they give the phase of lines without a phase prefix (``section_phases`` in
+    ``training_cell_words.yaml``). Plain strings are accepted for tests and the paper's prose.
     """
-    default = tables().words.section_phases.get(section_approach, "unspecified")
+    default = tables().words.section_phases.get((section_modality, section_approach),
+                                                "unspecified")
     reader = _CellReader(default, _links(lines))
     for folded, raw in _logical_lines(lines):
         text = _cleaned(folded)

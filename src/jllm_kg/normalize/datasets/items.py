@@ -55,6 +55,7 @@ class StatementBuilder:
     amounts: list[Amount] = field(default_factory=list)
     models: list[ModelMention] = field(default_factory=list)
     undisclosed: bool = False
+    stage_named: bool = True
 
     def freeze(self) -> TrainingStatement:
         mentions = [*self.datasets, *self.other]
@@ -82,6 +83,7 @@ class StatementBuilder:
             other_data=tuple(self.other),
             excluded=tuple(self.excluded),
             additive=bool(self.selector_text) and bool(tables().additive.search(self.text)),
+            stage_named=self.stage_named,
         )
 
 

@@ -97,11 +97,12 @@ def speaks_of_pretraining(text: str) -> bool:
     return bool(tables().words.pretraining.search(text))
 
 
-def prose_phase(text: str) -> tuple[Phase, str | None] | None:
-    """The phase (and method) a prose line speaks of, first match of the table."""
+def prose_phase(text: str) -> tuple[Phase, str | None, bool] | None:
+    """The phase (and method) a prose line speaks of, first match of the table, and whether
+    its words name the training stage (``names_stage`` in ``training_phases.yaml``)."""
     for spec in tables().prose_phases:
         if spec.pattern.search(text):
-            return spec.phase, spec.method
+            return spec.phase, spec.method, spec.names_stage
     return None
 
 

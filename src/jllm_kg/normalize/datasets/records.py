@@ -90,3 +90,6 @@ class TrainingStatement:
     # a selected statement that says its data comes on top of the row's ("さらに … を追加",
     # "も含めて", "+Alpaca in NC model", "also", "également"), rather than instead of it
     additive: bool = False
+    # the phase was read from words that name the training stage (a label, "instruction-
+    # tuned", "SteerLM", "DPO"), not only from tuning words ("fine-tuned on", "LoRA チューニング")
+    stage_named: bool = True

@@ -55,13 +55,14 @@ class ProsePhase:
     pattern: re.Pattern[str]
     phase: Phase
     method: str | None
+    names_stage: bool
 
 
 @dataclass(frozen=True)
 class CellWords:
     """``training_cell_words.yaml``, compiled (see the file for what each list is)."""
 
-    section_phases: Mapping[str, Phase]
+    section_phases: Mapping[tuple[str, str], Phase]  # (modality, approach) → phase
     selector_words: frozenset[str]
     selector_patterns: tuple[re.Pattern[str], ...]
     pretraining: re.Pattern[str]
@@ -76,11 +77,14 @@ class CellWords:
     phase_separators: re.Pattern[str]
     model_separators: re.Pattern[str]
     data_intro: re.Pattern[str]
+    stage_sequence_intro: re.Pattern[str]
 
 
 def _cell_words(data: TrainingCellWordsFile) -> CellWords:
     return CellWords(
-        section_phases={str(approach): phase for approach, phase in data.section_phases.items()},
+        section_phases={(str(modality), str(approach)): phase
+                        for modality, phases in data.section_phases.items()
+                        for approach, phase in phases.items()},
         selector_words=frozenset(data.selector_words),
         selector_patterns=tuple(_compile(p) for p in data.selector_patterns),
         pretraining=_compile(data.pretraining_words),
@@ -95,6 +99,7 @@ def _cell_words(data: TrainingCellWordsFile) -> CellWords:
         phase_separators=_compile(data.phase_separators),
         model_separators=_compile(data.model_separators),
         data_intro=_compile(data.data_intro),
+        stage_sequence_intro=_compile(data.stage_sequence_intro),
     )
 
 
@@ -163,7 +168,7 @@ def tables() -> Tables:
             (phase, frozenset(tokens)) for phase, tokens in phases.selector_phase_hints.items()
         ),
         prose_phases=tuple(
-            ProsePhase(_compile(spec.pattern), spec.phase, spec.method)
+            ProsePhase(_compile(spec.pattern), spec.phase, spec.method, spec.names_stage)
             for spec in phases.prose_phases
         ),
         relations=tuple(
