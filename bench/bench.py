@@ -12,8 +12,16 @@ graph of the same shape with ``--synthetic N``) on loopback. The same query mixe
 
 For each mix and client count it prints requests/s, p50 and p99 latency per server and the
 ratio ours/reference (throughput). Ours queries the merge of all graphs as its default graph (a
-set), the reference its union (a bag): a lookup gets each triple once from ours and once per
-graph stating it from the reference (and a ``COUNT(*)`` counts statements there).
+set). The reference (``--reference``) is either
+
+- ``union`` (the default, the yardstick of issue 9): ``oxigraph load`` of the same files served
+  with ``--union-default-graph``, Oxigraph's own way to query across graphs: a bag, so a lookup
+  gets each triple once per graph stating it (on the packaged graph 91 rows to our 27) and a
+  ``COUNT(*)`` counts statements; or
+- ``merged``: the store our ``--store`` build makes, whose default graph is the merge, served as
+  it is: both servers then give the same answers and do the same work.
+
+Before measuring, one lookup is sent to both, and the two row counts are printed.
 Run: ``.venv/bin/python bench/bench.py [--duration 10] [--json FILE]``; ``--json`` also writes
 what it prints (every cell, the load average, the date and the commit measured) to ``FILE``.
 """
@@ -37,13 +45,17 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlencode
+
+import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from jllm_kg import paths  # noqa: E402
 from jllm_kg.serve.saved import load_saved_queries  # noqa: E402
+from jllm_kg.serve.snapshot import open_disk_snapshot  # noqa: E402
 from jllm_kg.store import build_store  # noqa: E402
 
 ACCEPT_JSON = "application/sparql-results+json"
@@ -211,12 +223,19 @@ def summarize(runs: list[dict[str, object]]) -> dict[str, float]:
     }
 
 
-def model_iris(port: int) -> list[str]:
+def select(port: int, query: str) -> list[dict[str, dict[str, str]]]:
+    """The bindings a server answers to a SELECT query."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    q = f"SELECT DISTINCT ?m WHERE {{ ?m a <{JLLM}Model> }}"
-    conn.request("GET", "/sparql?" + urlencode({"query": q}), headers={"Accept": ACCEPT_JSON})
-    data = json.loads(conn.getresponse().read())
-    return [b["m"]["value"] for b in data["results"]["bindings"]]
+    conn.request("GET", "/sparql?" + urlencode({"query": query}), headers={"Accept": ACCEPT_JSON})
+    bindings: list[dict[str, dict[str, str]]] = json.loads(
+        conn.getresponse().read())["results"]["bindings"]
+    conn.close()
+    return bindings
+
+
+def model_iris(port: int) -> list[str]:
+    query = f"SELECT DISTINCT ?m WHERE {{ ?m a <{JLLM}Model> }}"
+    return [b["m"]["value"] for b in select(port, query)]
 
 
 def mixes(models: list[str], clients: int, saved: list[str], round_: int = 0,
@@ -253,6 +272,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--mixes", nargs="+", default=["saved", "lookup", "lineage", "aggregate"])
     parser.add_argument("--serve-args", default="", help="extra options for jllm-kg serve")
+    parser.add_argument("--reference", choices=["union", "merged"], default="union",
+                        help="what the reference serves (see the module doc)")
     parser.add_argument("--json", type=Path, metavar="FILE",
                         help="also write the results (the printed numbers, load average, date, "
                              "commit) to FILE as JSON")
@@ -267,9 +288,14 @@ def main() -> int:
             data = args.data
             if args.synthetic:
                 data = [synthetic_graph(work, args.synthetic)]
-            store_dir = work / "oxigraph"
-            store = build_store(data_paths=data, location=store_dir)
-            quads = len(store)
+            if args.reference == "merged":  # the store our --store build makes
+                store_dir = open_disk_snapshot(data, work / "store").path
+            else:
+                store_dir = work / "oxigraph"
+                build_store(data_paths=data, location=store_dir)
+            store = ox.Store.read_only(str(store_dir))
+            quads = int(next(iter(cast(ox.QuerySolutions, store.query(
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))))["n"].value)
             del store
             ours_port, ref_port = free_port(), free_port()
             serve_cmd = [sys.executable, "-m", "jllm_kg.serve.cli", "--port", str(ours_port),
@@ -283,7 +309,8 @@ def main() -> int:
             oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
             procs.append(subprocess.Popen(
                 [oxigraph, "serve-read-only", "--location", str(store_dir), "--bind",
-                 f"127.0.0.1:{ref_port}", "--union-default-graph"],
+                 f"127.0.0.1:{ref_port}",
+                 *(["--union-default-graph"] if args.reference == "union" else [])],
                 stdout=subprocess.DEVNULL, stderr=ref_log, start_new_session=True))
             wait_ready(ours_port)
             wait_ready(ref_port)
@@ -328,6 +355,8 @@ def run(args: argparse.Namespace, ours: tuple[int, int], ref: tuple[int, int],
     ours_port, ours_pid = ours
     ref_port, ref_pid = ref
     models = model_iris(ref_port)
+    probe = f"SELECT ?p ?o WHERE {{ <{models[0]}> ?p ?o }}"
+    same = {"ours": len(select(ours_port, probe)), "reference": len(select(ref_port, probe))}
     saved = [q.text for q in load_saved_queries(paths.queries_dir()).values()] or AGGREGATIONS
     report: dict[str, object] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -335,12 +364,15 @@ def run(args: argparse.Namespace, ours: tuple[int, int], ref: tuple[int, int],
         "graph": {"quads": quads, "models": len(models), "saved_queries": len(saved)},
         "cpus": os.cpu_count(), "rounds": args.rounds, "duration_s": args.duration,
         "serve_args": args.serve_args, "load_average_start": list(os.getloadavg()),
+        "reference": args.reference, "lookup_rows": same,
         "cells": [],
     }
     cells: list[dict[str, object]] = report["cells"]  # type: ignore[assignment]
     print(f"graph: {quads} quads, {len(models)} models, {len(saved)} saved queries; "
           f"{os.cpu_count()} CPUs; {args.rounds} x {args.duration:g} s per cell and server; "
           f"{load_average()}")
+    print(f"reference: {args.reference}; a lookup of {models[0]} gets {same['ours']} rows from "
+          f"ours, {same['reference']} from the reference")
     print("cpu: server CPU (user + system, whole process tree) per answered request, in µs")
     print(f"{'mix':<10}{'clients':>8} | {'ours req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'cpu':>6} | "
           f"{'ref req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'cpu':>6} | {'ratio':>6}")
