@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import functools
 import gzip
-import os
-import platform
 import re
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -21,7 +17,6 @@ from hypothesis import strategies as st
 from jllm_kg.serve import snapshot as snapshot_module
 from jllm_kg.serve.snapshot import (
     StoreDamagedError,
-    build_allocator,
     build_in_subprocess,
     build_memory_snapshot,
     discard_snapshot,
@@ -201,15 +196,3 @@ def test_build_in_subprocess_returns_the_snapshot_or_raises_the_childs_error(
     with pytest.raises(StoreLoadError, match=r"bad\.nq: N-Quads syntax error.*line 1") as caught:
         build_in_subprocess([folder])
     assert not isinstance(caught.value, StoreDamagedError)
-
-
-@pytest.mark.skipif(sys.platform != "linux" or platform.machine() not in ("x86_64", "aarch64"),
-                    reason="cmeel-mimalloc has wheels for Linux x86_64 and aarch64 only")
-def test_the_build_child_runs_with_mimalloc() -> None:
-    """Where the dependency installs, the build's child has mimalloc mapped in."""
-    allocator = build_allocator()
-    assert allocator is not None and allocator.is_file()
-    maps = subprocess.run(
-        [sys.executable, "-c", "print(open('/proc/self/maps').read())"], check=True,
-        env={**os.environ, "LD_PRELOAD": str(allocator)}, capture_output=True, text=True).stdout
-    assert "libmimalloc" in maps

@@ -41,6 +41,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from jllm_kg.serve.allocator import preloading_mimalloc
 from jllm_kg.serve.isolation import NetworkIsolation
 from jllm_kg.serve.snapshot import Snapshot
 from jllm_kg.serve.worker import (
@@ -178,7 +179,7 @@ class SharedForkServer(forkserver.ForkServer):
         self._owner = os.getpid()
         self.set_forkserver_preload(_PRELOAD_MODULES)
         self.snapshot = snapshot
-        with preload_for_fork_server(snapshot):
+        with preload_for_fork_server(snapshot), preloading_mimalloc():
             self.ensure_running()
 
     @property
@@ -291,7 +292,7 @@ class QueryPool:
             global _shared_server
             _shared_server = fork_server
         # the fork server starts with the first worker: it loads this snapshot for them all
-        with preload_for_fork_server(snapshot):
+        with preload_for_fork_server(snapshot), preloading_mimalloc():
             workers = self._start_many(snapshot, self._generation)
         for worker in workers:
             self._idle.put(worker)

@@ -47,12 +47,12 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import IO, Any, Literal, cast
 
 import pyoxigraph as ox
 
+from jllm_kg.serve.allocator import with_mimalloc
 from jllm_kg.store import (
     StoreLoadError,
     TextBlock,
@@ -470,31 +470,12 @@ def open_disk_snapshot(
     return _disk_snapshot(store_dir, modified, files)
 
 
-def build_allocator() -> Path | None:
-    """mimalloc's shared library (from the ``cmeel-mimalloc`` package), if installed.
-
-    The bulk loader allocates and frees a buffer per key it sorts: with glibc's allocator,
-    ``malloc`` and ``free`` took a fifth of the build's CPU (``perf``, 600 k quads), and
-    mimalloc took 5-8 % off the whole build. The build's child process runs with it preloaded.
-    """
-    try:
-        files = metadata.files("cmeel-mimalloc") or []
-    except metadata.PackageNotFoundError:
-        return None
-    for file in files:
-        if file.name.startswith("libmimalloc.so"):
-            path = Path(str(file.locate()))
-            if path.is_file():
-                return path
-    return None
-
-
 def build_in_subprocess(
     data_paths: Sequence[Path] | None, store_dir: Path | None = None, *, rebuild: bool = False
 ) -> Snapshot:
     """:func:`open_disk_snapshot` (with ``store_dir``) or :func:`build_memory_snapshot`, run in
     a fresh Python process (``python -m jllm_kg.serve.snapshot``), with mimalloc preloaded
-    where :func:`build_allocator` finds it.
+    where it is installed (:mod:`jllm_kg.serve.allocator`).
 
     The server's master forks its HTTP workers: a store it opened itself would leave RocksDB's
     background threads and global state half-copied into every fork (the workers then crashed
@@ -504,13 +485,9 @@ def build_in_subprocess(
     """
     request = {"data_paths": None if data_paths is None else [str(p) for p in data_paths],
                "store_dir": None if store_dir is None else str(store_dir), "rebuild": rebuild}
-    env = dict(os.environ)
-    allocator = build_allocator()
-    if allocator is not None:
-        env["LD_PRELOAD"] = " ".join(filter(None, [str(allocator), env.get("LD_PRELOAD")]))
     child = subprocess.run(
         [sys.executable, "-m", "jllm_kg.serve.snapshot"], input=json.dumps(request).encode(),
-        stdout=subprocess.PIPE, env=env, check=False)
+        stdout=subprocess.PIPE, env=with_mimalloc(os.environ), check=False)
     try:
         answer = json.loads(child.stdout)
     except ValueError:
