@@ -18,6 +18,7 @@ from jllm_kg.map.identity import hf_model_iri
 from jllm_kg.normalize.architectures import parse_architecture_cell
 from jllm_kg.vocab import JLLM, PROV, resource_iri
 
+from .rows_941b import JA_941B_PLAMO3_ROWS
 from .snippets import map_snippet, objects, snippet_source
 
 LIST_000 = """<a id="generative"></a>
@@ -162,22 +163,7 @@ def test_a_component_no_size_decides_is_an_ambiguous_parent_000_l404() -> None:
 
 
 # ja L53-54 at 941b11f (the list's header lines 27-39, then the two PLaMo 3 rows)
-LIST_JA_PLAMO3 = """<a id="generative"></a>
-## テキスト生成に主に使うモデル
-
-*画像を含むテキスト生成モデルは[こちら](#multimodal-text-generation)*
-
-<a id="full-scratch-models"></a>
-### フルスクラッチ学習モデル
-
-<a id="generative-scratch-general"></a>
-#### 汎用
-
-|    | 公開年 |  アーキテクチャ  |  入出力で扱える<br>トークン数  |  学習テキスト  |  開発元  | ライセンス / 利用規約 |
-|:---|:---:|:---:|:---:|:---:|:---:|:---:|
-| [PLaMo 3](https://tech.preferred.jp/ja/blog/plamo_3_8b_31b/) | **2025** | Gemma ベースのアーキテクチャ<br>([**2b**-base](https://huggingface.co/pfnet/plamo-3-nict-2b-base), [**8b**-base](https://huggingface.co/pfnet/plamo-3-nict-8b-base), [**31b**-base](https://huggingface.co/pfnet/plamo-3-nict-31b-base)) | 4,096 | 事前学習: 英語、日本語、コード、多言語<br>(2b: **200B** トークン, 8b: **1T** トークン, 31b: **3T** トークン) | Preferred Networks | PLaMo community license |
-| [Way-PLaMo-3-8b-chat](https://huggingface.co/WayBob/Way-sft-plamo-3-8b-chat) | **2025** | PLaMo 3ベース ([**8b**-chat](https://huggingface.co/WayBob/Way-sft-plamo-3-8b-chat)) | 4,096 | Instruction Following SFT: [Alpaca](https://huggingface.co/datasets/yahma/alpaca-cleaned) (51.7K), [Dolly-15k-ja](https://huggingface.co/datasets/kunishou/databricks-dolly-15k-ja) (15K) | 個人 (WayBob) | PLaMo community license |
-"""
+LIST_JA_PLAMO3 = JA_941B_PLAMO3_ROWS
 
 
 def test_a_model_an_architecture_cell_is_based_on_is_a_parent_ja_l54() -> None:

@@ -18,24 +18,10 @@ from jllm_kg.map.identity import hf_model_iri
 from jllm_kg.normalize.datasets import parse_training_data_cell
 from jllm_kg.vocab import JLLM, PROV
 
+from .rows_941b import JA_941B_PLAMO3_ROWS
 from .snippets import map_snippet, objects
 
-LIST_941B_JA = """<a id="generative"></a>
-## テキスト生成に主に使うモデル
-
-*画像を含むテキスト生成モデルは[こちら](#multimodal-text-generation)*
-
-<a id="full-scratch-models"></a>
-### フルスクラッチ学習モデル
-
-<a id="generative-scratch-general"></a>
-#### 汎用
-
-|    | 公開年 |  アーキテクチャ  |  入出力で扱える<br>トークン数  |  学習テキスト  |  開発元  | ライセンス / 利用規約 |
-|:---|:---:|:---:|:---:|:---:|:---:|:---:|
-| [PLaMo 3](https://tech.preferred.jp/ja/blog/plamo_3_8b_31b/) | **2025** | Gemma ベースのアーキテクチャ<br>([**2b**-base](https://huggingface.co/pfnet/plamo-3-nict-2b-base), [**8b**-base](https://huggingface.co/pfnet/plamo-3-nict-8b-base), [**31b**-base](https://huggingface.co/pfnet/plamo-3-nict-31b-base)) | 4,096 | 事前学習: 英語、日本語、コード、多言語<br>(2b: **200B** トークン, 8b: **1T** トークン, 31b: **3T** トークン) | Preferred Networks | PLaMo community license |
-| [Way-PLaMo-3-8b-chat](https://huggingface.co/WayBob/Way-sft-plamo-3-8b-chat) | **2025** | PLaMo 3ベース ([**8b**-chat](https://huggingface.co/WayBob/Way-sft-plamo-3-8b-chat)) | 4,096 | Instruction Following SFT: [Alpaca](https://huggingface.co/datasets/yahma/alpaca-cleaned) (51.7K), [Dolly-15k-ja](https://huggingface.co/datasets/kunishou/databricks-dolly-15k-ja) (15K) | 個人 (WayBob) | PLaMo community license |
-| [Stormy](https://jxiv.jst.go.jp/index.php/jxiv/preprint/view/422/1350) | 2023 | GPT-NeoX<br>([**7b(6.8b)**](https://huggingface.co/izumi-lab/stormy-7b-10ep)) | 2,048 | OpenCALM (6.8b) に対して<br>llm-japanese-dataset v0 のうち翻訳タスクを除いたデータで LoRAチューニング | 東大 和泉研 | CC BY-SA 4.0 |
+LIST_941B_JA = JA_941B_PLAMO3_ROWS + """| [Stormy](https://jxiv.jst.go.jp/index.php/jxiv/preprint/view/422/1350) | 2023 | GPT-NeoX<br>([**7b(6.8b)**](https://huggingface.co/izumi-lab/stormy-7b-10ep)) | 2,048 | OpenCALM (6.8b) に対して<br>llm-japanese-dataset v0 のうち翻訳タスクを除いたデータで LoRAチューニング | 東大 和泉研 | CC BY-SA 4.0 |
 
 <a id="english-based-models"></a>
 ### 海外モデルに日本語で継続事前学習を行ったモデル

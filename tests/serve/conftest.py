@@ -23,8 +23,8 @@ TIME_LIMIT = 2.0
 Server = RunningServer
 """A started server: ``url``, ``process``, ``log`` and ``log_text()``."""
 
-__all__ = ["DATA", "FIXTURES", "QUERIES", "TIME_LIMIT", "Server", "free_port", "start_server",
-           "stop_server"]
+__all__ = ["DATA", "FIXTURES", "QUERIES", "TIME_LIMIT", "Server", "fork_servers", "free_port",
+           "start_server", "stop_server"]
 
 
 def start_server(tmp: Path, *extra: str, data: Path = DATA) -> Server:
@@ -70,3 +70,31 @@ def project_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                            data=PROJECT / "data" / "graph")
     yield running.url
     stop_server(running)
+
+
+def _children() -> dict[int, list[int]]:
+    """Child process ids by parent, from /proc."""
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            tree.setdefault(parent, []).append(int(entry.name))
+    return tree
+
+
+def fork_servers(master: int) -> dict[int, list[int]]:
+    """The master's multiprocessing fork servers, with their children (query workers)."""
+    tree = _children()
+    servers = [pid for pid in tree.get(master, []) if b"forkserver" in _cmdline(pid)]
+    return {pid: tree.get(pid, []) for pid in servers}
+
+
+def _cmdline(pid: int) -> bytes:
+    """A process's command line; empty for one that ended since ``/proc`` was listed."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""

@@ -17,7 +17,7 @@ from jllm_kg.serve.allocator import (
     with_mimalloc,
 )
 
-from .conftest import start_server, stop_server
+from .conftest import fork_servers, start_server, stop_server
 
 needs_mimalloc = pytest.mark.skipif(
     sys.platform != "linux" or platform.machine() not in ("x86_64", "aarch64"),
@@ -65,19 +65,11 @@ def test_query_workers_run_with_mimalloc_and_the_master_without(tmp_path: Path) 
     server = start_server(tmp_path)
     try:
         master = server.process.pid
-        children: dict[int, list[int]] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-                except (OSError, ValueError, IndexError):
-                    continue
-                children.setdefault(parent, []).append(int(entry.name))
-        fork_servers = [pid for pid in children.get(master, [])
-                        if b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes()]
-        workers = [pid for server_pid in fork_servers for pid in children.get(server_pid, [])]
-        assert fork_servers and workers
-        assert all("libmimalloc" in mapped_libraries(pid) for pid in fork_servers + workers)
+        servers = fork_servers(master)
+        workers = [pid for children in servers.values() for pid in children]
+        fork_server_pids = list(servers)
+        assert fork_server_pids and workers
+        assert all("libmimalloc" in mapped_libraries(pid) for pid in fork_server_pids + workers)
         assert "libmimalloc" not in mapped_libraries(master)
     finally:
         stop_server(server)

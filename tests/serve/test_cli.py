@@ -15,7 +15,7 @@ import requests
 
 from jllm_kg.serve.cli import add_serve_arguments, config_from_args
 
-from .conftest import DATA, FIXTURES, start_server, stop_server
+from .conftest import DATA, FIXTURES, fork_servers, start_server, stop_server
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:x:g> { ?s ?p ?o } }"
 
@@ -125,34 +125,6 @@ def test_sighup_reopens_an_unchanged_store_and_rebuilds_a_changed_one(tmp_path: 
         stop_server(server)
 
 
-def _children() -> dict[int, list[int]]:
-    """Child process ids by parent, from /proc."""
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            tree.setdefault(parent, []).append(int(entry.name))
-    return tree
-
-
-def _fork_servers(master: int) -> dict[int, list[int]]:
-    """The master's multiprocessing fork servers, with their children (query workers)."""
-    tree = _children()
-    servers = [pid for pid in tree.get(master, []) if b"forkserver" in _cmdline(pid)]
-    return {pid: tree.get(pid, []) for pid in servers}
-
-
-def _cmdline(pid: int) -> bytes:
-    """A process's command line; empty for one that ended since ``/proc`` was listed."""
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return b""
-
-
 def test_one_fork_server_holds_the_graph_for_all_http_workers(tmp_path: Path) -> None:
     """In memory mode the graph is loaded once per server: every query worker of every HTTP
     worker is a fork of one fork server started by the master. A reload starts another for
@@ -163,16 +135,16 @@ def test_one_fork_server_holds_the_graph_for_all_http_workers(tmp_path: Path) ->
     server = start_server(tmp_path, "--http-workers", "2", "--workers", "2", data=data)
     master = server.process.pid
     try:
-        assert wait_for(lambda: [len(w) for w in _fork_servers(master).values()] == [4])
-        first = next(iter(_fork_servers(master)))
+        assert wait_for(lambda: [len(w) for w in fork_servers(master).values()] == [4])
+        first = next(iter(fork_servers(master)))
         for reloads in (1, 2):
             (data / f"more-{reloads}.nt").write_text("<urn:x:a> <urn:x:p> <urn:x:o> .\n",
                                                      encoding="utf-8")  # a changed input
             os.kill(master, signal.SIGHUP)
             assert wait_for(lambda n=reloads: server.log_text().count("reloaded the graph") >= n)
-            assert wait_for(lambda: len(_fork_servers(master)) == 1, timeout=30)
-        assert first not in _fork_servers(master)
-        assert wait_for(lambda: [len(w) for w in _fork_servers(master).values()] == [4])
+            assert wait_for(lambda: len(fork_servers(master)) == 1, timeout=30)
+        assert first not in fork_servers(master)
+        assert wait_for(lambda: [len(w) for w in fork_servers(master).values()] == [4])
         assert requests.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }"},
                             timeout=10).json()["boolean"] is True
     finally:
@@ -187,16 +159,16 @@ def test_sighup_keeps_the_graph_in_memory_when_no_input_changed(tmp_path: Path) 
     master = server.process.pid
     try:
         assert count(server.url) == 1
-        assert wait_for(lambda: len(_fork_servers(master)) == 1)
-        loaded = next(iter(_fork_servers(master)))
+        assert wait_for(lambda: len(fork_servers(master)) == 1)
+        loaded = next(iter(fork_servers(master)))
         os.kill(master, signal.SIGHUP)
         assert wait_for(lambda: "the graph in memory is kept" in server.log_text())
         assert wait_for(lambda: count(server.url) == 1)
-        assert list(_fork_servers(master)) == [loaded]  # no new fork server, no new load
+        assert list(fork_servers(master)) == [loaded]  # no new fork server, no new load
         (data / "a.nq").write_text("<urn:x:a> <urn:x:p> <urn:x:o> <urn:x:g> .\n"
                                    "<urn:x:b> <urn:x:p> <urn:x:o> <urn:x:g> .\n", encoding="utf-8")
         os.kill(master, signal.SIGHUP)
         assert wait_for(lambda: count(server.url) == 2)
-        assert wait_for(lambda: loaded not in _fork_servers(master), timeout=30)
+        assert wait_for(lambda: loaded not in fork_servers(master), timeout=30)
     finally:
         stop_server(server)
