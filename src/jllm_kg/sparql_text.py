@@ -36,6 +36,10 @@ False
 True
 >>> analyze_query('INSERT DATA { <urn:a> <urn:b> <urn:c> }').is_update
 True
+>>> analyze_query('SELECT ?g { GRAPH ?g { ?s ?p "from" } }').reads_named_graphs
+True
+>>> analyze_query('SELECT ?graph { ?graph ?p "GRAPH" } # FROM').reads_named_graphs
+False
 """
 
 from __future__ import annotations
@@ -102,6 +106,9 @@ _DECLARABLE = re.compile(f"(?:{_PN_PREFIX})?")
 _ENDS_WITH_PREFIX = re.compile(r"(?:^|[^A-Za-z])PREFIX$", re.IGNORECASE)
 _WORD = re.compile("[A-Za-z]+")
 _SERVICE = re.compile("service", re.IGNORECASE)
+_NAMED_GRAPH_ACCESS = re.compile("graph|from", re.IGNORECASE)
+"""What could let a query read the named graphs: ``GRAPH`` and ``FROM`` (``FROM NAMED``), found
+the way ``SERVICE`` is (anywhere a keyword could be read, declared prefixes included)."""
 
 QUERY_FORMS = frozenset({"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"})
 UPDATE_KEYWORDS = frozenset(
@@ -192,6 +199,9 @@ class QueryInfo:
     has_dataset_clause: bool
     is_update: bool
     nesting: int = 0
+    reads_named_graphs: bool = True
+    """Whether any reading of the text could hold ``GRAPH`` or ``FROM``: without them a query
+    sees the default graph only."""
     """How deep groups, parentheses and brackets nest (see :func:`nesting_depth`)."""
 
     @property
@@ -222,12 +232,14 @@ def analyze_query(text: str) -> QueryInfo:
         if word in UPDATE_KEYWORDS:
             is_update = True
             break
+    exposed_text = "".join(exposed)
     return QueryInfo(
         form=form,
-        uses_service=_SERVICE.search("".join(exposed)) is not None,
+        uses_service=_SERVICE.search(exposed_text) is not None,
         has_dataset_clause="FROM" in words,
         is_update=is_update,
         nesting=_nesting((bare_text,)),
+        reads_named_graphs=_NAMED_GRAPH_ACCESS.search(exposed_text) is not None,
     )
 
 

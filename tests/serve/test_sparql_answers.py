@@ -34,17 +34,20 @@ ANSWER_HEADERS = ["Access-Control-Allow-Origin", "Content-Length", "Content-Type
 
 
 @pytest.fixture(scope="module")
-def store() -> Iterator[ox.Store]:
+def store() -> Iterator[tuple[ox.Store, ox.Store | None]]:
     snapshot = build_memory_snapshot([DATA])  # what the server of conftest serves
-    yield snapshot.open()
+    whole = snapshot.open()
+    yield whole, snapshot.open_merge(whole)  # the worker's two stores
     discard_snapshot(snapshot)
 
 
-def expected_body(store: ox.Store, base: str, query: str, format_name: str) -> bytes:
+def expected_body(store: tuple[ox.Store, ox.Store | None], base: str, query: str,
+                  format_name: str) -> bytes:
     info = analyze_query(query)
     chosen = choose_format(info, format_name, None)
     request = query_request(query, info, chosen, ServeConfig(), base_iri=f"{base}/sparql")
-    reply = execute(store, request, merged_default_graph=True)
+    whole, merge = store
+    reply = execute(whole, request, merged_default_graph=True, merge_only=merge)
     assert reply.status == "ok", reply.message
     return reply.body
 
@@ -80,7 +83,8 @@ def ways(query: str, format_name: str) -> list[tuple[str, str, bytes | None, dic
 
 @pytest.mark.parametrize(("query", "format_name"), CASES)
 def test_every_format_and_way_is_the_in_process_answer(
-        base: str, store: ox.Store, query: str, format_name: str) -> None:
+        base: str, store: tuple[ox.Store, ox.Store | None], query: str,
+        format_name: str) -> None:
     expected = expected_body(store, base, query, format_name)
     content_type = conneg.FORMAT_NAMES[format_name].content_type
     for method, target, body, headers in ways(query, format_name):
@@ -95,7 +99,8 @@ def test_every_format_and_way_is_the_in_process_answer(
             assert header["X-Content-Type-Options"] == "nosniff"
 
 
-def test_head_has_the_headers_of_get_and_no_body(base: str, store: ox.Store) -> None:
+def test_head_has_the_headers_of_get_and_no_body(
+        base: str, store: tuple[ox.Store, ox.Store | None]) -> None:
     target = "/sparql?" + urlencode({"query": ASK, "format": "json"})
     status, headers, body = send(base, "HEAD", target)
     assert status == 200 and body == b""

@@ -30,7 +30,8 @@ def _preload() -> None:
         return
     try:
         snapshot = Snapshot.from_json(json.loads(text))
-        worker.PRELOADED[snapshot] = snapshot.open()
+        store = snapshot.open()
+        worker.PRELOADED[snapshot] = (store, snapshot.open_merge(store))
     except Exception as error:  # the workers load their own copies
         print(f"jllm-kg: query workers will load the graph each: {error}", file=sys.stderr)
 

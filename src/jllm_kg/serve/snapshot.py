@@ -125,6 +125,23 @@ class Snapshot:
         store.load(path=str(self.path), format=ox.RdfFormat.N_QUADS, lenient=True)
         return store
 
+    def open_merge(self, store: ox.Store) -> ox.Store | None:
+        """For a memory snapshot whose default graph is the merge: a second in-memory store
+        holding that default graph alone, for the queries that cannot read a named graph.
+
+        Oxigraph's in-memory storage finds a default-graph pattern among the quads of every
+        graph stating it: over the aggregation mix of ``bench/bench.py`` a query took 3.16 ms
+        on the whole store and 0.77 ms on the merge alone (in process, mimalloc). RocksDB
+        keeps the default graph in indexes of its own, so an on-disk snapshot needs none.
+        ``store`` is this snapshot opened (:meth:`open`).
+        """
+        if self.kind != "memory" or not self.merged_default_graph:
+            return None
+        merge = ox.Store()
+        # term by term, so that a blank node keeps its identity (and its label in answers)
+        merge.bulk_extend(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return merge
+
 
 def _fingerprint(files: Sequence[Path]) -> list[list[object]]:
     out: list[list[object]] = []

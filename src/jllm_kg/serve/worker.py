@@ -29,6 +29,7 @@ from jllm_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     from jllm_kg.serve.snapshot import Snapshot
+from jllm_kg.sparql_text import analyze_query
 
 _FRAME = struct.Struct("!Q")
 """A message's header on the pipe: its length. Queries and replies go through the functions
@@ -143,15 +144,22 @@ def _as_quads(triples: ox.QueryTriples) -> object:
     return (ox.Quad(t.subject, t.predicate, t.object) for t in triples)
 
 
-def execute(store: ox.Store, request: QueryRequest, *, merged_default_graph: bool = False
-            ) -> Reply:
+def execute(store: ox.Store, request: QueryRequest, *, merged_default_graph: bool = False,
+            merge_only: ox.Store | None = None) -> Reply:
     """Run ``request`` on ``store`` and serialize the whole result (never raises).
 
     ``merged_default_graph``: the store's default graph already is the merge of all graphs
     (a snapshot's), so a union request queries it as it is rather than Oxigraph's union (a bag
-    that repeats a triple once per graph stating it).
+    that repeats a triple once per graph stating it). ``merge_only``: that default graph alone
+    (:meth:`~jllm_kg.serve.snapshot.Snapshot.open_merge`), which answers a request that names no
+    dataset and whose text cannot read a named graph (no ``GRAPH``, no ``FROM``: see
+    :attr:`~jllm_kg.sparql_text.QueryInfo.reads_named_graphs`) with the same solutions, faster.
     """
     buffer = _BoundedBuffer(request.max_result_bytes)
+    if (merge_only is not None and merged_default_graph and request.union_default_graph
+            and not request.default_graphs and not request.named_graphs
+            and not analyze_query(request.query).reads_named_graphs):
+        store = merge_only
     try:
         kwargs: dict[str, object] = {}
         if request.default_graphs:
@@ -216,9 +224,10 @@ def preload_for_fork_server(snapshot: Snapshot) -> Iterator[None]:
         os.environ.pop(PRELOAD_VARIABLE, None)
 
 
-PRELOADED: dict[Snapshot, ox.Store] = {}
+PRELOADED: dict[Snapshot, tuple[ox.Store, ox.Store | None]] = {}
 """Stores loaded before this process was forked (by :mod:`jllm_kg.serve.preload` in the fork
-server), by snapshot: a worker serving one of them uses it instead of loading its own copy."""
+server), by snapshot, each with its merge-only store (:meth:`Snapshot.open_merge`): a worker
+serving one of them uses them instead of loading its own copies."""
 
 
 def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None,
@@ -239,7 +248,11 @@ def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None,
     conn.send(isolate_network() if isolate
               else NetworkIsolation((), ("not requested (SERVICE is allowed)",)))
     try:
-        store = PRELOADED.get(snapshot) or snapshot.open()
+        if snapshot in PRELOADED:
+            store, merge = PRELOADED[snapshot]
+        else:
+            store = snapshot.open()
+            merge = snapshot.open_merge(store)
     except Exception as error:
         conn.send(Reply("failed", message=f"cannot open the store: {error}"))
         return
@@ -254,4 +267,4 @@ def worker_main(conn: Connection, snapshot: Snapshot, memory_limit: int | None,
             request = receive_message(fd)
         except (EOFError, OSError):
             return
-        send_message(fd, execute(store, request, merged_default_graph=merged))
+        send_message(fd, execute(store, request, merged_default_graph=merged, merge_only=merge))
