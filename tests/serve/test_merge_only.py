@@ -119,7 +119,7 @@ PIECES = st.sampled_from([
 DATASETS = st.sampled_from(["", "FROM <urn:x:en> ", "from named <urn:x:ja> ", "FROM<urn:x:ja>"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=75, deadline=None)
 @given(pieces=st.lists(PIECES, min_size=1, max_size=4), dataset=DATASETS)
 def test_generated_queries_get_the_whole_stores_answer(
         data: str, pieces: list[str], dataset: str) -> None:
