@@ -13,6 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from jllm_kg.serve.config import ServeConfig
+from jllm_kg.serve.protocol import choose_format, query_request
 from jllm_kg.serve.snapshot import build_memory_snapshot, discard_snapshot
 from jllm_kg.serve.worker import QueryRequest, Reply, execute
 from jllm_kg.sparql_text import analyze_query, keywords
@@ -64,6 +66,8 @@ def solutions(reply: Reply) -> Counter[str]:
 def both(data: str, query: str, **options: object) -> tuple[Counter[str], Counter[str]]:
     store, merge = stores(data)
     options.setdefault("max_result_bytes", 1 << 20)  # cross products of the ontology
+    # as the endpoint sends it (protocol.query_request): the text read once, by the sender
+    options.setdefault("default_graph_only", not analyze_query(query).reads_named_graphs)
     request = QueryRequest(query, **options)  # type: ignore[arg-type]
     whole = execute(store, request, merged_default_graph=True)
     routed = execute(store, request, merged_default_graph=True, merge_only=merge)
@@ -130,3 +134,27 @@ def test_generated_queries_get_the_whole_stores_answer(
     assert whole == routed
     if {"GRAPH", "FROM"} & set(keywords(query)):
         assert analyze_query(query).reads_named_graphs
+
+
+def test_the_endpoint_marks_what_the_merge_may_answer() -> None:
+    """``protocol.query_request`` carries the text's reading to the worker, which does not
+    read the text again."""
+    def marked(query: str) -> bool:
+        info = analyze_query(query)
+        chosen = choose_format(info, "json", None)
+        return query_request(query, info, chosen, ServeConfig()).default_graph_only
+
+    assert marked("SELECT ?l WHERE { <urn:x:m> <urn:x:label> ?l }")
+    assert not marked("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert not marked("SELECT * FROM <urn:x:en> WHERE { ?s ?p ?o }")
+
+
+def test_a_marked_request_is_answered_by_the_merge(data: str) -> None:
+    """The mark is what routes (so the comparisons above compare two stores): marked against
+    its text, a GRAPH query reaches the merge-only store, which holds no named graph."""
+    store, merge = stores(data)
+    request = QueryRequest("SELECT ?g WHERE { GRAPH ?g { <urn:x:m> ?p ?o } }",
+                           default_graph_only=True)
+    routed = execute(store, request, merged_default_graph=True, merge_only=merge)
+    whole = execute(store, request, merged_default_graph=True)
+    assert solutions(routed) == Counter() and sum(solutions(whole).values()) == 3

@@ -132,6 +132,7 @@ def query_request(query: str, info: QueryInfo, chosen: conneg.Format, config: Se
         named_graphs=named_graphs,
         max_result_bytes=config.max_result_bytes,
         base_iri=base_iri,
+        default_graph_only=not info.reads_named_graphs,
     )
 
 

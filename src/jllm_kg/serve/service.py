@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from collections.abc import Callable, Mapping
@@ -15,11 +16,20 @@ from jllm_kg.serve.config import ServeConfig
 from jllm_kg.serve.pool import QueryExecutor, QueryPool, QueryStopped
 from jllm_kg.serve.snapshot import Snapshot
 from jllm_kg.serve.worker import QueryRequest, Reply
+from jllm_kg.sparql_text import analyze_query
 
 Binding = dict[str, dict[str, str]]
 """One SPARQL JSON solution: variable → ``{"type", "value", "xml:lang"?, "datatype"?}``."""
 Term = ox.NamedNode | ox.Literal
 """A value a page query binds a variable to."""
+
+
+@functools.cache
+def _default_graph_only(query: str) -> bool:
+    """Whether a page's query cannot read a named graph (see ``QueryRequest``); the pages'
+    queries are a fixed set of texts (values are substituted, never spliced in), each read
+    once."""
+    return not analyze_query(query).reads_named_graphs
 
 
 def _substitutions(bind: Mapping[str, Term] | None) -> tuple[tuple[str, Term], ...]:
@@ -87,6 +97,7 @@ class GraphService:
                 union_default_graph=union,
                 max_result_bytes=self.config.max_result_bytes,
                 substitutions=_substitutions(bind),
+                default_graph_only=_default_graph_only(query),
             )
         )
         if reply.status != "ok":
@@ -96,7 +107,8 @@ class GraphService:
     def ask(self, query: str, *, bind: Mapping[str, Term] | None = None) -> bool:
         """Run an ASK for a page (``bind``: as for :meth:`select`)."""
         reply = self.run(QueryRequest(query, result_format="json",
-                                      substitutions=_substitutions(bind)))
+                                      substitutions=_substitutions(bind),
+                                      default_graph_only=_default_graph_only(query)))
         if reply.status != "ok":
             raise QueryFailed(reply)
         return bool(json.loads(reply.body)["boolean"])

@@ -29,7 +29,6 @@ from jllm_kg.vocab import PREFIXES
 
 if TYPE_CHECKING:
     from jllm_kg.serve.snapshot import Snapshot
-from jllm_kg.sparql_text import analyze_query
 
 _FRAME = struct.Struct("!Q")
 """A message's header on the pipe: its length. Queries and replies go through the functions
@@ -107,6 +106,10 @@ class QueryRequest:
     must project the variables it lets substitute."""
     base_iri: str | None = None
     """The IRI that relative IRIs in the query resolve against (the endpoint's address)."""
+    default_graph_only: bool = False
+    """The query's text cannot read a named graph (no ``GRAPH``, no ``FROM``: see
+    :attr:`~jllm_kg.sparql_text.QueryInfo.reads_named_graphs`), as the sender found when it
+    read the text: a worker may answer it from its merge-only store (see :func:`execute`)."""
 
 
 ReplyStatus = Literal["ok", "syntax", "too_large", "memory", "error", "ready", "failed"]
@@ -152,13 +155,12 @@ def execute(store: ox.Store, request: QueryRequest, *, merged_default_graph: boo
     (a snapshot's), so a union request queries it as it is rather than Oxigraph's union (a bag
     that repeats a triple once per graph stating it). ``merge_only``: that default graph alone
     (:meth:`~jllm_kg.serve.snapshot.Snapshot.open_merge`), which answers a request that names no
-    dataset and whose text cannot read a named graph (no ``GRAPH``, no ``FROM``: see
-    :attr:`~jllm_kg.sparql_text.QueryInfo.reads_named_graphs`) with the same solutions, faster.
+    dataset and is :attr:`~QueryRequest.default_graph_only` with the same solutions, faster.
     """
     buffer = _BoundedBuffer(request.max_result_bytes)
     if (merge_only is not None and merged_default_graph and request.union_default_graph
             and not request.default_graphs and not request.named_graphs
-            and not analyze_query(request.query).reads_named_graphs):
+            and request.default_graph_only):
         store = merge_only
     try:
         kwargs: dict[str, object] = {}
