@@ -391,6 +391,8 @@ def parse_training_amounts(text: str) -> list[Amount]:
     [(Decimal('2100000000'), False, False), (Decimal('300000000000'), True, True)]
     >>> parse_training_amounts("**44,2 milliards** de tokens")[0].tokens
     Decimal('44200000000')
+    >>> parse_training_amounts("計 **0B** トークン")  # a cell cut inside "60|0B"
+    []
     >>> sentences, size = parse_training_amounts("約6億1,900万文 (85GB)")
     >>> sentences.unit, sentences.value, sentences.approximate, size.bytes
     ('sentences', Decimal('619000000'), True, Decimal('85000000000'))
@@ -410,6 +412,8 @@ def parse_training_amounts(text: str) -> list[Amount]:
             scale = groups["scale"]
             if scale:
                 value *= vocabulary.scales[scale]
+        if not value:  # "0B トークン" counts nothing: unknown, not a count of zero
+            continue
         before = folded[: match.start()]
         approximate = bool(vocabulary.approximate_before.search(before))
         total = bool(vocabulary.total_before.search(before))
